@@ -1,0 +1,53 @@
+# The two commands: `make run` (install + the whole daily refresh on embedded data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_COMPILE_BYTECODE := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export DO_NOT_TRACK := 1
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install run test dev manifest validate bench clean browser
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Installs exactly what uv.lock pins (project + dev group), then parses the dbt project.
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-groups
+	touch $@
+
+install: $(VENV)/.installed manifest
+
+manifest: $(VENV)/.installed
+	cd dbt_project && ../$(VENV)/bin/dbt parse --profiles-dir . --quiet
+
+run: install
+	$(VENV)/bin/escalator refresh
+
+test: install browser
+	$(VENV)/bin/pytest
+
+dev: install
+	$(VENV)/bin/escalator dev
+
+validate: install
+	$(VENV)/bin/dagster definitions validate -w workspace.yaml
+
+bench: install
+	$(VENV)/bin/python -m benchmarks
+
+# Headless Chromium for the browser tests (Debian's package; the tests skip cleanly without apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will fail"; \
+	  else echo "chromium missing and apt-get unavailable"; fi; }
+
+clean:
+	rm -rf warehouse published reports/output .dagster_home dbt_project/target

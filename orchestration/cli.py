@@ -1,0 +1,67 @@
+"""`escalator`: the platform from a terminal, for people who work outside the Dagster UI."""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.settings import PROJECT_ROOT, Settings, load_settings
+
+
+def prepare_dagster_home(settings: Settings) -> Path:
+    """Persistent DAGSTER_HOME (run history survives restarts) with telemetry off."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    cfg = home / "dagster.yaml"
+    if not cfg.exists():
+        shutil.copyfile(Path(__file__).with_name("dagster.yaml"), cfg)
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    return home
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from orchestration.refresh import run_refresh
+
+    settings = load_settings()
+    prepare_dagster_home(settings)
+    return run_refresh(settings, job_name=args.job)
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    prepare_dagster_home(settings)
+    dagster = Path(sys.executable).with_name("dagster")
+    cmd = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)]
+    print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={settings.dagster_home})", flush=True)
+    return subprocess.call(cmd, cwd=PROJECT_ROOT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="escalator", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("refresh", help="materialize everything (the daily refresh) with progress")
+    p.add_argument("--job", default="daily_refresh", help="job to run (default: daily_refresh)")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("dev", help="open the Dagster UI (webserver + daemon) on 127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_dev)
+
+    from orchestration import cli_more  # subcommands added by the feature modules
+
+    cli_more.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Run a job in-process against the persistent Dagster instance, showing progress as steps finish."""
+
+import time
+
+import dagster as dg
+
+from orchestration.settings import Settings
+
+_LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def _progress_hook(started: float):
+    @dg.success_hook(name="print_success")
+    def _ok(context: dg.HookContext):
+        print(f"  [{time.monotonic() - started:6.1f}s] done    {context.step_key}", flush=True)
+
+    @dg.failure_hook(name="print_failure")
+    def _failed(context: dg.HookContext):
+        print(f"  [{time.monotonic() - started:6.1f}s] FAILED  {context.step_key}", flush=True)
+
+    return {_ok, _failed}
+
+
+def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_key: str | None = None) -> int:
+    from orchestration.definitions import defs
+
+    started = time.monotonic()
+    job = defs.resolve_job_def(job_name).with_hooks(_progress_hook(started))
+    print(f"Running {job_name} on {settings.warehouse_path}", flush=True)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=_LOG_CONFIG, partition_key=partition_key,
+        )
+    failed_checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+    ]
+    elapsed = time.monotonic() - started
+    print(f"\n{job_name}: {'succeeded' if result.success else 'FAILED'} in {elapsed:.0f}s (run {result.run_id})")
+    for check in failed_checks:
+        print(f"  check failed: {check.asset_key.to_user_string()} {check.check_name}")
+    print(f"Warehouse: {settings.warehouse_path}")
+    print(f"Published: {settings.published_dir}")
+    print(f"Reports:   {settings.reports_dir}")
+    return 0 if result.success else 1

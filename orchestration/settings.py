@@ -1,0 +1,99 @@
+"""Configuration in one place: built-in defaults < escalator.yaml < environment variables.
+
+With no configuration at all the platform runs on the embedded real data in data/embedded/.
+Live sources are switched on per source (`sources.<name>.live: true` in the YAML file, or
+ESCALATOR_<NAME>_LIVE=1); their secrets only ever come from the environment.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+EMBEDDED_DIR = PROJECT_ROOT / "data" / "embedded"
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+# Live sources that can be switched on, and the environment variables holding their secrets.
+SOURCE_SECRETS: dict[str, tuple[str, ...]] = {
+    "nomis": ("NOMIS_API_KEY",),  # optional for Nomis: raises the row limit
+    "ons_local_stats": (),
+    "adzuna": ("ADZUNA_APP_ID", "ADZUNA_APP_KEY"),
+    "ons_job_adverts": (),
+    "statxplore": ("STATXPLORE_API_KEY",),
+    "dfe_neet": (),
+    "bods": ("BODS_API_KEY",),
+}
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    live: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def secret(self, env_name: str) -> str | None:
+        return os.environ.get(env_name) or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse_path: Path
+    published_dir: Path
+    reports_dir: Path
+    dropzone_dir: Path
+    dagster_home: Path
+    embedded_dir: Path
+    transport_engine: str  # "embedded" or "r5py"
+    r5_jar: Path | None
+    sources: dict[str, SourceConfig]
+
+    def source(self, name: str) -> SourceConfig:
+        return self.sources.get(name, SourceConfig(name=name))
+
+
+def _path(value: str | os.PathLike, base: Path = PROJECT_ROOT) -> Path:
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
+    """Read escalator.yaml (or ESCALATOR_CONFIG) and apply environment overrides."""
+    cfg_path = _path(config_file or os.environ.get("ESCALATOR_CONFIG", "escalator.yaml"))
+    raw: dict[str, Any] = {}
+    if cfg_path.exists():
+        raw = yaml.safe_load(cfg_path.read_text()) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{cfg_path}: expected a mapping at the top level")
+    env = os.environ
+
+    def pick(env_name: str, key: str, default: str) -> str:
+        return env.get(env_name) or str(raw.get(key) or default)
+
+    sources: dict[str, SourceConfig] = {}
+    for name in SOURCE_SECRETS:
+        opts = dict((raw.get("sources") or {}).get(name) or {})
+        live = bool(opts.pop("live", False))
+        env_live = env.get(f"ESCALATOR_{name.upper()}_LIVE")
+        if env_live is not None:
+            live = _truthy(env_live)
+        sources[name] = SourceConfig(name=name, live=live, options=opts)
+
+    r5_jar = env.get("R5_JAR") or raw.get("r5_jar")
+    return Settings(
+        warehouse_path=_path(pick("ESCALATOR_WAREHOUSE", "warehouse", "warehouse/escalator.duckdb")),
+        published_dir=_path(pick("ESCALATOR_PUBLISHED_DIR", "published_dir", "published")),
+        reports_dir=_path(pick("ESCALATOR_REPORTS_DIR", "reports_dir", "reports/output")),
+        dropzone_dir=_path(pick("ESCALATOR_DROPZONE", "dropzone_dir", "dropzone/jobads")),
+        dagster_home=_path(pick("DAGSTER_HOME", "dagster_home", ".dagster_home")),
+        embedded_dir=_path(pick("ESCALATOR_EMBEDDED_DIR", "embedded_dir", str(EMBEDDED_DIR))),
+        transport_engine=pick("ESCALATOR_TRANSPORT_ENGINE", "transport_engine", "embedded"),
+        r5_jar=_path(r5_jar) if r5_jar else None,
+        sources=sources,
+    )

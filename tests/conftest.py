@@ -1,0 +1,56 @@
+"""Tests run against a throw-away warehouse, published folder and DAGSTER_HOME: these environment
+variables are set before anything imports orchestration.definitions (which reads them once)."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+_TMP = Path(tempfile.mkdtemp(prefix="escalator-tests-"))
+os.environ.update({
+    "ESCALATOR_WAREHOUSE": str(_TMP / "warehouse" / "escalator.duckdb"),
+    "ESCALATOR_PUBLISHED_DIR": str(_TMP / "published"),
+    "ESCALATOR_REPORTS_DIR": str(_TMP / "reports"),
+    "ESCALATOR_DROPZONE": str(_TMP / "dropzone"),
+    "DAGSTER_HOME": str(_TMP / "dagster_home"),
+    "DO_NOT_TRACK": "1",
+})
+(_TMP / "dagster_home").mkdir(parents=True)
+shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", _TMP / "dagster_home" / "dagster.yaml")
+ARTIFACTS = Path(os.environ.get("ESCALATOR_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Path:
+    return _TMP
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def refreshed(tmp_root):
+    """The whole daily refresh on the embedded data, once per test session."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("daily_refresh").execute_in_process(instance=instance, raise_on_error=False)
+    return result
+
+
+@pytest.fixture()
+def warehouse(refreshed):
+    import duckdb
+
+    conn = duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True)
+    yield conn
+    conn.close()
