@@ -102,14 +102,6 @@ REFERENCE_TABLES: tuple[TableSpec, ...] = (
          "emcca_code": V},
         ("ladcd",), "reference_geography", "East Midlands local authority districts, EMCCA membership.",
         "ONS LAD codes via drkane/geo-lookups", OGL, required=("in_emcca",)),
-    TableSpec(
-        "ons_local_indicators", "ons/emcca_local_indicators_long.csv",
-        {"dataset": V, "areacd": V, "areanm": V, "geography": V, "indicator": V, "period": V,
-         "observation": D, "measure": V, "unit": V, "lci_95": D, "uci_95": D, "status": V,
-         "notes": V},
-        ("dataset", "areacd", "indicator", "period"), "ons",
-        "ONS Explore Local Statistics indicators (embedded snapshot of the feed).",
-        "ONS Explore Local Statistics", OGL),
 )
 
 
@@ -159,17 +151,4 @@ def raw_lsoa21_boundaries(warehouse: DuckDBResource, platform: PlatformConfig) -
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
 
-@dg.asset(key=["raw", "ons_dataset_metadata"], group_name="ons", kinds={"duckdb", "json"},
-          description="ONS Explore Local Statistics metadata: labels, sources, release dates, caveats.",
-          metadata={"source": "ONS Explore Local Statistics metadata JSON", "licence": OGL}, pool="duckdb")
-def raw_ons_dataset_metadata(warehouse: DuckDBResource, platform: PlatformConfig) -> dg.MaterializeResult:
-    from assets.ons_metadata import read_metadata_folder
-
-    frame = read_metadata_folder(platform.embedded / "ons/metadata")
-    with warehouse.get_connection() as conn:
-        ensure_schemas(conn)
-        rows = replace_table(conn, "raw.ons_dataset_metadata", frame)
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
-
-
-__all__ = ["REFERENCE_TABLES", "reference_assets", "raw_lsoa21_boundaries", "raw_ons_dataset_metadata"]
+__all__ = ["REFERENCE_TABLES", "reference_assets", "raw_lsoa21_boundaries"]

@@ -1,7 +1,74 @@
-"""Feature subcommands of `escalator` (indicators, code-titles, pathways, report, ...)."""
+"""Feature subcommands of `escalator`: indicators, code-titles, pathways, report."""
 
 import argparse
+import sys
+
+import duckdb
+
+from orchestration.settings import load_settings
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    path = load_settings().warehouse_path
+    if not path.exists():
+        sys.exit(f"No warehouse at {path}: run `escalator refresh` (or `make run`) first.")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _table(conn, schema_table: str) -> str:
+    """Prefer the published (checked) table; fall back to the mart before the first publication."""
+    schema, table = schema_table.split(".")
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'published' and table_name = ?",
+        [table]).fetchone()[0]
+    return f"published.{table}" if exists else schema_table
+
+
+def format_tracker(rows: list[tuple]) -> str:
+    header = ("indicator", "period", "value", "95% CI", "baseline", "change", "RAG", "source")
+    body = []
+    for name, start, end, value, unit, lci, uci, base, change, rag, source in rows:
+        unit = unit or ""
+        def fmt(v, unit=unit):
+            if v is None:
+                return ""
+            if unit == "£":
+                return f"£{v:,.0f}"
+            return f"{v:,.2f}" if unit == "ratio" else f"{v:,.1f}{'%' if unit == '%' else ''}"
+
+        period = "" if start is None else (f"{start:%Y}" if (end - start).days > 300 else f"{end:%b %Y}")
+        ci = "" if lci is None else f"{lci:.1f}-{uci:.1f}"
+        body.append((name, period, fmt(value), ci, fmt(base), "" if change is None else f"{change:+,.1f}",
+                     rag, source or ""))
+    widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
+    widths[-1] = min(widths[-1], 40)
+    lines = ["  ".join(str(c)[:w].ljust(w) for c, w in zip(r, widths)) for r in [header, *body]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    conn = _connect()
+    fct, dim = _table(conn, "marts.fct_plan_indicators"), _table(conn, "marts.dim_indicator")
+    geo = conn.execute("select geography_code, geography_name from marts.dim_geography "
+                       "where geography_code = ? or lower(geography_name) = lower(?)",
+                       [args.geography, args.geography]).fetchone()
+    if geo is None:
+        print(f"Unknown geography {args.geography!r}; known: EMCCA E47000013, LA codes, E12000004, E92000001",
+              file=sys.stderr)
+        return 2
+    rows = conn.execute(f"""
+        select f.indicator_name, f.period_start, f.period_end, f.value, f.unit, f.lci_95, f.uci_95,
+               f.baseline_value, f.change_since_baseline, f.rag_status, f.source
+        from {fct} f join {dim} d using (indicator_id)
+        where f.geography_code = ? and f.is_latest
+        order by d.display_order""", [geo[0]]).fetchall()
+    print(f"Get East Midlands Working Plan indicators: {geo[1]} ({geo[0]}) [{fct}]\n")
+    print(format_tracker(rows))
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    return None
+    p = sub.add_parser("indicators", help="print the Plan's indicator tracker for a geography")
+    p.add_argument("--geography", "-g", default="E47000013", help="GSS code or name (default: EMCCA)")
+    p.set_defaults(func=cmd_indicators)

@@ -8,10 +8,11 @@ import pytest
 from assets.csv_loader import DataFileError, load_csv
 from assets.geography import read_boundaries
 from assets.ons_metadata import read_metadata_folder
+from assets.ons import ONS_INDICATORS_SPEC
 from assets.reference import REFERENCE_TABLES
 from orchestration.settings import EMBEDDED_DIR
 
-SPECS = {s.name: s for s in REFERENCE_TABLES}
+SPECS = {s.name: s for s in (*REFERENCE_TABLES, ONS_INDICATORS_SPEC)}
 EXPECTED_ROWS = {  # from ../shared/data/SOURCES.md
     "soc2020_unit_groups": 412, "soc2020_hierarchy": 551, "soc2020_coding_index": 32195,
     "lsoa21_lookup": 1335, "lad_lookup": 35, "ons_local_indicators": 9662,
@@ -28,7 +29,7 @@ def test_row_counts(name):
 
 
 def test_every_spec_loads_and_only_ashe_not_classified_is_quarantined():
-    for spec in REFERENCE_TABLES:
+    for spec in SPECS.values():
         res = load_csv(EMBEDDED_DIR / spec.path, spec)
         assert len(res.frame) > 0, spec.name
         if spec.name == "ashe_table14":

@@ -1,0 +1,122 @@
+"""ONS statistics feeds: Explore Local Statistics (embedded snapshot or live) and the Nomis API."""
+
+import pandas as pd
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.connectors.http import FeedError
+from assets.connectors.nomis import TRACKER_GEOGRAPHIES, NomisClient, NomisQuery, tidy
+from assets.connectors.ons_local_stats import DATASETS, OnsLocalStatsClient
+from assets.csv_loader import TableSpec, load_csv, typed_frame
+from assets.ons_metadata import parse_metadata, read_metadata_folder
+from assets.warehouse import ensure_schemas, replace_table, write_quarantine
+from orchestration.resources import PlatformConfig
+from orchestration.settings import load_settings
+
+OGL = "OGL v3.0"
+NETWORK_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+ONS_INDICATORS_SPEC = TableSpec(
+    "ons_local_indicators", "ons/emcca_local_indicators_long.csv",
+    {"dataset": "varchar", "areacd": "varchar", "areanm": "varchar", "geography": "varchar",
+     "indicator": "varchar", "period": "varchar", "observation": "double", "measure": "varchar",
+     "unit": "varchar", "lci_95": "double", "uci_95": "double", "status": "varchar", "notes": "varchar"},
+    ("dataset", "areacd", "indicator", "period"), "ons",
+    "ONS Explore Local Statistics indicators for EMCCA, its LAs, regions, CAs and the UK nations.",
+    "ONS Explore Local Statistics", OGL)
+
+# Areas kept from live national files: the tracker's geographies plus every region and combined authority.
+KEEP_AREAS = {*TRACKER_GEOGRAPHIES, "E10000007", "E10000024", "K02000001", "K03000001", "K04000001"}
+KEEP_GEOGRAPHIES = {"Region", "Combined Authority or City Region", "Country"}
+
+# Nomis queries behind Table 8.1 rows with no offline source. Codes from the Nomis codelists
+# (NM_162_1 claimant count: gender/age 0 = all, measure 2 = % of residents 16-64); extend or
+# override in escalator.yaml under sources.nomis.queries.
+DEFAULT_NOMIS_QUERIES = [
+    NomisQuery("claimant_count_rate", "NM_162_1",
+               {"date": "latestMINUS11-latest", "gender": "0", "age": "0", "measure": "2", "measures": "20100"}),
+    NomisQuery("employment_rate", "NM_17_5",
+               {"date": "latestMINUS4-latest", "variable": "45", "measures": "20599,21001,21002,21003"}),
+    NomisQuery("job_density", "NM_57_1", {"date": "latestMINUS4-latest", "item": "3", "measures": "20100"}),
+]
+NOMIS_COLUMNS = ["indicator_id", "dataset", "geography_code", "geography_name", "geography_type", "period",
+                 "value", "numerator", "denominator", "ci_half_width", "obs_status", "reliability"]
+
+
+@dg.asset(key=["raw", "ons_local_indicators"], group_name="ons", kinds={"duckdb", "csv"},
+          description=ONS_INDICATORS_SPEC.description, pool="duckdb", retry_policy=NETWORK_RETRY,
+          metadata={"source": ONS_INDICATORS_SPEC.source, "licence": OGL, "cadence": "monthly",
+                    "embedded_file": f"data/embedded/{ONS_INDICATORS_SPEC.path}"})
+def raw_ons_local_indicators(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                             platform: PlatformConfig) -> dg.MaterializeResult:
+    source = load_settings().source("ons_local_stats")
+    if source.live:
+        client = OnsLocalStatsClient(**({"base_url": source.options["base_url"]} if "base_url" in source.options else {}))
+        text = pd.concat([client.fetch_csv(d, KEEP_AREAS, KEEP_GEOGRAPHIES)
+                          for d in source.options.get("datasets", DATASETS)], ignore_index=True)
+        result = typed_frame(text, ONS_INDICATORS_SPEC, "ONS Explore Local Statistics (live)")
+        mode = "live"
+    else:
+        result = load_csv(platform.embedded / ONS_INDICATORS_SPEC.path, ONS_INDICATORS_SPEC)
+        mode = "embedded"
+    with warehouse.get_connection() as conn:
+        ensure_schemas(conn)
+        rows = replace_table(conn, "raw.ons_local_indicators", result.frame)
+        write_quarantine(conn, "ons_local_indicators", result.quarantined, run_id=context.run_id)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "mode": mode,
+                                          "quarantined_rows": len(result.quarantined)})
+
+
+@dg.asset(key=["raw", "ons_dataset_metadata"], group_name="ons", kinds={"duckdb", "json"},
+          description="ONS Explore Local Statistics metadata: labels, sources, release dates, caveats.",
+          metadata={"source": "ONS Explore Local Statistics metadata JSON", "licence": OGL}, pool="duckdb",
+          retry_policy=NETWORK_RETRY)
+def raw_ons_dataset_metadata(warehouse: DuckDBResource, platform: PlatformConfig) -> dg.MaterializeResult:
+    source = load_settings().source("ons_local_stats")
+    if source.live:
+        client = OnsLocalStatsClient(**({"base_url": source.options["base_url"]} if "base_url" in source.options else {}))
+        rows = [r for d in source.options.get("datasets", DATASETS)
+                for r in parse_metadata(d, client.fetch_metadata(d), f"live {d}.json")]
+        frame = pd.DataFrame(rows)
+    else:
+        frame = read_metadata_folder(platform.embedded / "ons/metadata")
+    with warehouse.get_connection() as conn:
+        ensure_schemas(conn)
+        n = replace_table(conn, "raw.ons_dataset_metadata", frame)
+    return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "embedded"})
+
+
+def fetch_nomis(client: NomisClient, queries: list[NomisQuery], geographies: list[str]) -> pd.DataFrame:
+    frames = []
+    for q in queries:
+        params = {"geography": ",".join(geographies), **q.params}
+        frames.append(tidy(q.indicator_id, q.dataset, client.fetch(q.dataset, params)))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=NOMIS_COLUMNS)
+    return out.reindex(columns=NOMIS_COLUMNS)
+
+
+@dg.asset(key=["raw", "nomis_observations"], group_name="ons", kinds={"duckdb", "api"},
+          description="Nomis API observations (APS, jobs density, claimant count) for the tracker's geographies. "
+                      "Live only: with the source off the table is empty and the tracker says 'no source connected'.",
+          metadata={"source": "Nomis API v01", "licence": OGL, "cadence": "monthly/quarterly"},
+          pool="duckdb", retry_policy=NETWORK_RETRY)
+def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    source = load_settings().source("nomis")
+    frame = pd.DataFrame(columns=NOMIS_COLUMNS)
+    if source.live:
+        queries = [NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}))
+                   for q in source.options.get("queries", [])] or DEFAULT_NOMIS_QUERIES
+        client = NomisClient(base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
+                             uid=source.secret("NOMIS_API_KEY"))
+        frame = fetch_nomis(client, queries, source.options.get("geographies", TRACKER_GEOGRAPHIES))
+        if frame.empty:
+            raise FeedError("Nomis: every query returned no rows; keeping the previous table")
+    for col in ["value", "numerator", "denominator", "ci_half_width"]:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    for col in [c for c in NOMIS_COLUMNS if c not in ("value", "numerator", "denominator", "ci_half_width")]:
+        frame[col] = frame[col].astype("string")
+    with warehouse.get_connection() as conn:
+        ensure_schemas(conn)
+        n = replace_table(conn, "raw.nomis_observations", frame)
+    context.log.info(f"Nomis live={source.live}: {n} rows")
+    return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off"})

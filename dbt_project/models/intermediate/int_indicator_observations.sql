@@ -1,0 +1,95 @@
+-- Every observation that feeds a Plan indicator, from every connected source, in one shape.
+-- Derived series (documented in dim_indicator): long-term-sick inactivity as a share of the 16-64
+-- population, and the lowest local-authority employment rate in EMCCA.
+with ons as (
+    select
+        s.indicator_id,
+        s.source,
+        o.dataset as source_dataset,
+        o.geography_code,
+        o.geography_name,
+        o.period_start,
+        o.period_end,
+        o.value,
+        o.lci_95,
+        o.uci_95,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        case
+            when o.value is null then 'suppressed'
+            when o.status_marker = 'x' or o.notes ilike '%unreliable%' then 'unreliable'
+            else 'reliable'
+        end as reliability,
+        cast(null as varchar) as note
+    from {{ ref('stg_ons__local_indicators') }} as o
+    inner join {{ ref('indicator_sources') }} as s
+        on o.dataset = s.dataset and o.indicator = s.source_indicator
+),
+
+nomis as (
+    select
+        indicator_id, source, source_dataset, geography_code, geography_name, period_start, period_end,
+        value, lci_95, uci_95, numerator, denominator, reliability, cast(null as varchar) as note
+    from {{ ref('stg_nomis__observations') }}
+),
+
+long_term_sick as (
+    -- inactivity rate (% of 16-64) x share of the inactive who are long-term sick (%) / 100
+    select
+        'long_term_sick_inactivity' as indicator_id,
+        'ONS Explore Local Statistics (derived)' as source,
+        'employment-rate x economically-inactive-due-to-long-term-sickness' as source_dataset,
+        i.geography_code,
+        i.geography_name,
+        i.period_start,
+        i.period_end,
+        round(i.value * l.value / 100, 1) as value,
+        cast(null as double) as lci_95,
+        cast(null as double) as uci_95,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        case when 'unreliable' in (i.reliability, l.reliability) then 'unreliable' else 'reliable' end as reliability,
+        'inactivity rate ' || i.value || '% x long-term sick share of inactive ' || l.value || '%' as note
+    from ons as i
+    inner join ons as l
+        on i.geography_code = l.geography_code and i.period_start = l.period_start
+    where i.indicator_id = 'economic_inactivity_rate'
+      and l.indicator_id = 'long_term_sick_share_of_inactive'
+      and i.value is not null and l.value is not null
+),
+
+primary_obs as (
+    -- one source per indicator x geography x period: Nomis (fresher) before the ONS files
+    select * from (select * from nomis union all select * from ons union all select * from long_term_sick)
+    qualify row_number() over (
+        partition by indicator_id, geography_code, period_start, period_end
+        order by case when source = 'Nomis' then 0 else 1 end
+    ) = 1
+),
+
+lowest_la as (
+    select
+        'employment_rate_lowest_la' as indicator_id,
+        any_value(e.source) as source,
+        any_value(e.source_dataset) as source_dataset,
+        'E47000013' as geography_code,
+        'East Midlands Combined County Authority' as geography_name,
+        e.period_start,
+        e.period_end,
+        min(e.value) as value,
+        arg_min(e.lci_95, e.value) as lci_95,
+        arg_min(e.uci_95, e.value) as uci_95,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        arg_min(e.reliability, e.value) as reliability,
+        'lowest: ' || arg_min(e.geography_name, e.value) as note
+    from primary_obs as e
+    inner join {{ ref('stg_geo__lad') }} as lad on e.geography_code = lad.lad_code and lad.in_emcca
+    where e.indicator_id = 'employment_rate' and e.value is not null
+    group by e.period_start, e.period_end
+    having count(*) = 17
+)
+
+select * from primary_obs where indicator_id <> 'long_term_sick_share_of_inactive'
+union all
+select * from lowest_la
