@@ -4,17 +4,16 @@ import pandas as pd
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.connectors.http import FeedError
+from assets.connectors.http import FeedError, make_session
 from assets.connectors.nomis import TRACKER_GEOGRAPHIES, NomisClient, NomisQuery, tidy
 from assets.connectors.ons_local_stats import DATASETS, OnsLocalStatsClient
 from assets.csv_loader import TableSpec, load_csv, typed_frame
 from assets.ons_metadata import parse_metadata, read_metadata_folder
 from assets.warehouse import ensure_schemas, replace_table, write_quarantine
 from orchestration.resources import PlatformConfig
-from orchestration.settings import load_settings
+from orchestration.settings import NETWORK_RETRY, load_settings
 
 OGL = "OGL v3.0"
-NETWORK_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
 ONS_INDICATORS_SPEC = TableSpec(
     "ons_local_indicators", "ons/emcca_local_indicators_long.csv",
@@ -43,6 +42,11 @@ NOMIS_COLUMNS = ["indicator_id", "dataset", "geography_code", "geography_name", 
                  "value", "numerator", "denominator", "ci_half_width", "obs_status", "reliability"]
 
 
+def _ons_client(source) -> OnsLocalStatsClient:
+    kwargs = {"base_url": source.options["base_url"]} if "base_url" in source.options else {}
+    return OnsLocalStatsClient(session=make_session(**source.http_options()), **kwargs)
+
+
 @dg.asset(key=["raw", "ons_local_indicators"], group_name="ons", kinds={"duckdb", "csv"},
           description=ONS_INDICATORS_SPEC.description, pool="duckdb", retry_policy=NETWORK_RETRY,
           metadata={"source": ONS_INDICATORS_SPEC.source, "licence": OGL, "cadence": "monthly",
@@ -51,7 +55,7 @@ def raw_ons_local_indicators(context: dg.AssetExecutionContext, warehouse: DuckD
                              platform: PlatformConfig) -> dg.MaterializeResult:
     source = load_settings().source("ons_local_stats")
     if source.live:
-        client = OnsLocalStatsClient(**({"base_url": source.options["base_url"]} if "base_url" in source.options else {}))
+        client = _ons_client(source)
         text = pd.concat([client.fetch_csv(d, KEEP_AREAS, KEEP_GEOGRAPHIES)
                           for d in source.options.get("datasets", DATASETS)], ignore_index=True)
         result = typed_frame(text, ONS_INDICATORS_SPEC, "ONS Explore Local Statistics (live)")
@@ -62,7 +66,7 @@ def raw_ons_local_indicators(context: dg.AssetExecutionContext, warehouse: DuckD
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         rows = replace_table(conn, "raw.ons_local_indicators", result.frame)
-        write_quarantine(conn, "ons_local_indicators", result.quarantined, run_id=context.run_id)
+        write_quarantine(conn, "ons_local_indicators", result.quarantined, run_id=context.run.run_id)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "mode": mode,
                                           "quarantined_rows": len(result.quarantined)})
 
@@ -74,7 +78,7 @@ def raw_ons_local_indicators(context: dg.AssetExecutionContext, warehouse: DuckD
 def raw_ons_dataset_metadata(warehouse: DuckDBResource, platform: PlatformConfig) -> dg.MaterializeResult:
     source = load_settings().source("ons_local_stats")
     if source.live:
-        client = OnsLocalStatsClient(**({"base_url": source.options["base_url"]} if "base_url" in source.options else {}))
+        client = _ons_client(source)
         rows = [r for d in source.options.get("datasets", DATASETS)
                 for r in parse_metadata(d, client.fetch_metadata(d), f"live {d}.json")]
         frame = pd.DataFrame(rows)
@@ -107,7 +111,7 @@ def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBR
         queries = [NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}))
                    for q in source.options.get("queries", [])] or DEFAULT_NOMIS_QUERIES
         client = NomisClient(base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
-                             uid=source.secret("NOMIS_API_KEY"))
+                             uid=source.secret("NOMIS_API_KEY"), session=make_session(**source.http_options()))
         frame = fetch_nomis(client, queries, source.options.get("geographies", TRACKER_GEOGRAPHIES))
         if frame.empty:
             raise FeedError("Nomis: every query returned no rows; keeping the previous table")

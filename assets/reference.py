@@ -121,7 +121,7 @@ def _reference_asset(spec: TableSpec) -> dg.AssetsDefinition:
         with warehouse.get_connection() as conn:
             ensure_schemas(conn)
             rows = replace_table(conn, f"raw.{spec.name}", result.frame)
-            write_quarantine(conn, spec.name, result.quarantined, run_id=context.run_id)
+            write_quarantine(conn, spec.name, result.quarantined, run_id=context.run.run_id)
         for q in result.quarantined[:20]:
             context.log.warning("quarantined: " + q.message(spec.path))
         return dg.MaterializeResult(metadata={

@@ -28,6 +28,22 @@ SOURCE_SECRETS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _network_retry():
+    # Step-level retries for network assets (on top of per-request HTTP retries). Read once at import:
+    # it shapes asset definitions. Tests set ESCALATOR_NETWORK_RETRY_DELAY=0.
+    import dagster as dg
+
+    return dg.RetryPolicy(
+        max_retries=int(os.environ.get("ESCALATOR_NETWORK_RETRIES", "3")),
+        delay=float(os.environ.get("ESCALATOR_NETWORK_RETRY_DELAY", "30")),
+        backoff=dg.Backoff.EXPONENTIAL,
+        jitter=dg.Jitter.PLUS_MINUS,
+    )
+
+
+NETWORK_RETRY = _network_retry()
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     name: str
@@ -36,6 +52,11 @@ class SourceConfig:
 
     def secret(self, env_name: str) -> str | None:
         return os.environ.get(env_name) or None
+
+    def http_options(self) -> dict[str, float]:
+        """Per-request retries/backoff for this feed's HTTP session (options http_retries, http_backoff)."""
+        return {"retries": int(self.options.get("http_retries", 4)),
+                "backoff": float(self.options.get("http_backoff", 1.0))}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ os.environ.update({
     "ESCALATOR_DROPZONE": str(_TMP / "dropzone"),
     "DAGSTER_HOME": str(_TMP / "dagster_home"),
     "DO_NOT_TRACK": "1",
+    "ESCALATOR_NETWORK_RETRIES": "1",
+    "ESCALATOR_NETWORK_RETRY_DELAY": "0",
 })
 (_TMP / "dagster_home").mkdir(parents=True)
 shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", _TMP / "dagster_home" / "dagster.yaml")

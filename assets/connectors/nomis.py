@@ -104,7 +104,7 @@ def tidy(indicator_id: str, dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
     kind[measure.str.contains("denominator")] = "denominator"
     kind[measure.str.contains("confidence")] = "ci_half_width"
     f["kind"] = kind
-    wide = f.pivot_table(index=keys, columns="kind", values="OBS_VALUE", aggfunc="first", dropna=False)
+    wide = f.groupby([*keys, "kind"], dropna=False)["OBS_VALUE"].first().unstack("kind")
     status = f[f.kind == "value"].set_index(keys)["OBS_STATUS"]
     wide = wide.join(status.rename("obs_status")).reset_index()
     for col in ["value", "numerator", "denominator", "ci_half_width"]:

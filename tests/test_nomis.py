@@ -1,0 +1,103 @@
+"""The Nomis connector against a local HTTP server speaking the Nomis API's CSV layout."""
+
+import pandas as pd
+import pytest
+from werkzeug import Response
+
+from assets.connectors.http import FeedError, make_session
+from assets.connectors.nomis import SELECT, NomisClient, tidy
+from tests.nomis_format import STATUS_NAMES, employment_rate_rows, to_csv
+
+CODES = ["E06000015", "E06000018", "E07000032", "E07000033", "E47000013", "E12000004", "E92000001"]
+PATH = "/api/v01/dataset/NM_17_5.data.csv"
+CSV = "text/csv"
+
+
+def client(httpserver, uid=None):
+    return NomisClient(base_url=httpserver.url_for("/api/v01"), uid=uid, session=make_session(retries=3, backoff=0))
+
+
+def test_pages_until_record_count_and_sends_the_real_query(httpserver):
+    rows = employment_rate_rows(CODES)
+    first, rest = rows[:8], rows[8:]
+    httpserver.expect_ordered_request(PATH, query_string={
+        "geography": ",".join(CODES), "date": "latest", "variable": "45", "measures": "20599,21003",
+        "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
+                  "obs_value,obs_status,obs_status_name,record_count",
+    }).respond_with_data(to_csv(first, record_count=len(rows)), content_type=CSV)
+    httpserver.expect_ordered_request(PATH, query_string={
+        "geography": ",".join(CODES), "date": "latest", "variable": "45", "measures": "20599,21003",
+        "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
+                  "obs_value,obs_status,obs_status_name,record_count",
+        "recordoffset": "8",
+    }).respond_with_data(to_csv(rest, record_count=len(rows)), content_type=CSV)
+    frame = client(httpserver).fetch("NM_17_5", {"geography": ",".join(CODES), "date": "latest",
+                                                 "variable": "45", "measures": "20599,21003"})
+    assert len(frame) == len(rows) == 2 * len(CODES)
+    httpserver.check_assertions()
+
+
+def test_tidy_pivots_value_and_ci_and_flags_markers(httpserver):
+    rows = employment_rate_rows(CODES)
+    for r in rows:  # Nottingham unreliable, Derby suppressed: the SDMX codes Nomis uses
+        if r["GEOGRAPHY_CODE"] == "E06000018":
+            r["OBS_STATUS"], r["OBS_STATUS_NAME"] = "U", STATUS_NAMES["U"]
+        if r["GEOGRAPHY_CODE"] == "E06000015":
+            r["OBS_STATUS"], r["OBS_STATUS_NAME"] = "Q", STATUS_NAMES["Q"]
+    httpserver.expect_request(PATH).respond_with_data(to_csv(rows), content_type=CSV)
+    out = tidy("employment_rate", "NM_17_5", client(httpserver).fetch("NM_17_5", {})).set_index("geography_code")
+    ons = pd.read_csv("data/embedded/ons/emcca_local_indicators_long.csv")
+    emcca = ons[(ons.areacd == "E47000013") & (ons.indicator == "Employment rate") & (ons.period == "2023-01-01/P1Y")].iloc[0]
+    assert out.loc["E47000013", "value"] == emcca.observation
+    assert out.loc["E47000013", "ci_half_width"] == pytest.approx((emcca.uci_95 - emcca.lci_95) / 2, abs=0.05)
+    assert out.loc["E06000018", "reliability"] == "unreliable"
+    assert out.loc["E06000015", "reliability"] == "suppressed" and pd.isna(out.loc["E06000015", "value"])
+    assert out.loc["E47000013", "reliability"] == "reliable"
+
+
+def test_retries_on_429_and_503_then_succeeds(httpserver):
+    rows = employment_rate_rows(CODES[:2])
+    httpserver.expect_ordered_request(PATH).respond_with_response(Response("slow down", 429, headers={"Retry-After": "0"}))
+    httpserver.expect_ordered_request(PATH).respond_with_response(Response("unavailable", 503))
+    httpserver.expect_ordered_request(PATH).respond_with_data(to_csv(rows), content_type=CSV)
+    assert len(client(httpserver).fetch("NM_17_5", {})) == len(rows)
+
+
+def test_error_response_fails_loudly_without_leaking_the_key(httpserver):
+    httpserver.expect_request(PATH).respond_with_data(
+        "<error><message>Invalid geography</message></error>", status=400, content_type="text/xml")
+    with pytest.raises(FeedError) as err:
+        client(httpserver, uid="0xSECRETKEY").fetch("NM_17_5", {"geography": "nonsense"})
+    assert "Nomis NM_17_5: HTTP 400" in str(err.value)
+    assert "0xSECRETKEY" not in str(err.value) and "uid=***" in str(err.value)
+
+
+def test_persistent_5xx_gives_up_with_feed_error(httpserver):
+    httpserver.expect_request(PATH).respond_with_response(Response("down", 500))
+    with pytest.raises(FeedError, match="Nomis NM_17_5: HTTP 500"):
+        client(httpserver).fetch("NM_17_5", {})
+    assert len(httpserver.log) == 4  # the first try and three retries
+
+
+def test_empty_response_is_an_empty_frame(httpserver):
+    httpserver.expect_request(PATH).respond_with_data("", content_type=CSV)
+    assert client(httpserver).fetch("NM_17_5", {}).empty
+
+
+def test_changed_column_names_the_column(httpserver):
+    httpserver.expect_request(PATH).respond_with_data(
+        to_csv(employment_rate_rows(CODES[:1]), drop="OBS_VALUE"), content_type=CSV)
+    with pytest.raises(FeedError, match="lacks column\\(s\\) OBS_VALUE"):
+        client(httpserver).fetch("NM_17_5", {})
+
+
+def test_html_instead_of_csv_is_rejected(httpserver):
+    httpserver.expect_request(PATH).respond_with_data("<html>maintenance</html>", content_type="text/html")
+    with pytest.raises(FeedError, match="expected CSV"):
+        client(httpserver).fetch("NM_17_5", {})
+
+
+def test_api_key_is_sent_as_uid(httpserver):
+    httpserver.expect_request(PATH, query_string={"select": ",".join(SELECT), "uid": "0xKEY"}).respond_with_data(
+        to_csv(employment_rate_rows(CODES[:1])), content_type=CSV)
+    assert len(client(httpserver, uid="0xKEY").fetch("NM_17_5", {})) == 2

@@ -1,0 +1,101 @@
+"""Live ONS feeds (local HTTP server in the real formats) through the Dagster assets."""
+
+import json
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+import yaml
+from dagster_duckdb import DuckDBResource
+from werkzeug import Response
+
+from assets.connectors.http import FeedError, make_session
+from assets.connectors.ons_local_stats import OnsLocalStatsClient
+from assets.ons import raw_nomis_observations, raw_ons_local_indicators
+from orchestration.resources import PlatformConfig
+from orchestration.settings import EMBEDDED_DIR
+from tests.nomis_format import employment_rate_rows, to_csv
+
+ONS = pd.read_csv(EMBEDDED_DIR / "ons/emcca_local_indicators_long.csv", dtype=str, keep_default_na=False)
+
+
+def _live_config(tmp_path, monkeypatch, sources: dict) -> None:
+    cfg = tmp_path / "escalator.yaml"
+    cfg.write_text(yaml.safe_dump({"sources": sources}))
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
+
+
+def _resources(tmp_path):
+    return {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
+            "platform": PlatformConfig(embedded_dir=str(EMBEDDED_DIR), published_dir=str(tmp_path / "p"),
+                                       reports_dir=str(tmp_path / "r"), dropzone_dir=str(tmp_path / "d"))}
+
+
+def _ons_csv(dataset: str) -> str:
+    # the published per-dataset file has no `dataset` column; it is added by the connector
+    return ONS[ONS.dataset == dataset].drop(columns=["dataset"]).to_csv(index=False)
+
+
+def test_ons_local_stats_client_reads_csv_and_metadata(httpserver):
+    httpserver.expect_request("/employment-rate/employment-rate.csv").respond_with_data(_ons_csv("employment-rate"))
+    meta = json.loads((EMBEDDED_DIR / "ons/metadata/employment-rate.json").read_text())
+    httpserver.expect_request("/employment-rate/employment-rate.json").respond_with_json(meta)
+    client = OnsLocalStatsClient(base_url=httpserver.url_for("/"), session=make_session(retries=1, backoff=0))
+    frame = client.fetch_csv("employment-rate", keep_areas={"E47000013"})
+    assert set(frame.areacd) == {"E47000013"} and set(frame.dataset) == {"employment-rate"}
+    assert client.fetch_metadata("employment-rate")["ess-beta-metadata"]["shared"]["sourceDate"] == "16/04/2024"
+
+
+def test_ons_local_stats_changed_column_and_empty(httpserver):
+    httpserver.expect_request("/claimant-count/claimant-count.csv").respond_with_data(
+        _ons_csv("claimant-count").replace("observation", "obs"))
+    httpserver.expect_request("/gross-value-added/gross-value-added.csv").respond_with_data("")
+    client = OnsLocalStatsClient(base_url=httpserver.url_for("/"), session=make_session(retries=1, backoff=0))
+    with pytest.raises(FeedError, match="lacks column\\(s\\) observation"):
+        client.fetch_csv("claimant-count")
+    with pytest.raises(FeedError, match="empty response"):
+        client.fetch_csv("gross-value-added")
+
+
+def test_live_ons_asset_loads_the_served_files(httpserver, tmp_path, monkeypatch):
+    for ds in ["employment-rate", "claimant-count"]:
+        httpserver.expect_request(f"/{ds}/{ds}.csv").respond_with_data(_ons_csv(ds))
+    _live_config(tmp_path, monkeypatch, {"ons_local_stats": {
+        "live": True, "base_url": httpserver.url_for("/"), "datasets": ["employment-rate", "claimant-count"],
+        "http_backoff": 0}})
+    result = dg.materialize([raw_ons_local_indicators], resources=_resources(tmp_path))
+    assert result.success
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        datasets = {r[0] for r in conn.execute("select distinct dataset from raw.ons_local_indicators").fetchall()}
+        emcca = conn.execute("select observation from raw.ons_local_indicators where areacd = 'E47000013' "
+                             "and indicator = 'Employment rate' and period = '2023-01-01/P1Y'").fetchone()[0]
+    assert datasets == {"employment-rate", "claimant-count"}
+    assert emcca == 74.6
+
+
+def test_nomis_asset_live_then_failing_feed_keeps_previous_table(httpserver, tmp_path, monkeypatch):
+    codes = ["E06000015", "E47000013"]
+    httpserver.expect_ordered_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
+        to_csv(employment_rate_rows(codes)), content_type="text/csv")
+    _live_config(tmp_path, monkeypatch, {"nomis": {
+        "live": True, "base_url": httpserver.url_for("/api/v01"), "geographies": codes, "http_backoff": 0,
+        "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}]}})
+    resources = _resources(tmp_path)
+    assert dg.materialize([raw_nomis_observations], resources=resources).success
+    httpserver.clear()
+    httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_response(Response("down", 503))
+    failed = dg.materialize([raw_nomis_observations], resources=resources, raise_on_error=False)
+    assert not failed.success
+    # two step attempts (ESCALATOR_NETWORK_RETRIES=1) x five HTTP tries each (4 retries)
+    assert len(httpserver.log) == 10
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        rows = conn.execute("select geography_code, value, reliability from raw.nomis_observations order by 1").fetchall()
+    assert [r[0] for r in rows] == codes and all(r[2] == "reliable" for r in rows)
+
+
+def test_nomis_asset_off_gives_an_empty_table(tmp_path, monkeypatch):
+    _live_config(tmp_path, monkeypatch, {"nomis": {"live": False}})
+    assert dg.materialize([raw_nomis_observations], resources=_resources(tmp_path)).success
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        assert conn.execute("select count(*) from raw.nomis_observations").fetchone()[0] == 0
