@@ -9,7 +9,7 @@ from assets.connectors.nomis import TRACKER_GEOGRAPHIES, NomisClient, NomisQuery
 from assets.connectors.ons_local_stats import DATASETS, OnsLocalStatsClient
 from assets.csv_loader import TableSpec, load_csv, typed_frame
 from assets.ons_metadata import parse_metadata, read_metadata_folder
-from assets.warehouse import ensure_schemas, replace_table, write_quarantine
+from assets.warehouse import ensure_schemas, replace_table, stamp, write_quarantine
 from orchestration.resources import PlatformConfig
 from orchestration.settings import NETWORK_RETRY, load_settings
 
@@ -65,7 +65,7 @@ def raw_ons_local_indicators(context: dg.AssetExecutionContext, warehouse: DuckD
         mode = "embedded"
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        rows = replace_table(conn, "raw.ons_local_indicators", result.frame)
+        rows = replace_table(conn, "raw.ons_local_indicators", stamp(result.frame))
         write_quarantine(conn, "ons_local_indicators", result.quarantined, run_id=context.run.run_id)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "mode": mode,
                                           "quarantined_rows": len(result.quarantined)})
@@ -86,7 +86,7 @@ def raw_ons_dataset_metadata(warehouse: DuckDBResource, platform: PlatformConfig
         frame = read_metadata_folder(platform.embedded / "ons/metadata")
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        n = replace_table(conn, "raw.ons_dataset_metadata", frame)
+        n = replace_table(conn, "raw.ons_dataset_metadata", stamp(frame))
     return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "embedded"})
 
 
@@ -121,6 +121,6 @@ def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBR
         frame[col] = frame[col].astype("string")
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        n = replace_table(conn, "raw.nomis_observations", frame)
+        n = replace_table(conn, "raw.nomis_observations", stamp(frame))
     context.log.info(f"Nomis live={source.live}: {n} rows")
     return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off"})

@@ -4,7 +4,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.csv_loader import TableSpec, load_csv
-from assets.warehouse import ensure_schemas, replace_table, write_quarantine
+from assets.warehouse import ensure_schemas, replace_table, stamp, write_quarantine
 from orchestration.resources import PlatformConfig
 
 ONS = "ONS"
@@ -120,7 +120,7 @@ def _reference_asset(spec: TableSpec) -> dg.AssetsDefinition:
         result = load_csv(platform.embedded / spec.path, spec)
         with warehouse.get_connection() as conn:
             ensure_schemas(conn)
-            rows = replace_table(conn, f"raw.{spec.name}", result.frame)
+            rows = replace_table(conn, f"raw.{spec.name}", stamp(result.frame))
             write_quarantine(conn, spec.name, result.quarantined, run_id=context.run.run_id)
         for q in result.quarantined[:20]:
             context.log.warning("quarantined: " + q.message(spec.path))
@@ -147,7 +147,7 @@ def raw_lsoa21_boundaries(warehouse: DuckDBResource, platform: PlatformConfig) -
     frame = read_boundaries(platform.embedded / "geography/emcca_lsoa21_boundaries.geojson")
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        rows = replace_table(conn, "raw.lsoa21_boundaries", frame)
+        rows = replace_table(conn, "raw.lsoa21_boundaries", stamp(frame))
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
 

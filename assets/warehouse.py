@@ -46,6 +46,11 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def stamp(df: pd.DataFrame) -> pd.DataFrame:
+    """Add `_loaded_at` (UTC) to a raw feed's rows: freshness checks compare it with the feed's cadence."""
+    return df.assign(_loaded_at=pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None)))
+
+
 def replace_table(conn: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
     """Replace `schema.table` with df in one transaction: readers see the old or the new table."""
     conn.register("_replace_src", df)

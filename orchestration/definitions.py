@@ -3,16 +3,31 @@
 import dagster as dg
 
 from assets.ons import raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators
+from assets.publish import tracker_publication
 from assets.reference import raw_lsoa21_boundaries, reference_assets
 from assets.transform import dbt_models
+from expectations.checks import ALL_CHECKS
 from orchestration.jobs import ALL_JOBS
 from orchestration.resources import build_resources
 from orchestration.schedules import ALL_SCHEDULES
+from orchestration.settings import Settings
 
-defs = dg.Definitions(
-    assets=[*reference_assets, raw_lsoa21_boundaries, raw_ons_local_indicators, raw_ons_dataset_metadata,
-            raw_nomis_observations, dbt_models],
-    jobs=ALL_JOBS,
-    schedules=ALL_SCHEDULES,
-    resources=build_resources(),
-)
+ASSETS = [
+    *reference_assets, raw_lsoa21_boundaries,
+    raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations,
+    dbt_models,
+    tracker_publication,
+]
+
+
+def build_defs(settings: Settings | None = None) -> dg.Definitions:
+    return dg.Definitions(
+        assets=ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=ALL_JOBS,
+        schedules=ALL_SCHEDULES,
+        resources=build_resources(settings),
+    )
+
+
+defs = build_defs()

@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from orchestration.hooks import record_refresh_failure
+
 # The whole daily refresh: feeds, dbt, checks, publication, reports. In-process, because each step
 # of the multiprocess executor re-imports the code (~5 s) and DuckDB allows one writer process.
 daily_refresh_job = dg.define_asset_job(
@@ -10,6 +12,26 @@ daily_refresh_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description="Refresh every feed and everything downstream, then publish and write the reports.",
     tags={"dagster/max_retries": 1},
+    hooks={record_refresh_failure},
 )
 
-ALL_JOBS = [daily_refresh_job]
+
+
+def _publish_selection() -> dg.AssetSelection:
+    from assets.publish import PUBLISHED_MARTS
+
+    marts = [dg.AssetKey(["marts", m]) for m in PUBLISHED_MARTS]
+    published = [dg.AssetKey(["published", m]) for m in PUBLISHED_MARTS]
+    return dg.AssetSelection.assets(*published) | dg.AssetSelection.checks_for_assets(*marts)
+
+
+# Re-validate the existing marts and publish them, without rebuilding anything (e.g. after a fix).
+publish_job = dg.define_asset_job(
+    name="validate_and_publish",
+    selection=_publish_selection(),
+    executor_def=dg.in_process_executor,
+    description="Run the mart gate and publish, without refreshing feeds or dbt.",
+    hooks={record_refresh_failure},
+)
+
+ALL_JOBS = [daily_refresh_job, publish_job]

@@ -1,0 +1,139 @@
+"""Publication to the evaluation tracker and BI tools: the checked marts copied into the `published`
+schema and exported as Parquet + CSV with a manifest.
+
+Atomic for both readers: the DuckDB tables are replaced in one transaction; the files are written to a
+new version folder and `published/` (a symlink) is switched to it with one rename. A run whose checks
+fail never reaches this step (the checks are blocking), so the previous publication stays as it was.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from orchestration.resources import PlatformConfig
+
+# marts published, in the order BI tools usually load them
+PUBLISHED_MARTS = ["dim_geography", "dim_indicator", "fct_plan_indicators"]
+KEEP_VERSIONS = 5
+
+
+def versions_dir(published: Path) -> Path:
+    return published.parent / f".{published.name}_versions"
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def swap_symlink(link: Path, target: Path) -> None:
+    """Point `link` at `target` atomically (rename of a new symlink over the old one)."""
+    if link.exists() and not link.is_symlink():  # a plain folder from before versioning: keep it
+        legacy = versions_dir(link) / "legacy"
+        legacy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(link), legacy)
+    tmp = link.with_name(f".{link.name}.tmp")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(os.path.relpath(target, link.parent), target_is_directory=True)
+    os.replace(tmp, link)
+
+
+def _prune(vdir: Path, keep: Path) -> None:
+    versions = sorted((p for p in vdir.iterdir() if p.is_dir() and p != keep), key=lambda p: p.name)
+    for old in versions[: max(0, len(versions) - (KEEP_VERSIONS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MARTS) -> dict:
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    version = now.strftime("%Y%m%dT%H%M%SZ") + "-" + run_id[:8]
+    vdir = versions_dir(published)
+    target = vdir / version
+    target.mkdir(parents=True)
+    files, tables = [], {}
+    in_transaction = False
+    try:
+        for mart in marts:
+            rows = conn.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+            tables[mart] = rows
+            for fmt, opts in (("parquet", "(format parquet, compression zstd)"), ("csv", "(format csv, header)")):
+                path = target / f"{mart}.{fmt}"
+                conn.execute(f"copy (select * from marts.{mart}) to '{path}' {opts}")
+                files.append({"path": path.name, "sha256": sha256(path), "rows": rows})
+        manifest = {
+            "version": version,
+            "run_id": run_id,
+            "published_at": now.isoformat(),
+            "files": files,
+            "tables": tables,
+            "data_periods": _data_periods(conn),
+            "checks": _check_outcomes(conn, run_id),
+            "warehouse_tables": [f"published.{m}" for m in marts],
+        }
+        (target / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        conn.execute("begin transaction")
+        in_transaction = True
+        conn.execute("create schema if not exists published")
+        for mart in marts:
+            conn.execute(f"create or replace table published.{mart} as select * from marts.{mart}")
+        conn.execute("create table if not exists ops.publications (version varchar, run_id varchar, "
+                     "published_at timestamp, manifest varchar)")
+        conn.execute("insert into ops.publications values (?, ?, ?, ?)",
+                     [version, run_id, now.replace(tzinfo=None), json.dumps(manifest, default=str)])
+        conn.execute("commit")
+    except Exception:
+        if in_transaction:
+            conn.execute("rollback")
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    swap_symlink(published, target)
+    _prune(vdir, target)
+    return manifest
+
+
+def _data_periods(conn) -> dict:
+    rows = conn.execute("""
+        select coalesce(source, 'unknown'), min(period_start), max(period_end)
+        from marts.fct_plan_indicators where value is not null group by 1 order by 1""").fetchall()
+    return {src: {"from": str(lo), "to": str(hi)} for src, lo, hi in rows}
+
+
+def _check_outcomes(conn, run_id: str) -> list[dict]:
+    conn.execute("create schema if not exists ops")
+    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'ops' "
+                          "and table_name = 'check_runs'").fetchone()[0]
+    if not exists:
+        return []
+    rows = conn.execute("select suite, passed, evaluated, failed, row_count from ops.check_runs "
+                        "where run_id = ? order by suite", [run_id]).fetchall()
+    return [{"suite": s, "passed": p, "evaluated": e, "failed": f, "rows": n} for s, p, e, f, n in rows]
+
+
+@dg.multi_asset(
+    name="tracker_publication",
+    specs=[dg.AssetSpec(["published", m], deps=[dg.AssetKey(["marts", m])], group_name="published",
+                        kinds={"duckdb", "parquet", "csv"},
+                        description=f"published.{m}: checked copy of marts.{m} for the tracker and BI tools")
+           for m in PUBLISHED_MARTS],
+    pool="duckdb",
+)
+def tracker_publication(context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig):
+    with warehouse.get_connection() as conn:
+        manifest = publish(conn, platform.published, context.run.run_id)
+    context.log.info(f"published version {manifest['version']} to {platform.published}")
+    for mart in PUBLISHED_MARTS:
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["published", mart]), metadata={
+            "dagster/row_count": manifest["tables"][mart],
+            "version": manifest["version"],
+            "parquet": dg.MetadataValue.path(str(platform.published / f"{mart}.parquet")),
+        })

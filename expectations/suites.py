@@ -1,0 +1,137 @@
+"""The great-expectations suites: one per raw feed and per published mart. This module is the reviewed
+source; `python -m expectations.build_context` writes them to expectations/gx/ (committed JSON).
+
+Dynamic bounds are GE suite parameters filled at run time by expectations.runner:
+  min_rows / max_rows  row count within 0.5x-2x of the previous successful validation of the table
+  fresh_after          `_loaded_at` no older than the feed's cadence (job ads 1 day, GTFS 7, ONS 35)
+"""
+
+from dataclasses import dataclass, field
+
+EMCCA_LADS = ["E06000015", "E06000018", *[f"E070000{n}" for n in range(32, 40)],
+              *[f"E07000{n}" for n in range(170, 177)]]
+TRACKER_GEOGRAPHIES = [*EMCCA_LADS, "E47000013", "E12000004", "E92000001"]
+RAG = ["green", "amber", "red", "not rated", "no data", "no source connected"]
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    table: str  # schema.table validated
+    asset_key: tuple[str, ...]  # the Dagster asset the check belongs to
+    build: str  # name of the function below that returns the expectations
+    cadence_days: float | None = None  # freshness on _loaded_at (raw feeds)
+    row_count_bounds: bool = True
+    tags: tuple[str, ...] = field(default=())
+
+
+def _row_count_and_freshness(suite: Suite) -> list:
+    import great_expectations.expectations as gxe
+
+    out = []
+    if suite.row_count_bounds:
+        out.append(gxe.ExpectTableRowCountToBeBetween(min_value={"$PARAMETER": "min_rows"},
+                                                      max_value={"$PARAMETER": "max_rows"}))
+    if suite.cadence_days is not None:
+        out.append(gxe.ExpectColumnValuesToNotBeNull(column="_loaded_at"))
+        out.append(gxe.ExpectColumnMaxToBeBetween(column="_loaded_at", min_value={"$PARAMETER": "fresh_after"}))
+    return out
+
+
+def raw_ons_local_indicators() -> list:
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["dataset", "areacd", "indicator", "period"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="areacd"),
+        gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}-\d{2}-\d{2}(?:/P\d+[YMD])?$"),
+        gxe.ExpectColumnValuesToBeBetween(column="observation", min_value=0, max_value=100,
+                                          row_condition=Column("unit") == "%"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="uci_95", column_B="lci_95", or_equal=True,
+                                                    ignore_row_if="either_value_is_missing"),
+    ]
+
+
+def raw_soc2020_unit_groups() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="soc2020_unit_group"),
+        gxe.ExpectColumnValuesToMatchRegex(column="soc2020_unit_group", regex=r"^[1-9]\d{3}$"),
+        gxe.ExpectTableRowCountToEqual(value=412),
+    ]
+
+
+def raw_ashe_table14() -> list:
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["measure", "workforce", "soc2020_code"]),
+        gxe.ExpectColumnValuesToBeBetween(column="median", min_value=5_000, max_value=250_000,
+                                          row_condition=(Column("measure") == "annual_gross_pay_gbp") & (Column("workforce") == "full_time")),
+        gxe.ExpectColumnValuesToBeBetween(column="median", min_value=5, max_value=150,
+                                          row_condition=Column("measure") == "hourly_gross_pay_gbp"),
+    ]
+
+
+def raw_lsoa21_lookup() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="lsoa21cd"),
+        gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnValuesToBeBetween(column="pwc_lat", min_value=52.6, max_value=53.6),
+        gxe.ExpectColumnValuesToBeBetween(column="pwc_lon", min_value=-2.1, max_value=-0.6),
+    ]
+
+
+def fct_plan_indicators() -> list:
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["indicator_id", "geography_code", "period_start",
+                                                         "period_end"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="indicator_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="rag_status"),
+        gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=TRACKER_GEOGRAPHIES),
+        gxe.ExpectColumnValuesToBeInSet(column="rag_status", value_set=RAG),
+        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100,
+                                          row_condition=Column("unit") == "%"),
+        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=200_000,
+                                          row_condition=Column("unit") == "£"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="value", column_B="lci_95", or_equal=True,
+                                                    ignore_row_if="either_value_is_missing"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="uci_95", column_B="value", or_equal=True,
+                                                    ignore_row_if="either_value_is_missing"),
+    ]
+
+
+def dim_indicator() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="indicator_id"),
+        gxe.ExpectColumnValuesToBeInSet(column="category", value_set=["key outcome", "intermediate", "wider"]),
+        gxe.ExpectColumnValuesToBeInSet(column="better_direction", value_set=["higher", "lower", "none"]),
+    ]
+
+
+SUITES: tuple[Suite, ...] = (
+    Suite("raw_ons_local_indicators", "raw.ons_local_indicators", ("raw", "ons_local_indicators"),
+          "raw_ons_local_indicators", cadence_days=35),
+    Suite("raw_soc2020_unit_groups", "raw.soc2020_unit_groups", ("raw", "soc2020_unit_groups"),
+          "raw_soc2020_unit_groups", cadence_days=400, row_count_bounds=False),
+    Suite("raw_ashe_table14", "raw.ashe_table14", ("raw", "ashe_table14"), "raw_ashe_table14", cadence_days=400),
+    Suite("raw_lsoa21_lookup", "raw.lsoa21_lookup", ("raw", "lsoa21_lookup"), "raw_lsoa21_lookup",
+          cadence_days=400),
+    Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"),
+          "fct_plan_indicators"),
+    Suite("dim_indicator", "marts.dim_indicator", ("marts", "dim_indicator"), "dim_indicator"),
+)
+
+
+def expectations_for(suite: Suite) -> list:
+    return [*globals()[suite.build](), *_row_count_and_freshness(suite)]

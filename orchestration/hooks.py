@@ -1,0 +1,33 @@
+"""Job hooks: a failed step is written to ops.refresh_failures and the tracker report is redrawn from
+the last good publication with a banner saying this refresh failed (the publication itself untouched)."""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+import duckdb
+
+REFRESH_FAILURES_DDL = """
+create schema if not exists ops;
+create table if not exists ops.refresh_failures (
+    run_id varchar, step_key varchar, error varchar, failed_at timestamp
+)
+"""
+
+
+def record_failure(database: str, run_id: str, step_key: str, error: str) -> None:
+    with duckdb.connect(database) as conn:
+        conn.execute(REFRESH_FAILURES_DDL)
+        conn.execute("insert into ops.refresh_failures values (?, ?, ?, ?)",
+                     [run_id, step_key, error[:2000], datetime.now(timezone.utc).replace(tzinfo=None)])
+
+
+@dg.failure_hook(name="record_refresh_failure", required_resource_keys={"warehouse", "platform"})
+def record_refresh_failure(context: dg.HookContext) -> None:
+    exc = context.op_exception
+    error = f"{type(exc).__name__}: {exc}" if exc else "step failed (see the run's logs)"
+    record_failure(context.resources.warehouse.database, context.run_id, context.step_key, error)
+    try:
+        from reports.build import rebuild_after_failure
+    except ImportError:  # reports not installed in this code location
+        return
+    rebuild_after_failure(context.resources.warehouse.database, context.resources.platform)

@@ -1,0 +1,52 @@
+"""The GE suites: committed files match their source, and a bad frame fails with the record named."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from expectations import runner
+from expectations.build_context import GX_ROOT, build
+from expectations.suites import SUITES
+
+
+def _normalised(gx_dir: Path) -> dict:
+    out = {}
+    for path in sorted((gx_dir / "expectations").glob("*.json")):
+        doc = json.loads(path.read_text())
+        out[doc["name"]] = [(e["type"], json.dumps(e["kwargs"], sort_keys=True)) for e in doc["expectations"]]
+    return out
+
+
+def test_committed_suites_match_suites_py(tmp_path):
+    rebuilt = build(tmp_path)
+    assert _normalised(rebuilt) == _normalised(GX_ROOT / "gx")
+    assert set(_normalised(GX_ROOT / "gx")) == {s.name for s in SUITES}
+    assert {p.stem for p in (GX_ROOT / "gx/validation_definitions").glob("*.json")} == {s.name for s in SUITES}
+
+
+def test_dim_indicator_suite_names_the_bad_record():
+    suite = next(s for s in SUITES if s.name == "dim_indicator")
+    frame = pd.DataFrame({"indicator_id": ["a", "b", "b"], "category": ["key outcome", "wider", "outcome?"],
+                          "better_direction": ["higher", "lower", "up"]})
+    outcome = runner.validate(suite, frame, {"min_rows": 1, "max_rows": 10})
+    assert not outcome.success
+    by_type = {(f["expectation"], f["column"]): f for f in outcome.failures}
+    assert by_type[("expect_column_values_to_be_in_set", "category")]["sample_values"] == ["outcome?"]
+    assert by_type[("expect_column_values_to_be_unique", "indicator_id")]["unexpected_count"] == 2
+    assert {r["better_direction"] for r in by_type[("expect_column_values_to_be_in_set", "better_direction")]["sample_rows"]} == {"up"}
+
+
+def test_row_count_bounds_follow_the_previous_passing_run(tmp_path):
+    import duckdb
+
+    suite = next(s for s in SUITES if s.name == "dim_indicator")
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    assert runner.parameters(conn, suite) == {"min_rows": 1, "max_rows": 10**9}
+    ok = runner.Outcome(suite=suite.name, table=suite.table, success=True, row_count=18, evaluated=4)
+    runner.record(conn, "run-1", ok)
+    assert runner.parameters(conn, suite) == {"min_rows": 9, "max_rows": 36}
+    frame = pd.DataFrame({"indicator_id": ["a"], "category": ["wider"], "better_direction": ["lower"]})
+    outcome = runner.validate(suite, frame, runner.parameters(conn, suite))
+    assert [f["expectation"] for f in outcome.failures] == ["expect_table_row_count_to_be_between"]
+    assert outcome.failures[0]["observed"] == 1

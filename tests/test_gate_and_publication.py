@@ -1,0 +1,96 @@
+"""The data-quality gate and the publication: corrupt data never reaches published/, and a clean run
+publishes files that match their manifest."""
+
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.gate_env import make_env
+
+
+def _check_evaluations(result):
+    return {e.event_specific_data.check_name: e.event_specific_data
+            for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+
+
+def _materialized(result) -> set[str]:
+    return {e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    e = make_env(tmp_path_factory.mktemp("gate"), mp)
+    first = e.run()
+    assert first.success
+    yield e
+    mp.undo()
+
+
+def test_clean_run_publishes_and_manifest_matches_files(env):
+    folder = env.published.resolve()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    listed = {f["path"] for f in manifest["files"]}
+    assert listed == {p.name for p in folder.iterdir()} - {"manifest.json"}
+    from assets.publish import sha256
+
+    for f in manifest["files"]:
+        path = folder / f["path"]
+        assert sha256(path) == f["sha256"]
+        reader = "read_parquet" if path.suffix == ".parquet" else "read_csv_auto"
+        assert duckdb.sql(f"select count(*) from {reader}('{path}')").fetchall()[0][0] == f["rows"]
+    assert all(c["passed"] for c in manifest["checks"]) and manifest["checks"]
+    assert manifest["tables"]["fct_plan_indicators"] == env.sql("select count(*) from published.fct_plan_indicators")[0][0]
+    assert "ONS Explore Local Statistics" in manifest["data_periods"]
+
+
+def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(env):
+    before = env.published_bytes()
+    version_before = env.published.resolve().name
+    with duckdb.connect(str(env.warehouse)) as conn:  # an employment rate of 140% and a duplicated key
+        conn.execute("update marts.fct_plan_indicators set value = 140 where indicator_id = 'employment_rate' "
+                     "and geography_code = 'E06000018' and is_latest")
+        conn.execute("insert into marts.fct_plan_indicators select * from marts.fct_plan_indicators "
+                     "where indicator_id = 'gdhi_per_head' and geography_code = 'E47000013' and is_latest")
+    result = env.run("validate_and_publish")
+    assert not result.success
+    check = _check_evaluations(result)["gx_fct_plan_indicators"]
+    assert not check.passed
+    failures = check.metadata["failures"].value
+    kinds = {f["expectation"] for f in failures}
+    assert {"expect_column_values_to_be_between", "expect_compound_columns_to_be_unique"} <= kinds
+    bad = next(f for f in failures if f["expectation"] == "expect_column_values_to_be_between" and f["column"] == "value")
+    assert any(r["geography_code"] == "E06000018" and r["value"] == 140 for r in bad["sample_rows"])
+    dup = next(f for f in failures if f["expectation"] == "expect_compound_columns_to_be_unique")
+    assert {r["indicator_id"] for r in dup["sample_rows"]} == {"gdhi_per_head"}
+    assert not any(k.startswith("published/") for k in _materialized(result))
+    assert env.published.resolve().name == version_before
+    assert env.published_bytes() == before  # byte for byte
+    assert env.sql("select value from published.fct_plan_indicators where indicator_id = 'employment_rate' "
+                   "and geography_code = 'E06000018' and is_latest")[0][0] != 140
+    failed_steps = {r[0] for r in env.sql("select step_key from ops.refresh_failures")}
+    assert "gx_marts" in failed_steps
+
+
+def test_corrupt_feed_is_stopped_at_the_raw_gate(env):
+    before = env.published_bytes()
+    path = env.embedded / "ons/emcca_local_indicators_long.csv"
+    ons = pd.read_csv(path, dtype=str, keep_default_na=False)
+    hit = (ons.areacd == "E47000013") & (ons.indicator == "Employment rate") & (ons.period == "2023-01-01/P1Y")
+    ons.loc[hit, "observation"] = "140"
+    ons.to_csv(path, index=False)
+    result = env.run()
+    assert not result.success
+    check = _check_evaluations(result)["gx_raw_ons_local_indicators"]
+    assert not check.passed
+    rows = [r for f in check.metadata["failures"].value for r in f["sample_rows"]]
+    assert any(r["areacd"] == "E47000013" and r["observation"] == 140 for r in rows)
+    assert not any(k.startswith("published/") for k in _materialized(result))
+    assert env.published_bytes() == before
+    # fix the feed: the next run publishes a new version again
+    ons.loc[hit, "observation"] = "74.6"
+    ons.to_csv(path, index=False)
+    assert env.run().success
+    assert env.published_bytes().keys() == before.keys()
