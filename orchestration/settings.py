@@ -77,7 +77,8 @@ class Settings:
 
 def _path(value: str | os.PathLike, base: Path = PROJECT_ROOT) -> Path:
     p = Path(value).expanduser()
-    return p if p.is_absolute() else (base / p).resolve()
+    # absolute but not resolved: published/ is a symlink that must stay a symlink
+    return Path(os.path.normpath(p if p.is_absolute() else base / p))
 
 
 def _truthy(value: str) -> bool:

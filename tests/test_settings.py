@@ -1,0 +1,26 @@
+import os
+
+from orchestration.settings import PROJECT_ROOT, load_settings
+
+
+def test_defaults_are_the_embedded_platform(monkeypatch, tmp_path):
+    for key in ("ESCALATOR_WAREHOUSE", "ESCALATOR_PUBLISHED_DIR", "ESCALATOR_CONFIG"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "none.yaml"))
+    s = load_settings()
+    assert s.warehouse_path == PROJECT_ROOT / "warehouse" / "escalator.duckdb"
+    assert not any(src.live for src in s.sources.values())
+
+
+def test_relative_paths_keep_symlinks(monkeypatch, tmp_path):
+    # published/ is a symlink to the current version; resolving it would pin an old version
+    (tmp_path / "v1").mkdir()
+    os.symlink(tmp_path / "v1", tmp_path / "published")
+    cfg = tmp_path / "escalator.yaml"
+    cfg.write_text(f"published_dir: {tmp_path / 'published'}\nsources:\n  nomis: {{live: true}}\n")
+    monkeypatch.delenv("ESCALATOR_PUBLISHED_DIR", raising=False)
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
+    monkeypatch.setenv("ESCALATOR_ADZUNA_LIVE", "yes")
+    s = load_settings()
+    assert s.published_dir == tmp_path / "published"
+    assert s.source("nomis").live and s.source("adzuna").live and not s.source("bods").live
