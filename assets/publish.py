@@ -19,7 +19,8 @@ from dagster_duckdb import DuckDBResource
 from orchestration.resources import PlatformConfig
 
 # marts published, in the order BI tools usually load them
-PUBLISHED_MARTS = ["dim_geography", "dim_indicator", "fct_plan_indicators"]
+PUBLISHED_MARTS = ["dim_geography", "dim_indicator", "fct_plan_indicators", "fct_job_ads",
+                   "fct_vacancies_by_occupation_area"]
 KEEP_VERSIONS = 5
 
 

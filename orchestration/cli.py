@@ -27,7 +27,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     prepare_dagster_home(settings)
-    return run_refresh(settings, job_name=args.job)
+    return run_refresh(settings, job_name=args.job, partition_key=args.day)
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("refresh", help="materialize everything (the daily refresh) with progress")
     p.add_argument("--job", default="daily_refresh", help="job to run (default: daily_refresh)")
+    p.add_argument("--day", default=None, help="job-ad day (YYYY-MM-DD) to refresh; default: today when a "
+                   "live feed or today's file drop exists, else the embedded snapshot's day")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("dev", help="open the Dagster UI (webserver + daemon) on 127.0.0.1")

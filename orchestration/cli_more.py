@@ -68,7 +68,32 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_code_titles(args: argparse.Namespace) -> int:
+    import csv
+
+    from assets.jobads.soc_coder import SocCoder
+
+    settings = load_settings()
+    coder = SocCoder.from_files(settings.embedded_dir / "soc/soc2020_coding_index.csv",
+                                settings.embedded_dir / "soc/soc2020_unit_groups.csv")
+    source = open(args.file, encoding="utf-8") if args.file and args.file != "-" else sys.stdin
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["title", "soc2020", "soc2020_title", "confidence", "method"])
+    with source:
+        for line in source:
+            title = line.strip()
+            if not title:
+                continue
+            r = coder.code(title)
+            writer.writerow([title, r.soc2020 or "", r.soc2020_title or "", f"{r.confidence:.3f}", r.method])
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("code-titles", help="code job titles (one per line) to SOC 2020; CSV to stdout")
+    p.add_argument("file", nargs="?", default="-", help="file of titles (default: stdin)")
+    p.set_defaults(func=cmd_code_titles)
+
     p = sub.add_parser("indicators", help="print the Plan's indicator tracker for a geography")
     p.add_argument("--geography", "-g", default="E47000013", help="GSS code or name (default: EMCCA)")
     p.set_defaults(func=cmd_indicators)

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.jobads.assets import raw_job_ads
 from assets.ons import raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators
 from assets.publish import tracker_publication
 from assets.reference import raw_lsoa21_boundaries, reference_assets
@@ -10,11 +11,13 @@ from expectations.checks import ALL_CHECKS
 from orchestration.jobs import ALL_JOBS
 from orchestration.resources import build_resources
 from orchestration.schedules import ALL_SCHEDULES
+from orchestration.sensors import ALL_SENSORS
 from orchestration.settings import Settings
 
 ASSETS = [
     *reference_assets, raw_lsoa21_boundaries,
     raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations,
+    raw_job_ads,
     dbt_models,
     tracker_publication,
 ]
@@ -26,6 +29,7 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         asset_checks=ALL_CHECKS,
         jobs=ALL_JOBS,
         schedules=ALL_SCHEDULES,
+        sensors=ALL_SENSORS,
         resources=build_resources(settings),
     )
 

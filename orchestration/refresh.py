@@ -21,12 +21,26 @@ def _progress_hook(started: float):
     return {_ok, _failed}
 
 
+def default_partition(settings: Settings) -> str:
+    """Today when a live job-ad feed is on or files were dropped today; else the embedded snapshot's day."""
+    from assets.jobads.assets import EMBEDDED_SEEN_DATE, drop_files_for, today_london
+
+    today = today_london()
+    if settings.source("adzuna").live or drop_files_for(today, settings.dropzone_dir):
+        return today
+    return EMBEDDED_SEEN_DATE
+
+
 def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_key: str | None = None) -> int:
     from orchestration.definitions import defs
 
+    if job_name == "daily_refresh" and partition_key is None:
+        partition_key = default_partition(settings)
+
     started = time.monotonic()
     job = defs.resolve_job_def(job_name).with_hooks(_progress_hook(started))
-    print(f"Running {job_name} on {settings.warehouse_path}", flush=True)
+    print(f"Running {job_name} on {settings.warehouse_path}"
+          + (f" (job-ad day {partition_key})" if partition_key else ""), flush=True)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config=_LOG_CONFIG, partition_key=partition_key,

@@ -93,3 +93,5 @@ lowest_la as (
 select * from primary_obs where indicator_id <> 'long_term_sick_share_of_inactive'
 union all
 select * from lowest_la
+union all
+select * from {{ ref('int_job_ad_indicators') }}
