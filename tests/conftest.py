@@ -42,10 +42,12 @@ def refreshed(tmp_root):
     """The whole daily refresh on the embedded data, once per test session."""
     import dagster as dg
 
+    from assets.jobads.assets import EMBEDDED_SEEN_DATE
     from orchestration.definitions import defs
 
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("daily_refresh").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("daily_refresh").execute_in_process(
+            instance=instance, raise_on_error=False, partition_key=EMBEDDED_SEEN_DATE)
     return result
 
 

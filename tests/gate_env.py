@@ -31,8 +31,11 @@ class Env:
         return self.root / "embedded"
 
     def run(self, job: str = "daily_refresh") -> dg.ExecuteInProcessResult:
+        from assets.jobads.assets import EMBEDDED_SEEN_DATE
+
+        partition = EMBEDDED_SEEN_DATE if job == "daily_refresh" else None
         return self.defs.resolve_job_def(job).execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=partition)
 
     def sql(self, query: str, params=None):
         with duckdb.connect(str(self.warehouse), read_only=True) as conn:

@@ -70,6 +70,7 @@ def _number(value) -> float | None:
 def clean(records: pd.DataFrame, coder: SocCoder, places: PlaceResolver) -> Cleaned:
     quarantined, rows, seen = [], [], set()
     duplicates = 0
+    records = records.astype(object).where(records.notna(), None)
     for i, rec in enumerate(records.to_dict("records")):
         bad = _validate(i, rec)
         if bad:

@@ -33,4 +33,4 @@ def scrub(text: str | None) -> tuple[str | None, int]:
 
 
 def broken_encoding(text: str | None) -> bool:
-    return bool(text) and bool(MOJIBAKE.search(text))
+    return isinstance(text, str) and bool(MOJIBAKE.search(text))
