@@ -13,14 +13,15 @@ Titles and index entries go through the same normalisation, so "Centre Attendant
 and "Centre attendant" meet. Confidence below LOW_CONFIDENCE is flagged, not hidden.
 """
 
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process, utils
+from scipy import sparse
 
 LOW_CONFIDENCE = 0.6
 FUZZY_MIN_OVERLAP = 0.5
@@ -42,9 +43,11 @@ NOISE = re.compile(
     r"permanent|temporary|temp|maternity cover|secondment|band\s*\d+[a-z]?|grade\s*\w+|nights?|days|"
     r"weekends?|relief|zero hours?|immediate start|urgent(?:ly)?|required|needed|wanted|hybrid|remote|"
     r"flexible|term time only|pro rata|per hour|per annum|ref\w*\s*\w*\d\w*|level\s*\d+|casual|freelance|"
-    r"\d+\s*hours?(?: per week)?|\d+(?:\.\d+)?\s*(?:hpw|hrs?))\b")
+    r"\d+\s*hours?(?: per week)?|\d+(?:\.\d+)?\s*(?:hpw|hrs?)|jobs?|vacanc(?:y|ies)|"
+    r"nottingham(?:shire)?|derby(?:shire)?|east midlands|midlands|mansfield|chesterfield|uk)\b")
 MONEY = re.compile(r"£\s*[\d,.]+k?(?:\s*(?:-|to)\s*£?\s*[\d,.]+k?)?")
-SUFFIX = re.compile(r"\s+(?:-|–|—|\||@|at)\s+.*$")
+SUFFIX = re.compile(r"\s+(?:-|–|—|\||@|at)\s+.*$")  # " - Carlton", " | Agency"
+DOUBLE_SPACE_SUFFIX = re.compile(r"\s{2,}.*$")  # Adzuna exports leave two spaces where a dash was
 BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 NON_WORD = re.compile(r"[^a-z0-9+'/ ]+")
 SPACES = re.compile(r"\s+")
@@ -63,7 +66,7 @@ def _singular(token: str) -> str:
 
 
 def normalise(title: str) -> str:
-    t = (title or "").lower().replace("’", "'")
+    t = DOUBLE_SPACE_SUFFIX.sub("", (title or "").strip()).lower().replace("’", "'")
     t = MONEY.sub(" ", t)
     t = BRACKETS.sub(" ", t)
     t = SUFFIX.sub("", t)
@@ -107,18 +110,35 @@ class SocCoder:
         self.vague = {n for n, e in entries.items() if all(s == "}}}}" for s, _ in e)}
         self.entries = {n: [(s, i) for s, i in e if s != "}}}}"] for n, e in entries.items()}
         self.entries = {n: e for n, e in self.entries.items() if e}
-        self.by_token: dict[str, list[str]] = defaultdict(list)
-        self.tokens: dict[str, tuple[frozenset, str]] = {}
-        for norm in self.entries:
+        # Candidate index titles as a binary title x token matrix, so a fuzzy query scores all 30k titles
+        # in one sparse product rather than a Python loop
+        self.candidates = list(self.entries)
+        vocab: dict[str, int] = {}
+        rows, cols, heads = [], [], []
+        for i, norm in enumerate(self.candidates):
             toks = norm.split()
-            self.tokens[norm] = (frozenset(toks), toks[-1])
             for tok in set(toks):
-                self.by_token[tok].append(norm)
-        n = len(self.entries)
-        self.idf = {t: math.log(1 + n / len(v)) for t, v in self.by_token.items()}
-        self.self_weight = {c: sum(self._weight(t, head) for t in toks) for c, (toks, head) in self.tokens.items()}
-        self.vocabulary = list(self.by_token)
+                rows.append(i)
+                cols.append(vocab.setdefault(tok, len(vocab)))
+            heads.append(vocab[toks[-1]])
+        self.vocab = vocab
+        self.vocabulary = list(vocab)
+        self._unprocessed = {utils.default_process(v): v for v in self.vocabulary}
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for processed in self._unprocessed:
+            self._by_length[len(processed)].append(processed)
+        n = len(self.candidates)
+        matrix = sparse.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
+        df = np.asarray(matrix.sum(axis=0)).ravel()
+        self.idf_array = np.log1p(n / df)
+        self.idf = dict(zip(self.vocabulary, self.idf_array))
+        self.matrix = matrix
+        self.head_index = np.array(heads)
+        # each title's own weight: its tokens' IDF, its head word counting double
+        self.self_weight = np.asarray(matrix @ self.idf_array).ravel() + self.idf_array[self.head_index]
+        self.cand_length = np.array([len(c) for c in self.candidates])
         self._cached = lru_cache(maxsize=200_000)(self._code_normalised)
+        self._known = lru_cache(maxsize=50_000)(self._known_token)
 
     @classmethod
     def from_files(cls, index_csv, unit_groups_csv) -> "SocCoder":
@@ -163,37 +183,32 @@ class SocCoder:
             return soc, round(conf * 0.9, 3), "exact_stripped"
         return self._fuzzy(tokens, context)
 
-    def _known(self, token: str) -> str | None:
-        if token in self.idf:
+    def _known_token(self, token: str) -> str | None:
+        if token in self.vocab:
             return token
         if len(token) < 5:
             return None
-        match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=SPELLING_MIN_SCORE,
-                                   processor=utils.default_process)
-        return match[0] if match else None
-
-    def _weight(self, token: str, head: str) -> float:
-        return self.idf.get(token, 0.0) * (2.0 if token == head else 1.0)
+        query = utils.default_process(token)
+        # fuzz.ratio >= 88 is impossible when lengths differ by more than ~27%: only compare plausible words
+        slack = int(len(query) * 0.28) + 1
+        pool = [w for n in range(len(query) - slack, len(query) + slack + 1) for w in self._by_length.get(n, ())]
+        match = process.extractOne(query, pool, scorer=fuzz.ratio, score_cutoff=SPELLING_MIN_SCORE, processor=None)
+        return self._unprocessed[match[0]] if match else None
 
     def _fuzzy(self, tokens: list[str], context: str) -> tuple[str | None, float, str]:
-        known = [k for k in (self._known(t) for t in tokens) if k]
+        known = list(dict.fromkeys(k for k in (self._known(t) for t in tokens) if k))
         if not known:
             return None, 0.0, "uncoded"
-        head = known[-1]
-        query = set(known)
-        q_weight = sum(self._weight(t, head) for t in query)
-        candidates = {c for t in query for c in self.by_token[t]}
-        best, best_score = None, 0.0
-        for cand in candidates:
-            ctoks, chead = self.tokens[cand]
-            num = sum(self._weight(t, head) for t in query & ctoks)
-            den = math.sqrt(q_weight * self.self_weight[cand])
-            score = num / den if den else 0.0
-            if chead != head:
-                score *= 0.8  # a different occupation noun is a weaker match
-            if score > best_score or (score == best_score and best is not None and len(cand) < len(best)):
-                best, best_score = cand, score
-        if best is None or best_score < FUZZY_MIN_OVERLAP:
-            return None, round(best_score, 3), "uncoded"
+        head = self.vocab[known[-1]]  # the last word names the occupation ("care *worker*")
+        columns = np.array([self.vocab[t] for t in known])
+        weights = self.idf_array[columns] * np.where(columns == head, 2.0, 1.0)
+        shared = self.matrix[:, columns] @ weights  # IDF weight of the tokens each title shares
+        score = shared / np.sqrt(weights.sum() * self.self_weight)
+        score[self.head_index != head] *= 0.8  # a different occupation noun is a weaker match
+        best_score = score.max()
+        if best_score <= 0 or best_score < FUZZY_MIN_OVERLAP:
+            return None, round(float(max(best_score, 0.0)), 3), "uncoded"
+        ties = np.flatnonzero(score == best_score)
+        best = self.candidates[ties[np.argmin(self.cand_length[ties])]]  # the plainest title wins a tie
         soc, _, _ = self._pick(self.entries[best], context)
-        return soc, round(0.9 * best_score, 3), "fuzzy"
+        return soc, round(0.9 * float(best_score), 3), "fuzzy"

@@ -1,0 +1,19 @@
+"""`python -m benchmarks [name ...]`: run the named benchmarks (default: all) and print their figures."""
+
+import importlib
+import sys
+
+BENCHMARKS = ["soc_coder"]
+
+
+def main(argv: list[str]) -> None:
+    names = argv or BENCHMARKS
+    for name in names:
+        if name not in BENCHMARKS:
+            raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
+        print(f"\n=== benchmark: {name}", flush=True)
+        importlib.import_module(f"benchmarks.{name}").main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
