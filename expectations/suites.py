@@ -119,6 +119,34 @@ def dim_indicator() -> list:
     ]
 
 
+def _soc2020_codes() -> list[str]:
+    """The 412 SOC 2020 unit groups, from the embedded ONS file (the codes are fixed by the classification)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "embedded" / "soc" / "soc2020_unit_groups.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        return sorted({row["soc2020_unit_group"] for row in csv.DictReader(f)})
+
+
+def fct_job_ads() -> list:
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="advert_key"),
+        gxe.ExpectColumnValuesToNotBeNull(column="title"),
+        gxe.ExpectColumnValuesToNotBeNull(column="first_seen"),
+        gxe.ExpectColumnValuesToBeInSet(column="soc2020", value_set=_soc2020_codes()),  # nulls = uncoded, allowed
+        gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=EMCCA_LADS,
+                                        row_condition=Column("in_emcca") == True),  # noqa: E712
+        # pay positive and plausible: the national minimum wage floor to a senior consultant's ceiling
+        gxe.ExpectColumnValuesToBeBetween(column="annual_pay", min_value=1_000, max_value=500_000),
+        gxe.ExpectColumnValuesToBeBetween(column="hourly_pay", min_value=1, max_value=500),
+        gxe.ExpectColumnValuesToBeBetween(column="soc_confidence", min_value=0, max_value=1),
+    ]
+
+
 SUITES: tuple[Suite, ...] = (
     Suite("raw_ons_local_indicators", "raw.ons_local_indicators", ("raw", "ons_local_indicators"),
           "raw_ons_local_indicators", cadence_days=35),
@@ -130,6 +158,7 @@ SUITES: tuple[Suite, ...] = (
     Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"),
           "fct_plan_indicators"),
     Suite("dim_indicator", "marts.dim_indicator", ("marts", "dim_indicator"), "dim_indicator"),
+    Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads"),
 )
 
 
