@@ -147,6 +147,25 @@ def fct_job_ads() -> list:
     ]
 
 
+def fct_escalator_transitions() -> list:
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    codes = _soc2020_codes()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_soc2020", "destination_soc2020"]),
+        gxe.ExpectColumnValuesToBeInSet(column="origin_soc2020", value_set=codes),
+        gxe.ExpectColumnValuesToBeInSet(column="destination_soc2020", value_set=codes),
+        gxe.ExpectColumnValuesToBeBetween(column="similarity", min_value=0, max_value=1),
+        gxe.ExpectColumnValuesToBeInSet(column="step_type", value_set=["get on", "get up"]),
+        gxe.ExpectColumnValuesToBeBetween(column="origin_pay", min_value=5_000, max_value=250_000),
+        gxe.ExpectColumnValuesToBeBetween(column="uplift_pct", min_value=0, strict_min=True,
+                                          row_condition=Column("step_type") == "get up"),
+        # every unit group someone holds should have somewhere to go
+        gxe.ExpectColumnUniqueValueCountToBeBetween(column="origin_soc2020", min_value=350, max_value=412),
+    ]
+
+
 SUITES: tuple[Suite, ...] = (
     Suite("raw_ons_local_indicators", "raw.ons_local_indicators", ("raw", "ons_local_indicators"),
           "raw_ons_local_indicators", cadence_days=35),
@@ -159,6 +178,8 @@ SUITES: tuple[Suite, ...] = (
           "fct_plan_indicators"),
     Suite("dim_indicator", "marts.dim_indicator", ("marts", "dim_indicator"), "dim_indicator"),
     Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads"),
+    Suite("fct_escalator_transitions", "marts.fct_escalator_transitions", ("marts", "fct_escalator_transitions"),
+          "fct_escalator_transitions"),
 )
 
 

@@ -89,7 +89,69 @@ def cmd_code_titles(args: argparse.Namespace) -> int:
     return 0
 
 
+def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
+    """A SOC 2020 code or a job title -> (code, title, how it was resolved)."""
+    q = query.strip()
+    if q.isdigit() and len(q) == 4:
+        row = conn.execute("select soc2020, soc2020_title from staging.stg_soc__unit_groups where soc2020 = ?",
+                           [q]).fetchone()
+        if row is None:
+            raise LookupError(f"{q} is not a SOC 2020 unit group")
+        return row[0], row[1], "SOC code"
+    from assets.jobads.soc_coder import SocCoder
+
+    settings = load_settings()
+    coder = SocCoder.from_files(settings.embedded_dir / "soc/soc2020_coding_index.csv",
+                                settings.embedded_dir / "soc/soc2020_unit_groups.csv")
+    coded = coder.code(q)
+    if coded.soc2020 is None:
+        raise LookupError(f"could not code {q!r} to SOC 2020 ({coded.method}); try a SOC code")
+    return coded.soc2020, coded.soc2020_title, f"coded ({coded.method}, confidence {coded.confidence:.2f})"
+
+
+def format_steps(rows: list[tuple]) -> str:
+    header = ("step", "to", "SOC", "similarity", "pay", "uplift", "local ads", "skills to build")
+    body = [(step, title[:44], soc, f"{sim:.2f}", f"£{pay:,.0f}" if pay else "",
+             f"{up:+.1f}%" if up is not None else "", str(ads), (skills or "")[:60])
+            for step, soc, title, sim, pay, up, ads, skills in rows]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header, *body]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_pathways(args: argparse.Namespace) -> int:
+    conn = _connect()
+    try:
+        soc, title, how = resolve_occupation(conn, args.occupation)
+    except LookupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    table = _table(conn, "marts.fct_escalator_transitions")
+    rows = conn.execute(f"""
+        select step_type, destination_soc2020, destination_title, similarity, destination_pay, uplift_pct,
+               destination_local_adverts_live, skills_to_build
+        from {table}
+        where origin_soc2020 = ? and step_type is not null
+        qualify row_number() over (partition by step_type order by step_score desc) <= ?
+        order by step_type desc, step_score desc""",
+                        [soc, args.top]).fetchall()
+    pay = conn.execute(f"select any_value(origin_pay) from {table} where origin_soc2020 = ?", [soc]).fetchone()[0]
+    print(f"{args.occupation!r} -> {soc} {title} [{how}]; ASHE median full-time pay "
+          + (f"£{pay:,.0f}" if pay else "n/a") + f"  ({table})\n")
+    if not rows:
+        print("No get-on or get-up steps meet the thresholds for this occupation.")
+        return 0
+    print(format_steps(rows))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pathways", help="print the top get-on and get-up steps from an occupation")
+    p.add_argument("occupation", help='a job title ("care worker") or a SOC 2020 code (6135)')
+    p.add_argument("--top", type=int, default=5, help="steps of each type (default 5)")
+    p.set_defaults(func=cmd_pathways)
+
     p = sub.add_parser("code-titles", help="code job titles (one per line) to SOC 2020; CSV to stdout")
     p.add_argument("file", nargs="?", default="-", help="file of titles (default: stdin)")
     p.set_defaults(func=cmd_code_titles)

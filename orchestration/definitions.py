@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.escalator.assets import raw_soc2020_text_similarity
 from assets.jobads.assets import raw_job_ads
 from assets.ons import raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators
 from assets.publish import tracker_publication
@@ -18,6 +19,7 @@ ASSETS = [
     *reference_assets, raw_lsoa21_boundaries,
     raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations,
     raw_job_ads,
+    raw_soc2020_text_similarity,
     dbt_models,
     tracker_publication,
 ]

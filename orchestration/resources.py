@@ -16,6 +16,7 @@ class PlatformConfig(dg.ConfigurableResource):
     reports_dir: str
     dropzone_dir: str
     transport_engine: str = "embedded"
+    text_engine: str = "shipped"
 
     @property
     def embedded(self) -> Path:
@@ -47,6 +48,7 @@ def build_resources(settings: Settings | None = None) -> dict:
             reports_dir=str(s.reports_dir),
             dropzone_dir=str(s.dropzone_dir),
             transport_engine=s.transport_engine,
+            text_engine=s.text_engine,
         ),
         "dbt": dbt_resource(),
     }

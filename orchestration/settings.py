@@ -70,6 +70,7 @@ class Settings:
     transport_engine: str  # "embedded" or "r5py"
     r5_jar: Path | None
     sources: dict[str, SourceConfig]
+    text_engine: str = "shipped"  # "shipped" MiniLM vectors, "minilm" (recompute) or "tfidf"
 
     def source(self, name: str) -> SourceConfig:
         return self.sources.get(name, SourceConfig(name=name))
@@ -118,4 +119,5 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         transport_engine=pick("ESCALATOR_TRANSPORT_ENGINE", "transport_engine", "embedded"),
         r5_jar=_path(r5_jar) if r5_jar else None,
         sources=sources,
+        text_engine=pick("ESCALATOR_TEXT_ENGINE", "text_engine", "shipped"),
     )

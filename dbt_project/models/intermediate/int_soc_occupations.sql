@@ -1,0 +1,65 @@
+-- One row per SOC 2020 unit group with what the escalator needs to judge a move into it:
+--   pay      ASHE 2023p median gross annual pay of full-time employees; where ONS suppresses the unit
+--            group, the minor group's (then sub-major's) median, flagged in pay_level
+--   job zone O*NET job zone (1-5) weighted through the crosswalk
+--   graduate entry  SOC 2020 major group 2 (professional occupations, degree-level by definition), or
+--            major groups 1 and 3 whose ONS entry-routes text says a degree is the usual route
+--   demand   EMCCA adverts first seen in the last N days (var escalator_advert_window_days) and live now
+with groups as (select * from {{ ref('stg_soc__unit_groups') }}),
+pay as (
+    select soc2020_code, median_pay_gbp
+    from {{ ref('stg_ashe__pay') }}
+    where pay_basis = 'annual' and workforce = 'full_time' and median_pay_gbp is not null
+),
+hourly as (
+    select soc2020_code, median_pay_gbp as median_hourly_pay
+    from {{ ref('stg_ashe__pay') }}
+    where pay_basis = 'hourly' and workforce = 'all_employees' and median_pay_gbp is not null
+),
+zones as (
+    select xw.soc2020, sum(xw.weight * jz.job_zone) / nullif(sum(xw.weight), 0) as job_zone
+    from {{ ref('stg_onet__uk_crosswalk') }} as xw
+    inner join {{ ref('stg_onet__job_zones') }} as jz using (onetsoc_code)
+    group by 1
+),
+ads as (select * from {{ ref('fct_job_ads') }} where in_emcca and soc2020 is not null),
+demand as (
+    select
+        soc2020,
+        count(*) filter (where first_seen > as_of - interval {{ var('escalator_advert_window_days') }} day)
+            as adverts_recent,
+        count(*) filter (where is_live) as adverts_live,
+        median(annual_pay) filter (where not pay_outlier) as median_advertised_pay
+    from ads
+    group by 1
+)
+select
+    g.soc2020,
+    g.soc2020_title,
+    g.soc2020_major,
+    g.soc2020_minor,
+    g.minor_title,
+    coalesce(unit.median_pay_gbp, minor.median_pay_gbp, sub.median_pay_gbp) as median_annual_pay,
+    case
+        when unit.median_pay_gbp is not null then 'unit group'
+        when minor.median_pay_gbp is not null then 'minor group (unit group suppressed)'
+        when sub.median_pay_gbp is not null then 'sub-major group (unit and minor suppressed)'
+    end as pay_level,
+    coalesce(h_unit.median_hourly_pay, h_minor.median_hourly_pay) as median_hourly_pay,
+    round(zones.job_zone, 2) as job_zone,
+    g.soc2020_major = '2'
+        or (g.soc2020_major in ('1', '3')
+            and regexp_matches(lower(g.entry_routes),
+                '(degree[^.]*(usual|normal|essential|required|necessary|common))|((usual|normal|essential|required|require|typically|most common|must)[^.]*degree)'))
+        as graduate_entry,
+    coalesce(demand.adverts_recent, 0) as local_adverts_recent,
+    coalesce(demand.adverts_live, 0) as local_adverts_live,
+    demand.median_advertised_pay
+from groups as g
+left join pay as unit on unit.soc2020_code = g.soc2020
+left join pay as minor on minor.soc2020_code = g.soc2020_minor
+left join pay as sub on sub.soc2020_code = g.soc2020_sub_major
+left join hourly as h_unit on h_unit.soc2020_code = g.soc2020
+left join hourly as h_minor on h_minor.soc2020_code = g.soc2020_minor
+left join zones on zones.soc2020 = g.soc2020
+left join demand on demand.soc2020 = g.soc2020

@@ -1,0 +1,45 @@
+{{ config(materialized="table") }}
+-- Similarity of every ordered pair of SOC 2020 unit groups (412 x 411), three facets weighted equally
+-- (after Nesta's Mapping Career Causeways, which averages four):
+--   skills_similarity     cosine of the O*NET skill-importance profiles (z-scored per skill), floored at 0
+--   knowledge_similarity  the same for the O*NET knowledge areas
+--   text_similarity       cosine of the ONS description + tasks text embeddings (UK-native signal)
+-- similarity = the mean of the facets present, 0-1. O*NET rates no occupation linked to three unit groups
+-- (1112 elected officers, 1161 armed forces officers, 9222 street cleaners): their pairs use text alone,
+-- and n_facets says so.
+with p as (select soc2020, domain, element_id, importance_z from {{ ref('int_soc_skill_profiles') }}
+           where importance_z is not null),
+norms as (select soc2020, domain, sqrt(sum(importance_z * importance_z)) as norm from p group by all),
+dots as (
+    select a.soc2020 as origin_soc2020, b.soc2020 as destination_soc2020, a.domain,
+           sum(a.importance_z * b.importance_z) as dot
+    from p as a
+    inner join p as b on a.domain = b.domain and a.element_id = b.element_id and a.soc2020 <> b.soc2020
+    group by all
+),
+facets as (
+    select
+        d.origin_soc2020,
+        d.destination_soc2020,
+        greatest(max(d.dot / nullif(na.norm * nb.norm, 0)) filter (where d.domain = 'skill'), 0)
+            as skills_similarity,
+        greatest(max(d.dot / nullif(na.norm * nb.norm, 0)) filter (where d.domain = 'knowledge'), 0)
+            as knowledge_similarity
+    from dots as d
+    inner join norms as na on na.soc2020 = d.origin_soc2020 and na.domain = d.domain
+    inner join norms as nb on nb.soc2020 = d.destination_soc2020 and nb.domain = d.domain
+    group by all
+)
+select
+    t.origin_soc2020,
+    t.destination_soc2020,
+    round(f.skills_similarity, 4) as skills_similarity,
+    round(f.knowledge_similarity, 4) as knowledge_similarity,
+    round(t.text_similarity, 4) as text_similarity,
+    t.text_engine,
+    1 + (f.skills_similarity is not null)::int + (f.knowledge_similarity is not null)::int as n_facets,
+    round((coalesce(f.skills_similarity, 0) + coalesce(f.knowledge_similarity, 0) + t.text_similarity)
+          / (1 + (f.skills_similarity is not null)::int + (f.knowledge_similarity is not null)::int), 4)
+        as similarity
+from {{ ref('stg_escalator__text_similarity') }} as t
+left join facets as f using (origin_soc2020, destination_soc2020)

@@ -1,0 +1,100 @@
+"""Escalator transitions on the real data: spot checks a careers adviser would accept."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from assets.escalator.text import text_similarity
+from tests.conftest import ROOT
+
+
+def _steps(warehouse, origin: str) -> pd.DataFrame:
+    return warehouse.execute("select * from published.fct_escalator_transitions where origin_soc2020 = ? "
+                             "and step_type is not null", [origin]).df()
+
+
+def test_care_workers_can_get_up_into_senior_care_or_nursing_support(warehouse):
+    steps = _steps(warehouse, "6135")
+    up = steps[steps.step_type == "get up"].set_index("destination_soc2020")
+    ladder = up.loc[up.index.intersection(["6136", "6131", "1232"])]
+    assert len(ladder) >= 1, up[["destination_title", "uplift_pct"]]
+    assert (ladder.uplift_pct > 0).all()
+
+
+@pytest.mark.parametrize("origin", ["9252", "9259"])
+def test_warehouse_work_leads_to_driving_or_forklift(warehouse, origin):
+    up = _steps(warehouse, origin).query("step_type == 'get up'")
+    assert {"8211", "8214", "8222"} & set(up.destination_soc2020), up[["destination_soc2020", "destination_title"]]
+
+
+def test_no_step_from_elementary_work_into_graduate_professions(warehouse):
+    bad = warehouse.execute("""
+        select t.origin_soc2020, t.destination_soc2020
+        from published.fct_escalator_transitions t
+        join intermediate.int_soc_occupations d on d.soc2020 = t.destination_soc2020
+        where t.origin_soc2020 like '9%' and t.step_type is not null
+          and (d.soc2020_major = '2' or d.graduate_entry)""").fetchall()
+    assert bad == []
+
+
+def test_pay_never_falls_in_a_get_up_step(warehouse):
+    worst = warehouse.execute("select min(uplift_pct), min(destination_pay - origin_pay) "
+                              "from published.fct_escalator_transitions where step_type = 'get up'").fetchone()
+    assert worst[0] > 0 and worst[1] > 0
+
+
+def test_similarity_covers_every_pair_and_is_symmetric(warehouse):
+    n, asym, lo, hi = warehouse.execute("""
+        select count(*), max(abs(a.similarity - b.similarity)), min(a.similarity), max(a.similarity)
+        from intermediate.int_soc_similarity a
+        join intermediate.int_soc_similarity b
+          on a.origin_soc2020 = b.destination_soc2020 and a.destination_soc2020 = b.origin_soc2020""").fetchone()
+    assert n == 412 * 411
+    assert asym < 1e-3 and 0 <= lo and hi <= 1
+
+
+def test_suppressed_pay_falls_back_to_the_minor_group_with_a_flag(warehouse):
+    rows = warehouse.execute("""
+        select o.pay_level, o.median_annual_pay, p.median_pay_gbp
+        from intermediate.int_soc_occupations o
+        join staging.stg_ashe__pay p on p.soc2020_code = o.soc2020_minor
+         and p.pay_basis = 'annual' and p.workforce = 'full_time'
+        where o.pay_level like 'minor group%'""").fetchall()
+    assert rows, "ASHE 2023p suppresses some unit groups: there should be fallbacks"
+    assert all(level.startswith("minor group") and ours == minor for level, ours, minor in rows)
+    assert warehouse.execute("select count(*) from intermediate.int_soc_occupations "
+                             "where median_annual_pay is null").fetchone()[0] == 0
+
+
+def test_pathways_by_area_ranks_top_three_per_la(warehouse):
+    per_la = warehouse.execute("""
+        select la_code, count(distinct origin_soc2020), max(step_rank)
+        from published.fct_escalator_pathways_by_area group by 1""").fetchall()
+    assert len(per_la) == 17
+    assert all(ranks <= 3 and origins > 300 for _, origins, ranks in per_la)
+
+
+def test_pathways_cli_for_care_worker(warehouse, refreshed):
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "pathways", "care worker"],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert "6135 Care workers and home carers" in out
+    assert "get up" in out and ("Senior care workers" in out or "Nursing auxiliaries" in out)
+
+
+def test_pathways_cli_rejects_unknown_code(refreshed):
+    result = subprocess.run([sys.executable, "-m", "orchestration.cli", "pathways", "0000"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "not a SOC 2020 unit group" in result.stderr
+
+
+def test_text_similarity_falls_back_to_tfidf_without_shipped_vectors(tmp_path):
+    groups = pd.read_csv(ROOT / "data/embedded/soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)
+    groups = groups.rename(columns={"soc2020_unit_group": "soc2020"}).head(40)
+    frame, engine = text_similarity(groups, "shipped", tmp_path)  # no vectors in tmp_path
+    assert engine == "tfidf"
+    assert len(frame) == 40 * 39 and frame.text_similarity.between(0, 1).all()
+    pairs = frame.set_index(["origin_soc2020", "destination_soc2020"]).text_similarity
+    # two kinds of chief executive are closer to each other than to a farmer
+    assert pairs[("1111", "1112")] > pairs[("1111", groups.soc2020.iloc[-1])]
