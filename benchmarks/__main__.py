@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["soc_coder"]
+BENCHMARKS = ["soc_coder", "escalator_onet"]
 
 
 def main(argv: list[str]) -> None:
