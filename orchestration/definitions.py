@@ -6,6 +6,7 @@ from assets.escalator.assets import raw_soc2020_text_similarity
 from assets.jobads.assets import raw_job_ads
 from assets.ons import raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators
 from assets.publish import tracker_publication
+from assets.reports import html_reports
 from assets.reference import raw_lsoa21_boundaries, reference_assets
 from assets.transform import dbt_models
 from expectations.checks import ALL_CHECKS
@@ -22,6 +23,7 @@ ASSETS = [
     raw_soc2020_text_similarity,
     dbt_models,
     tracker_publication,
+    html_reports,
 ]
 
 

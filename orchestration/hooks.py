@@ -14,20 +14,20 @@ create table if not exists ops.refresh_failures (
 """
 
 
-def record_failure(database: str, run_id: str, step_key: str, error: str) -> None:
-    with duckdb.connect(database) as conn:
-        conn.execute(REFRESH_FAILURES_DDL)
-        conn.execute("insert into ops.refresh_failures values (?, ?, ?, ?)",
-                     [run_id, step_key, error[:2000], datetime.now(timezone.utc).replace(tzinfo=None)])
+def record_failure(conn: duckdb.DuckDBPyConnection, run_id: str, step_key: str, error: str) -> None:
+    conn.execute(REFRESH_FAILURES_DDL)
+    conn.execute("insert into ops.refresh_failures values (?, ?, ?, ?)",
+                 [run_id, step_key, error[:2000], datetime.now(timezone.utc).replace(tzinfo=None)])
 
 
 @dg.failure_hook(name="record_refresh_failure", required_resource_keys={"warehouse", "platform"})
 def record_refresh_failure(context: dg.HookContext) -> None:
     exc = context.op_exception
     error = f"{type(exc).__name__}: {exc}" if exc else "step failed (see the run's logs)"
-    record_failure(context.resources.warehouse.database, context.run_id, context.step_key, error)
-    try:
+    # the resource's own connection settings: a failed step's connection may still be open in this process,
+    # and DuckDB refuses a second connection to the same file with different settings
+    with context.resources.warehouse.get_connection() as conn:
+        record_failure(conn, context.run_id, context.step_key, error)
         from reports.build import rebuild_after_failure
-    except ImportError:  # reports not installed in this code location
-        return
-    rebuild_after_failure(context.resources.warehouse.database, context.resources.platform)
+
+        rebuild_after_failure(conn, context.resources.platform)

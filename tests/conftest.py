@@ -10,7 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-_TMP = Path(tempfile.mkdtemp(prefix="escalator-tests-"))
+# idempotent: a test module importing tests.conftest must not start a second throw-away environment
+_TMP = Path(os.environ.get("ESCALATOR_TEST_ROOT") or tempfile.mkdtemp(prefix="escalator-tests-"))
+os.environ["ESCALATOR_TEST_ROOT"] = str(_TMP)
 os.environ.update({
     "ESCALATOR_WAREHOUSE": str(_TMP / "warehouse" / "escalator.duckdb"),
     "ESCALATOR_PUBLISHED_DIR": str(_TMP / "published"),
@@ -21,7 +23,7 @@ os.environ.update({
     "ESCALATOR_NETWORK_RETRIES": "1",
     "ESCALATOR_NETWORK_RETRY_DELAY": "0",
 })
-(_TMP / "dagster_home").mkdir(parents=True)
+(_TMP / "dagster_home").mkdir(parents=True, exist_ok=True)
 shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", _TMP / "dagster_home" / "dagster.yaml")
 ARTIFACTS = Path(os.environ.get("ESCALATOR_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 

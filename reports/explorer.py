@@ -1,0 +1,121 @@
+"""The escalator explorer: search an occupation, see its get-on and get-up steps, per local authority."""
+
+import json
+
+from reports.page import COLOURS
+
+TOP_STEPS = 8
+
+
+def load(conn) -> dict:
+    occ = conn.execute("""
+        select u.soc2020, u.soc2020_title, o.median_annual_pay, o.pay_level, u.related_job_titles
+        from staging.stg_soc__unit_groups u left join intermediate.int_soc_occupations o using (soc2020)
+        order by 1""").fetchall()
+    steps = conn.execute(f"""
+        select origin_soc2020, step_type, destination_soc2020, destination_title, destination_pay, uplift_pct,
+               similarity, destination_local_adverts_live, coalesce(skills_to_build, ''), destination_pay_level
+        from published.fct_escalator_transitions
+        where step_type is not null
+        qualify row_number() over (partition by origin_soc2020, step_type order by step_score desc) <= {TOP_STEPS}
+        order by origin_soc2020, step_type desc, step_score desc""").fetchall()
+    area = conn.execute("""select la_code, la_name, origin_soc2020, step_type, destination_soc2020, la_adverts_live
+                           from published.fct_escalator_pathways_by_area order by la_code, origin_soc2020, step_rank
+                        """).fetchall()
+    data: dict = {"occ": {}, "steps": {}, "las": {}, "area": {}}
+    for soc, title, pay, level, related in occ:
+        search = f"{soc} {title} {(related or '').replace('~', ' ')}".lower()
+        data["occ"][soc] = [title, round(pay) if pay else None, level or "", search]
+    for origin, step, dest, title, pay, uplift, sim, ads, skills, level in steps:
+        data["steps"].setdefault(origin, []).append(
+            [step, dest, title, round(pay) if pay else None, uplift, round(sim, 2), ads, skills,
+             level != "unit group"])
+    for la, name, origin, step, dest, ads in area:
+        data["las"][la] = name
+        data["area"].setdefault(la, {}).setdefault(origin, []).append([step, dest, ads])
+    return data
+
+
+SCRIPT = """
+<script>
+const D = JSON.parse(document.getElementById('escalator-data').textContent);
+const C = %(colours)s;
+const $ = (id) => document.getElementById(id);
+function money(v){ return v == null ? 'n/a' : '£' + v.toLocaleString('en-GB'); }
+function search(){
+  const q = $('occupation-search').value.trim().toLowerCase();
+  const out = $('results'); out.innerHTML = '';
+  if (!q) return;
+  const words = q.split(/\\s+/);
+  const hits = Object.entries(D.occ).filter(([c, o]) => words.every(w => o[3].includes(w.replace(/s$/, ''))));
+  $('result-count').textContent = hits.length + ' occupation' + (hits.length === 1 ? '' : 's') + ' found';
+  hits.slice(0, 25).forEach(([code, o]) => {
+    const b = document.createElement('button'); b.className = 'result'; b.type = 'button';
+    b.textContent = code + ' ' + o[0]; b.dataset.soc = code; b.onclick = () => show(code);
+    out.appendChild(b);
+  });
+}
+function show(code){
+  const o = D.occ[code]; const la = $('la').value;
+  let steps = D.steps[code] || [];
+  let note = 'Best steps across EMCCA, ranked by similarity and pay uplift.';
+  if (la && D.area[la] && D.area[la][code]) {
+    const local = D.area[la][code]; const keep = new Map(local.map(s => [s[0] + s[1], s[2]]));
+    const byKey = new Map(steps.map(s => [s[0] + s[1], s]));
+    steps = local.map(s => byKey.get(s[0] + s[1])).filter(Boolean);
+    note = 'Best steps in ' + D.las[la] + ', weighted by that area\\'s live adverts.';
+  }
+  $('selected').textContent = code + ' ' + o[0];
+  $('selected-pay').textContent = 'ASHE 2023 median full-time pay: ' + money(o[1]) +
+      (o[2] && o[2] !== 'unit group' ? ' (' + o[2] + ')' : '');
+  $('steps-note').textContent = note;
+  const rows = steps.map(s => '<tr><td>' + s[0] + '</td><td>' + s[1] + ' ' + s[2] + '</td><td class=num>' +
+      money(s[3]) + (s[8] ? '*' : '') + '</td><td class=num>' + (s[4] > 0 ? '+' : '') + s[4] + '%%</td><td class=num>' +
+      s[5] + '</td><td class=num>' + s[6] + '</td><td>' + (s[7] || 'none beyond current') + '</td></tr>').join('');
+  $('steps').innerHTML = rows || '<tr><td colspan=7>No get-on or get-up steps meet the thresholds.</td></tr>';
+  const ladder = [[o[0] + ' (now)', o[1], C.grey]].concat(steps.map(s => [s[2] + ' (' + s[0] + ')', s[3],
+      s[0] === 'get up' ? C.blue : C.orange])).sort((a, b) => (a[1] || 0) - (b[1] || 0));
+  Plotly.react('ladder', [{type: 'bar', orientation: 'h', x: ladder.map(l => l[1]), y: ladder.map(l => l[0]),
+      marker: {color: ladder.map(l => l[2])}, hovertemplate: '%%{y}: £%%{x:,.0f}<extra></extra>'}],
+      {margin: {l: 330, r: 20, t: 10, b: 40}, height: 120 + 34 * ladder.length,
+       xaxis: {title: 'Median full-time annual pay (£)'}, font: {family: 'Arial', size: 13}},
+      {displaylogo: false, responsive: true});
+  $('ladder-alt').textContent = 'Pay ladder from ' + o[0] + ' (' + money(o[1]) + '): ' +
+      steps.map(s => s[2] + ' ' + money(s[3]) + ' (' + s[0] + ')').join('; ') + '.';
+  $('detail').hidden = false;
+}
+$('occupation-search').addEventListener('input', search);
+$('search-form').addEventListener('submit', (e) => { e.preventDefault(); search();
+  const first = document.querySelector('#results button'); if (first) first.click(); });
+$('la').addEventListener('change', () => { const s = $('selected').textContent.split(' ')[0]; if (s) show(s); });
+</script>
+"""
+
+
+def build(conn) -> tuple[str, str, str]:
+    data = load(conn)
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # safe inside <script>
+    options = "".join(f'<option value="{code}">{name}</option>' for code, name in sorted(data["las"].items(),
+                                                                                       key=lambda x: x[1]))
+    body = f"""
+<p>Start from the occupation someone holds today (or held last). <strong>Get up</strong> steps pay at least 5% more,
+need similar skills and knowledge (similarity 0.40 or more) and no degree. <strong>Get on</strong> steps are entry
+occupations open to people out of work: low O*NET job zone, no degree, live local adverts, and pay at least 75% of
+the starting occupation's. Pay is the ONS ASHE 2023 provisional median for full-time employees; * marks pay read from
+the wider occupation group because ONS suppresses the unit group.</p>
+<form id="search-form" role="search"><label for="occupation-search"><strong>Find an occupation</strong> (job title or
+SOC 2020 code)</label><br><input id="occupation-search" type="search" size="40" autocomplete="off"
+aria-describedby="result-count"> <button type="submit">Show steps</button>
+<label for="la" style="margin-left:16px">Area</label> <select id="la"><option value="">All EMCCA</option>{options}
+</select></form>
+<p id="result-count" class="muted small" aria-live="polite"></p><div id="results"></div>
+<section id="detail" hidden aria-live="polite"><h2 id="selected"></h2><p id="selected-pay"></p><p id="steps-note"
+class="muted"></p>
+<table><caption>Steps from this occupation</caption><thead><tr><th scope=col>Step</th><th scope=col>Occupation</th>
+<th scope=col>Pay</th><th scope=col>Uplift</th><th scope=col>Similarity</th><th scope=col>Live local adverts</th>
+<th scope=col>Skills to build</th></tr></thead><tbody id="steps"></tbody></table>
+<figure role="group" aria-labelledby="ladder-alt"><div id="ladder"></div><figcaption id="ladder-alt"></figcaption></figure>
+</section>
+<script type="application/json" id="escalator-data">{payload}</script>
+"""
+    return "Escalator explorer", body, SCRIPT % {"colours": json.dumps(COLOURS)}

@@ -1,0 +1,54 @@
+"""Choropleths drawn as filled polygons on plain axes: plotly's geo maps fetch a world topojson from a CDN
+even when hidden, which offline pages cannot do. Values are grouped into classes (quantiles), one trace
+per class, so the legend names each class's range in words - readable without colour."""
+
+import json
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+# sequential, colour-blind safe (viridis stops), dark enough to see against white
+PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]
+
+
+def _rings(geometry) -> list:
+    g = json.loads(geometry) if isinstance(geometry, str) else geometry
+    polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+    return [poly[0] for poly in polys]  # outer rings: holes are rare at LSOA scale and hidden by neighbours
+
+
+def class_breaks(values: np.ndarray, classes: int) -> list[float]:
+    qs = np.unique(np.nanquantile(values, np.linspace(0, 1, classes + 1)))
+    return list(qs) if len(qs) > 1 else [qs[0], qs[0]]
+
+
+def polygon_map(areas: list[tuple[str, str, object, float]], unit: str, classes: int = 5,
+                fmt=lambda v: f"{v:,.0f}", edges: float = 0.4) -> go.Figure:
+    """areas: (code, name, geometry, value). One filled trace per value class."""
+    values = np.array([a[3] for a in areas], dtype=float)
+    breaks = class_breaks(values, classes)
+    n = len(breaks) - 1
+    colours = PALETTE[:: max(1, len(PALETTE) // n)][:n] if n < len(PALETTE) else PALETTE
+    fig = go.Figure()
+    lat_mid = 0.0
+    for k in range(n):
+        lo, hi = breaks[k], breaks[k + 1]
+        members = [a for a in areas if (lo <= a[3] <= hi if k == n - 1 else lo <= a[3] < hi)]
+        xs, ys, text = [], [], []
+        for code, name, geom, value in members:
+            for ring in _rings(geom):
+                # ~10 m precision, repeated points dropped: a third of the bytes, no visible change
+                pts = [(round(p[0], 4), round(p[1], 4)) for p in ring]
+                pts = [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
+                xs += [p[0] for p in pts] + [None]
+                ys += [p[1] for p in pts] + [None]
+                text += [f"{name}: {fmt(value)} {unit}"] * (len(pts) + 1)
+                lat_mid = pts[0][1]
+        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line={"color": "white", "width": edges},
+                                 fillcolor=colours[k], name=f"{fmt(lo)} to {fmt(hi)} {unit}", text=text,
+                                 hoverinfo="text", hoveron="fills+points"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat_mid or 53)))
+    fig.update_layout(legend={"title": {"text": unit}}, hovermode="closest")
+    return fig

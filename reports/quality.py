@@ -1,0 +1,47 @@
+"""Data quality: the great-expectations validation results of the latest run, and their history."""
+
+import json
+
+from reports.page import esc
+
+
+def build(conn) -> tuple[str, str]:
+    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'ops' "
+                          "and table_name = 'check_runs'").fetchone()[0]
+    if not exists:
+        return "Data quality", "<p>No validation has run yet.</p>"
+    latest = conn.execute("""
+        select suite, table_name, passed, evaluated, failed, row_count, failed_expectations, evaluated_at, run_id
+        from ops.check_runs qualify row_number() over (partition by suite order by evaluated_at desc) = 1
+        order by passed, suite""").fetchall()
+    rows, details = [], []
+    for suite, table, passed, evaluated, failed, n, failures, at, run in latest:
+        verdict = "<span class=pass>passed</span>" if passed else "<span class=fail>FAILED</span>"
+        rows.append(f"<tr><td><a href='#suite-{esc(suite)}'>{esc(suite)}</a></td><td>{esc(table)}</td><td>{verdict}</td>"
+                    f"<td class=num>{evaluated}</td><td class=num>{failed}</td><td class=num>{n:,}</td>"
+                    f"<td>{at:%d %b %Y %H:%M}</td><td class=small>{esc(run[:8])}</td></tr>")
+        items = json.loads(failures) if isinstance(failures, str) else (failures or [])
+        if items:
+            lis = "".join(
+                f"<li><code>{esc(f.get('expectation'))}</code> on <code>{esc(f.get('column'))}</code>: "
+                f"{esc(f.get('unexpected_count') or 'table-level')} unexpected"
+                f"{'; observed ' + esc(f.get('observed')) if f.get('observed') is not None else ''}"
+                f"{'; sample: ' + esc(json.dumps(f.get('sample_rows') or f.get('sample_values'), default=str)[:400]) if (f.get('sample_rows') or f.get('sample_values')) else ''}</li>"
+                for f in items)
+            details.append(f"<h3 id='suite-{esc(suite)}'>{esc(suite)} ({esc(table)})</h3><ul>{lis}</ul>")
+    history = conn.execute("""
+        select run_id, min(evaluated_at), count(*) filter (where passed), count(*)
+        from ops.check_runs group by 1 order by 2 desc limit 20""").fetchall()
+    hist = "".join(f"<tr><td>{esc(r[:8])}</td><td>{t:%d %b %Y %H:%M}</td><td class=num>{p} of {n}</td></tr>"
+                   for r, t, p, n in history)
+    body = (
+        "<p>Every feed and published mart is validated by a great-expectations suite (stored under "
+        "<code>expectations/gx/</code>) before anything is published. A failed suite blocks publication: the "
+        "previous publication stays in place.</p>"
+        "<h2>Latest result per suite</h2><table><thead><tr><th scope=col>Suite</th><th scope=col>Table</th>"
+        "<th scope=col>Result</th><th scope=col>Expectations</th><th scope=col>Failed</th><th scope=col>Rows</th>"
+        f"<th scope=col>Validated</th><th scope=col>Run</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        + ("<h2>Failed expectations</h2>" + "".join(details) if details else "<p class=pass>No failed expectations.</p>")
+        + "<h2>Recent validation runs</h2><table><thead><tr><th scope=col>Run</th><th scope=col>Validated</th>"
+        f"<th scope=col>Suites passed</th></tr></thead><tbody>{hist}</tbody></table>")
+    return "Data quality", body

@@ -1,0 +1,87 @@
+"""The reports in a real browser: no console errors, the EMCCA employment-rate card shows the ONS value,
+the explorer finds "care worker", and a screenshot of each page lands in the test artefacts."""
+
+import csv
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser import launch
+from tests.conftest import ROOT
+
+PAGES = ["index.html", "tracker.html", "explorer.html", "reach.html", "quality.html"]
+
+
+@pytest.fixture(scope="module")
+def reports_dir(refreshed, tmp_root):
+    assert refreshed.success
+    folder = tmp_root / "reports"
+    assert (folder / "index.html").exists(), "the refresh should write the reports"
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+def _open(browser, path, errors):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page
+
+
+def _ons_employment_rate() -> float:
+    with open(ROOT / "data/embedded/ons/emcca_local_indicators_long.csv", newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f)
+                if r["areacd"] == "E47000013" and r["dataset"] == "employment-rate"]
+    return float(max(rows, key=lambda r: r["period"])["observation"])
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_console_errors(browser, reports_dir, artifacts_dir, name):
+    errors: list[str] = []
+    page = _open(browser, reports_dir / name, errors)
+    assert page.locator("h1").count() == 1
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    page.screenshot(path=str(artifacts_dir / f"report-{name.replace('.html', '')}.png"), full_page=True)
+    assert errors == []
+
+
+def test_tracker_shows_the_emcca_employment_rate_from_ons(browser, reports_dir):
+    errors: list[str] = []
+    page = _open(browser, reports_dir / "tracker.html", errors)
+    card = page.locator('article[data-indicator="employment_rate"]')
+    value = card.locator(".value").inner_text()
+    assert value == f"{_ons_employment_rate():.1f}%"
+    assert "75.8%" in card.inner_text() and "80.0%" in card.inner_text()  # baseline and target
+    assert "Source: ONS" in card.inner_text()
+    # indicators without a source are shown as such, not hidden
+    assert page.locator("article.card", has_text="No source connected").count() >= 1
+    assert page.locator("#la-map .plotly").count() == 1 and errors == []
+
+
+def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifacts_dir):
+    errors: list[str] = []
+    page = _open(browser, reports_dir / "explorer.html", errors)
+    page.keyboard.press("Tab")  # the skip link comes first for keyboard users
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.fill("#occupation-search", "care worker")
+    result = page.locator("#results button", has_text="6135 Care workers and home carers")
+    assert result.count() == 1
+    result.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#selected").inner_text() == "6135 Care workers and home carers"
+    steps = page.locator("#steps tr")
+    assert steps.count() >= 3 and "get up" in page.locator("#steps").inner_text()
+    assert page.locator("#ladder .plotly").count() == 1
+    page.select_option("#la", label="Ashfield")
+    assert "Ashfield" in page.locator("#steps-note").inner_text()
+    page.screenshot(path=str(artifacts_dir / "report-explorer-care-worker.png"), full_page=True)
+    assert errors == []
