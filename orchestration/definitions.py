@@ -7,6 +7,7 @@ from assets.jobads.assets import raw_job_ads
 from assets.ons import raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators
 from assets.publish import tracker_publication
 from assets.reports import html_reports
+from assets.transport.assets import raw_gtfs_feed_versions, raw_travel_times
 from assets.reference import raw_lsoa21_boundaries, reference_assets
 from assets.transform import dbt_models
 from expectations.checks import ALL_CHECKS
@@ -21,6 +22,7 @@ ASSETS = [
     raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations,
     raw_job_ads,
     raw_soc2020_text_similarity,
+    raw_gtfs_feed_versions, raw_travel_times,
     dbt_models,
     tracker_publication,
     html_reports,

@@ -85,3 +85,14 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     assert "Ashfield" in page.locator("#steps-note").inner_text()
     page.screenshot(path=str(artifacts_dir / "report-explorer-care-worker.png"), full_page=True)
     assert errors == []
+
+
+def test_reach_map_is_labelled_synthetic_and_switches_group(browser, reports_dir):
+    errors: list[str] = []
+    page = _open(browser, reports_dir / "reach.html", errors)
+    assert "Synthetic network" in page.locator(".synthetic").inner_text()
+    assert page.locator("#reach-map .plotly").count() == 1
+    page.locator("#reach-map .updatemenu-header-group").first.click()
+    page.locator("#reach-map .updatemenu-item-text", has_text="9 Elementary").click()
+    assert "9 Elementary" in page.locator("#reach-map .updatemenu-header-group").first.inner_text()
+    assert errors == []

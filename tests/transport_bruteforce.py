@@ -45,6 +45,8 @@ def earliest_arrivals(tt, origin: int, depart: int) -> dict[int, int]:
             board(walk_node, s2, a + w)
     source = ("S",)
     board(source, origin, depart)
+    if source not in g:  # nothing leaves the origin after `depart`
+        return {origin: depart}
     dist = nx.single_source_dijkstra_path_length(g, source)
     best = {origin: depart}
     for node, d in dist.items():

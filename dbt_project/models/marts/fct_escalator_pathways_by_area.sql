@@ -1,6 +1,8 @@
 -- For each EMCCA local authority and origin occupation, the best 'get on' and 'get up' steps, weighted
 -- by local demand: score = the transition's step_score x (1 + ln(1 + adverts for the destination in that
--- LA in the advert window)). Top 3 per LA, origin and step type.
+-- LA in the advert window)). Top 3 per LA, origin and step type. share_adverts_reachable_45min: of the
+-- destination's live EMCCA adverts, the share reachable within 45 minutes by public transport from the
+-- LA's neighbourhoods (null when the occupation has no live adverts).
 with steps as (select * from {{ ref('fct_escalator_transitions') }} where step_type is not null),
 las as (select geography_code as la_code, geography_name as la_name
         from {{ ref('dim_geography') }} where geography_level = 'local authority'),
@@ -28,10 +30,13 @@ scored as (
         s.skills_to_build,
         coalesce(ads.adverts_recent, 0) as la_adverts_recent,
         coalesce(ads.adverts_live, 0) as la_adverts_live,
+        reach.share_adverts_reachable_45min,
         s.step_score * (1 + ln(1 + coalesce(ads.adverts_recent, 0))) as score
     from steps as s
     cross join las
     left join ads on ads.la_code = las.la_code and ads.soc2020 = s.destination_soc2020
+    left join {{ ref('int_reach_share_by_la_soc') }} as reach
+        on reach.la_code = las.la_code and reach.soc2020 = s.destination_soc2020
 ),
 ranked as (
     select *, row_number() over (partition by la_code, origin_soc2020, step_type

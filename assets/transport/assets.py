@@ -1,0 +1,183 @@
+"""Transport assets: GTFS feed versions (validated, health-gated, quarantined when broken) and the
+LSOA -> LSOA travel-time matrix over the last good network."""
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+from dagster_duckdb import DuckDBResource
+
+from assets.connectors import bods
+from assets.connectors.http import make_session
+from assets.transport import engine, gtfs, timetable
+from assets.transport.standin import SYNTHETIC_VERSION, build_standin
+from assets.warehouse import QuarantineRow, ensure_schemas, stamp, write_quarantine
+from orchestration.resources import PlatformConfig
+from orchestration.settings import NETWORK_RETRY, load_settings
+
+EMCCA_BBOX = (-2.1, 52.6, -0.6, 53.6)  # lon/lat: clip UK-wide coach stops to the region
+STANDIN_ROUTING_DATE = date(2026, 10, 13)  # a Tuesday in term time, inside the stand-in calendar
+FEED_VERSIONS_DDL = """
+create table if not exists raw.gtfs_feed_versions (
+    feed varchar, version varchar, path varchar, synthetic boolean, status varchar, routing_date date,
+    service_share double, stops_inside integer, stop_times integer, errors varchar, etag varchar,
+    last_modified varchar, checked_at timestamp
+)"""
+
+
+def gtfs_folder(warehouse: DuckDBResource) -> Path:
+    """Feed versions live beside the warehouse file (git-ignored), one zip per content hash."""
+    return Path(warehouse.database).parent / "gtfs"
+
+
+def _check(feed: str, path: Path, routing_date: date | None, bbox=EMCCA_BBOX) -> tuple[str, dict, list[gtfs.Issue]]:
+    tables = gtfs.read_tables(path)
+    v = gtfs.validate_tables(tables)
+    if not v.ok:
+        return "quarantined", {}, v.errors
+    routing_date = routing_date or gtfs.busiest_weekday(path)
+    h, problems = gtfs.health(path, tables, routing_date, bbox)
+    info = {"routing_date": routing_date, "service_share": h.service_share, "stops_inside": h.stops_inside,
+            "stop_times": len(tables["stop_times.txt"])}
+    return ("quarantined" if problems else "valid"), info, problems
+
+
+@dg.asset(
+    key=["raw", "gtfs_feed_versions"],
+    group_name="transport",
+    deps=[dg.AssetKey(["raw", "lsoa21_lookup"])],
+    kinds={"duckdb", "gtfs"},
+    pool="duckdb",
+    retry_policy=NETWORK_RETRY,
+    description="GTFS timetable versions: BODS downloads (conditional, stored by content hash) or the "
+                "SYNTHETIC stand-in network, each validated and health-gated; a broken feed is quarantined "
+                "and the last good version stays in use.",
+    metadata={"source": "DfT Bus Open Data Service (OGL) when live; otherwise a SYNTHETIC stand-in network",
+              "cadence": "weekly or on change"},
+)
+def raw_gtfs_feed_versions(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                           platform: PlatformConfig) -> dg.MaterializeResult:
+    source = load_settings().source("bods")
+    folder = gtfs_folder(warehouse)
+    rows, quarantine = [], []
+    with warehouse.get_connection() as conn:
+        ensure_schemas(conn)
+        conn.execute(FEED_VERSIONS_DDL)
+        if source.live:
+            session = make_session(**source.http_options())
+            feeds = source.options.get("feeds") or [{"name": "east_midlands", "url": bods.EAST_MIDLANDS_GTFS}]
+            for f in feeds:
+                found = conn.execute("select etag, last_modified, version, path from raw.gtfs_feed_versions "
+                                     "where feed = ? and status = 'valid' order by checked_at desc limit 1",
+                                     [f["name"]]).fetchall()  # fetchall: leaves no pending result
+                last = found[0] if found else None
+                dl = bods.fetch(session, f["name"], f["url"], folder, *(last[:2] if last else (None, None)),
+                                api_key=source.secret("BODS_API_KEY"))
+                if dl.status == "unchanged":
+                    context.log.info(f"{f['name']}: not modified since {last[2]}")
+                    continue
+                rows.append(_record(f["name"], dl.path, False, dl.etag, dl.last_modified, None, quarantine,
+                                    tuple(source.options.get("bbox", EMCCA_BBOX))))
+        else:
+            path = folder / f"emcca_standin-{SYNTHETIC_VERSION}.zip"
+            if not path.exists():
+                build_standin(platform.embedded / "geography" / "emcca_lsoa21_lookup_centroids.csv", path)
+            rows.append(_record("emcca_standin", path, True, None, None, STANDIN_ROUTING_DATE, quarantine))
+        if rows:
+            frame = pd.DataFrame(rows)
+            conn.register("_versions", frame)
+            conn.execute("insert into raw.gtfs_feed_versions by name select * from _versions")
+            conn.unregister("_versions")
+        write_quarantine(conn, "gtfs", quarantine, run_id=context.run.run_id)
+        current = conn.execute("select feed, version, status from raw.gtfs_feed_versions "
+                               "qualify row_number() over (partition by feed order by checked_at desc) = 1").fetchall()
+    for q in quarantine[:10]:
+        context.log.error("quarantined: " + q.message("gtfs"))
+    return dg.MaterializeResult(metadata={
+        "checked": len(rows), "quarantined": len(quarantine),
+        "latest": dg.MetadataValue.json({f: {"version": v, "status": s} for f, v, s in current}),
+        "synthetic": not source.live,
+    })
+
+
+def _record(feed, path: Path, synthetic, etag, last_modified, routing_date, quarantine, bbox=EMCCA_BBOX) -> dict:
+    import hashlib
+
+    version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    status, info, problems = _check(feed, path, routing_date, bbox)
+    for p in problems:
+        quarantine.append(QuarantineRow(f"{feed}@{version} {p.file} row {p.row}", p.field, p.message,
+                                        {"feed": feed, "version": version, "file": p.file, "row": p.row}))
+    return {"feed": feed, "version": version, "path": str(path), "synthetic": synthetic, "status": status,
+            "routing_date": info.get("routing_date"), "service_share": info.get("service_share"),
+            "stops_inside": info.get("stops_inside"), "stop_times": info.get("stop_times"),
+            "errors": "; ".join(str(p) for p in problems[:20]) or None, "etag": etag,
+            "last_modified": last_modified, "checked_at": datetime.now(timezone.utc).replace(tzinfo=None)}
+
+
+@dg.asset(
+    key=["raw", "travel_times"],
+    group_name="transport",
+    deps=[dg.AssetKey(["raw", "gtfs_feed_versions"]), dg.AssetKey(["raw", "lsoa21_lookup"])],
+    kinds={"duckdb", "numba"},
+    pool="duckdb",
+    description="Public-transport travel times between EMCCA LSOA population-weighted centroids over the "
+                "last good network: median and 80th percentile minutes over the 07:00-10:00 and 05:00-07:00 "
+                "windows (JTS conventions), embedded range-RAPTOR or r5py.",
+)
+def raw_travel_times(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                     platform: PlatformConfig) -> dg.MaterializeResult:
+    settings = load_settings()
+    params = engine.TravelTimeParams()
+    with warehouse.get_connection() as conn:
+        good = conn.execute("""select feed, version, path, synthetic, routing_date from raw.gtfs_feed_versions
+                               where status = 'valid'
+                               qualify row_number() over (partition by feed order by checked_at desc) = 1
+                               order by feed""").fetchall()
+        lsoa = conn.execute("select lsoa21cd, pwc_lat, pwc_lon from raw.lsoa21_lookup order by 1").df()
+    if not good:
+        raise dg.Failure("no valid GTFS feed version: travel times not recomputed (last matrix kept)")
+    points = engine.Points.from_frame(lsoa)
+    routing_date = good[0][4]
+    network_version = "+".join(f"{f}@{v}" for f, v, *_ in good) + f"/{routing_date}"
+    synthetic = any(g[3] for g in good)
+    if platform.transport_engine == "r5py":
+        osm = settings.source("bods").options.get("osm_pbf")
+        matrix = engine.r5py_matrix(Path(osm), [Path(g[2]) for g in good], points, points, params, routing_date,
+                                    settings.r5_jar)
+    else:
+        tables = merge_feeds([(f, Path(p)) for f, _, p, *_ in good])
+        services = frozenset().union(*(_services(Path(p), routing_date, f) for f, _, p, *_ in good))
+        tt = timetable.build(tables, services, routing_date, EMCCA_BBOX, walk_speed_ms=params.walk_ms,
+                             max_transfer_m=params.max_transfer_m)
+        matrix = engine.embedded_matrix(tt, points, points, params)
+    matrix = matrix.assign(engine=platform.transport_engine, network_version=network_version,
+                           routing_date=routing_date, synthetic_network=synthetic)
+    with warehouse.get_connection() as conn:
+        from assets.warehouse import replace_table
+
+        rows = replace_table(conn, "raw.travel_times", stamp(matrix))
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "network_version": network_version,
+                                          "engine": platform.transport_engine, "synthetic_network": synthetic,
+                                          "origins": len(points.codes)})
+
+
+def _services(path: Path, day: date, feed: str) -> frozenset:
+    import partridge as ptg
+
+    return frozenset(f"{feed}:{s}" for s in ptg.read_service_ids_by_date(str(path)).get(day, frozenset()))
+
+
+def merge_feeds(feeds: list[tuple[str, Path]]) -> dict[str, pd.DataFrame]:
+    """Several GTFS feeds as one set of tables, ids prefixed by feed name so they cannot collide."""
+    keys = {"stops.txt": ["stop_id"], "trips.txt": ["trip_id", "route_id", "service_id"],
+            "stop_times.txt": ["trip_id", "stop_id"], "routes.txt": ["route_id"]}
+    merged: dict[str, list] = {}
+    for feed, path in feeds:
+        for name, frame in gtfs.read_tables(path).items():
+            frame = frame.copy()
+            for col in keys.get(name, []):
+                frame[col] = feed + ":" + frame[col]
+            merged.setdefault(name, []).append(frame)
+    return {name: pd.concat(frames, ignore_index=True) for name, frames in merged.items()}

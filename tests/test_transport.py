@@ -1,0 +1,161 @@
+"""Transport: GTFS validation with file/row/field errors, RAPTOR equal to a brute-force time-expanded
+search on the real Chester feed, the BODS connector against a local server, and the published marts."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assets.connectors import bods
+from assets.connectors.http import FeedError, make_session
+from assets.transport import gtfs, raptor, timetable
+from transport_bruteforce import earliest_arrivals
+
+CHESTER = Path(__file__).parent / "fixtures" / "gtfs" / "chester-20230816-small_gtfs.zip"
+
+
+@pytest.fixture(scope="module")
+def chester():
+    return timetable.load(CHESTER, gtfs.busiest_weekday(CHESTER))
+
+
+def _rewrite(tmp_path, drop=None, edit=None) -> dict:  # noqa: ARG001
+    tables = gtfs.read_tables(CHESTER)
+    if drop:
+        tables.pop(drop)
+    if edit:
+        edit(tables)
+    return tables
+
+
+def test_real_feed_is_valid_and_healthy():
+    tables = gtfs.read_tables(CHESTER)
+    assert gtfs.validate_tables(tables).ok
+    day = gtfs.busiest_weekday(CHESTER)
+    assert day.weekday() == 1
+    health, problems = gtfs.health(CHESTER, tables, day, (-3.2, 53.0, -2.6, 53.4))
+    assert problems == [] and health.service_share >= 0.2 and health.stops_inside > 1000
+
+
+def test_missing_stop_times_is_named(tmp_path):
+    v = gtfs.validate_tables(_rewrite(tmp_path, drop="stop_times.txt"))
+    assert [str(e) for e in v.errors] == ["stop_times.txt: required file is missing"]
+
+
+def test_trip_with_unknown_route_names_file_row_and_field(tmp_path):
+    def edit(t):
+        t["trips.txt"].loc[4, "route_id"] = "NO_SUCH_ROUTE"
+    v = gtfs.validate_tables(_rewrite(tmp_path, edit=edit))
+    assert str(v.errors[0]) == "trips.txt row 5 field route_id: route_id 'NO_SUCH_ROUTE' not found in routes.txt"
+
+
+def test_impossible_time_names_file_row_and_field(tmp_path):
+    def edit(t):
+        t["stop_times.txt"].loc[9, "arrival_time"] = "25:61:00"
+    v = gtfs.validate_tables(_rewrite(tmp_path, edit=edit))
+    assert any(str(e) == "stop_times.txt row 10 field arrival_time: '25:61:00' is not a valid HH:MM:SS time"
+               for e in v.errors)
+    assert gtfs.parse_time("25:10:00") == 25 * 3600 + 600  # past midnight is legal
+
+
+def test_health_gate_rejects_a_date_outside_the_feed_and_stops_outside_the_area():
+    tables = gtfs.read_tables(CHESTER)
+    from datetime import date
+    _, problems = gtfs.health(CHESTER, tables, date(2030, 1, 1), (-1.7, 52.6, -0.6, 53.6))
+    messages = " ".join(p.message for p in problems)
+    assert "no service runs on the routing date 2030-01-01" in messages
+    assert "stops inside the study area" in messages
+
+
+def test_raptor_equals_brute_force_on_sampled_chester_queries(chester):
+    rng = np.random.default_rng(7)
+    for _ in range(6):
+        origin = int(rng.integers(chester.n_stops))
+        depart = int(rng.integers(6 * 3600, 19 * 3600))
+        ours = raptor.earliest_arrival(chester, origin, depart)
+        reference = earliest_arrivals(chester, origin, depart)
+        reached = {s for s in range(chester.n_stops) if ours[s] < raptor.INF}
+        assert reached == set(reference)
+        assert all(int(ours[s]) == reference[s] for s in reached)
+
+
+def _zip_bytes() -> bytes:
+    return CHESTER.read_bytes()
+
+
+def test_bods_conditional_download_then_not_modified_then_error(httpserver, tmp_path):
+    body = _zip_bytes()
+    httpserver.expect_ordered_request("/gtfs/em/").respond_with_data(
+        body, headers={"ETag": '"v1"', "Last-Modified": "Tue, 08 Aug 2023 00:00:00 GMT"},
+        content_type="application/zip")
+    httpserver.expect_ordered_request("/gtfs/em/", headers={"If-None-Match": '"v1"'}).respond_with_data(
+        "", status=304)
+    httpserver.expect_ordered_request("/gtfs/em/").respond_with_data("<html>busy</html>", status=200)
+    session = make_session(retries=0)
+    url = httpserver.url_for("/gtfs/em/")
+    first = bods.fetch(session, "em", url, tmp_path)
+    assert first.status == "new" and first.path.read_bytes() == body and first.etag == '"v1"'
+    second = bods.fetch(session, "em", url, tmp_path, first.etag, first.last_modified)
+    assert second.status == "unchanged" and second.path is None
+    with pytest.raises(FeedError, match="did not return a zip"):
+        bods.fetch(session, "em", url, tmp_path)
+
+
+def test_a_broken_live_feed_is_quarantined_and_the_last_good_network_stays(tmp_path, monkeypatch, httpserver):
+    """A good feed, then one with a 25:61:00 time: quarantined with its reason; the good version stays current."""
+    import dagster as dg
+    import duckdb
+    import yaml
+    from dagster_duckdb import DuckDBResource
+
+    from assets.reference import reference_assets
+    from assets.transport.assets import raw_gtfs_feed_versions
+    from orchestration.resources import PlatformConfig
+    from orchestration.settings import EMBEDDED_DIR
+
+    tables = gtfs.read_tables(CHESTER)
+    tables["stop_times.txt"].loc[0, "departure_time"] = "25:61:00"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, frame in tables.items():
+            z.writestr(name, frame.to_csv(index=False))
+    httpserver.expect_ordered_request("/gtfs").respond_with_data(_zip_bytes(), content_type="application/zip")
+    httpserver.expect_ordered_request("/gtfs").respond_with_data(buf.getvalue(), content_type="application/zip")
+    cfg = tmp_path / "escalator.yaml"
+    cfg.write_text(yaml.safe_dump({"sources": {"bods": {"live": True, "http_retries": 0, "bbox": [-3.2, 53.0, -2.6, 53.4], "feeds": [
+        {"name": "chester", "url": httpserver.url_for("/gtfs")}]}}}))
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
+    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
+                 "platform": PlatformConfig(embedded_dir=str(EMBEDDED_DIR), published_dir=str(tmp_path / "p"),
+                                            reports_dir=str(tmp_path / "r"), dropzone_dir=str(tmp_path / "d"))}
+    lookup = [a for a in reference_assets if a.key.path[1] == "lsoa21_lookup"]
+    for _ in range(2):
+        assert dg.materialize([raw_gtfs_feed_versions, *lookup], resources=resources).success
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        statuses = conn.execute("select status, errors, version from raw.gtfs_feed_versions order by checked_at"
+                                ).fetchall()
+        quarantined = conn.execute("select reason, field from raw.quarantine where source = 'gtfs'").fetchall()
+    assert [s for s, *_ in statuses] == ["valid", "quarantined"]
+    assert "stop_times.txt row 1 field departure_time: '25:61:00'" in statuses[1][1]
+    assert ("'25:61:00' is not a valid HH:MM:SS time", "departure_time") in quarantined
+    assert (tmp_path / "gtfs").exists() and len(list((tmp_path / "gtfs").glob("chester-*.zip"))) == 2
+
+
+def test_published_travel_times_and_reach(warehouse):
+    cols = [r[0] for r in warehouse.execute(
+        "select column_name from information_schema.columns where table_schema = 'published' "
+        "and table_name = 'fct_travel_times'").fetchall()]
+    assert {"origin_lsoa", "destination_lsoa", "p50_minutes", "p80_minutes", "engine", "network_version"} <= set(cols)
+    bad = warehouse.execute("select count(*) from published.fct_travel_times where p80_minutes < p50_minutes "
+                            "or p50_minutes > 120 or p50_minutes < 0").fetchone()[0]
+    assert bad == 0
+    same = warehouse.execute("select max(p50_minutes) from published.fct_travel_times "
+                             "where origin_lsoa = destination_lsoa").fetchone()[0]
+    assert same == 0
+    n, synthetic, monotone = warehouse.execute("""
+        select count(*), bool_and(synthetic_network),
+               bool_and(jobs_15min <= jobs_30min and jobs_30min <= jobs_45min and jobs_45min <= jobs_60min)
+        from published.fct_job_reach_by_lsoa""").fetchone()
+    assert n == 1335 and synthetic and monotone
