@@ -18,7 +18,7 @@ def peer_python(name: str, requirements: list[str]) -> Path:
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
     uv = str(UV) if UV.exists() else "uv"
-    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    subprocess.run([uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(venv)], check=True)
     subprocess.run([uv, "pip", "install", "--quiet", "--python", str(python), *requirements], check=True)
     stamp.write_text(wanted)
     return python
