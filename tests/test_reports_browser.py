@@ -94,5 +94,5 @@ def test_reach_map_is_labelled_synthetic_and_switches_group(browser, reports_dir
     assert page.locator("#reach-map .plotly").count() == 1
     page.locator("#reach-map .updatemenu-header-group").first.click()
     page.locator("#reach-map .updatemenu-item-text", has_text="9 Elementary").click()
-    assert "9 Elementary" in page.locator("#reach-map .updatemenu-header-group").first.inner_text()
+    assert "9 Elementary" in page.locator("#reach-map .updatemenu-header-group").first.text_content()
     assert errors == []
