@@ -11,6 +11,7 @@ from assets.transport.assets import raw_gtfs_feed_versions, raw_travel_times
 from assets.reference import raw_lsoa21_boundaries, reference_assets
 from assets.transform import dbt_models
 from expectations.checks import ALL_CHECKS
+from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import ALL_JOBS
 from orchestration.resources import build_resources
 from orchestration.schedules import ALL_SCHEDULES
@@ -32,7 +33,7 @@ ASSETS = [
 def build_defs(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        asset_checks=ALL_CHECKS,
+        asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
         jobs=ALL_JOBS,
         schedules=ALL_SCHEDULES,
         sensors=ALL_SENSORS,

@@ -34,4 +34,15 @@ publish_job = dg.define_asset_job(
     hooks={record_refresh_failure},
 )
 
-ALL_JOBS = [daily_refresh_job, publish_job]
+# Timetables change weekly or on a new feed version: refresh the transport side and what depends on it.
+transport_refresh_job = dg.define_asset_job(
+    name="transport_refresh",
+    # publication is all-or-nothing, so every published table (and its mart gate) is in the job
+    selection=(dg.AssetSelection.assets(["raw", "gtfs_feed_versions"]).downstream()
+               - dg.AssetSelection.assets(["raw", "job_ads"])) | _publish_selection(),
+    executor_def=dg.in_process_executor,
+    description="GTFS feeds, travel times, reach marts, publication and reports.",
+    hooks={record_refresh_failure},
+)
+
+ALL_JOBS = [daily_refresh_job, publish_job, transport_refresh_job]

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.jobs import daily_refresh_job
+from orchestration.jobs import daily_refresh_job, transport_refresh_job
 
 
 @dg.schedule(
@@ -18,4 +18,13 @@ def daily_refresh_schedule(context: dg.ScheduleEvaluationContext):
     return dg.RunRequest(run_key=f"daily-{day}", partition_key=day, tags={"trigger": "schedule"})
 
 
-ALL_SCHEDULES = [daily_refresh_schedule]
+weekly_transport_schedule = dg.ScheduleDefinition(
+    name="weekly_transport_schedule",
+    job=transport_refresh_job,
+    cron_schedule="0 4 * * 1",  # Monday 04:00: BODS regenerates feeds daily; timetables change weekly
+    execution_timezone="Europe/London",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Weekly GTFS refresh and travel-time recomputation (the sensor catches changes in between).",
+)
+
+ALL_SCHEDULES = [daily_refresh_schedule, weekly_transport_schedule]

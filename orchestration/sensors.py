@@ -1,4 +1,5 @@
-"""Sensors: the job-ad file drop (each file loaded once), run failures (alert record + optional webhook)."""
+"""Sensors: the job-ad file drop (each file loaded once), run failures (alert record + optional webhook),
+new GTFS feed versions (conditional HEAD requests to BODS), and the freshness checks."""
 
 import hashlib
 import json
@@ -6,7 +7,9 @@ import json
 import dagster as dg
 
 from assets.jobads.sources import DROP_SUFFIXES, drop_file_seen_date
-from orchestration.jobs import daily_refresh_job
+from orchestration.alerts import record_alert, webhook_url
+from orchestration.freshness import FRESHNESS_CHECKS
+from orchestration.jobs import daily_refresh_job, transport_refresh_job
 from orchestration.settings import load_settings
 
 
@@ -39,4 +42,52 @@ def jobads_dropzone_sensor(context: dg.SensorEvaluationContext):
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(seen))
 
 
-ALL_SENSORS = [jobads_dropzone_sensor]
+@dg.run_failure_sensor(name="run_failure_alert_sensor", default_status=dg.DefaultSensorStatus.RUNNING,
+                       monitor_all_code_locations=False, minimum_interval_seconds=30,
+                       description="Writes an alert record for every failed run (DAGSTER_HOME/alerts.jsonl and "
+                                   "ops.alerts) and posts it to ESCALATOR_ALERT_WEBHOOK when set.")
+def run_failure_alert_sensor(context: dg.RunFailureSensorContext):
+    settings = load_settings()
+    event = context.failure_event
+    message = event.message or "run failed"
+    record = record_alert(settings.dagster_home, settings.warehouse_path, context.dagster_run.run_id,
+                          context.dagster_run.job_name, message, webhook_url())
+    context.log.info(f"alert recorded for run {context.dagster_run.run_id}: webhook {record['webhook_status']}")
+
+
+@dg.sensor(name="gtfs_feed_version_sensor", job=transport_refresh_job, minimum_interval_seconds=3600,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Hourly conditional HEAD request to each live BODS GTFS feed; a new ETag or "
+                       "Last-Modified starts the transport refresh (feeds, travel times, reach, publication).")
+def gtfs_feed_version_sensor(context: dg.SensorEvaluationContext):
+    from assets.connectors.bods import EAST_MIDLANDS_GTFS
+    from assets.connectors.http import make_session
+
+    source = load_settings().source("bods")
+    if not source.live:
+        return dg.SkipReason("BODS is not live: the embedded stand-in network does not change")
+    seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    session = make_session(**source.http_options())
+    requests_, changed = [], []
+    for feed in source.options.get("feeds") or [{"name": "east_midlands", "url": EAST_MIDLANDS_GTFS}]:
+        resp = session.head(feed["url"], timeout=60, allow_redirects=True)
+        if resp.status_code >= 400:
+            context.log.warning(f"BODS {feed['name']}: HEAD returned HTTP {resp.status_code}")
+            continue
+        marker = resp.headers.get("ETag") or resp.headers.get("Last-Modified") or ""
+        if marker and seen.get(feed["name"]) != marker:
+            seen[feed["name"]] = marker
+            changed.append(feed["name"])
+    if changed:
+        key = "-".join(f"{n}:{seen[n]}" for n in changed)
+        requests_.append(dg.RunRequest(run_key=f"gtfs-{hashlib.sha256(key.encode()).hexdigest()[:16]}",
+                                       tags={"trigger": "gtfs_feed_version", "feeds": ",".join(changed)}))
+    return dg.SensorResult(run_requests=requests_, cursor=json.dumps(seen),
+                           skip_reason=None if requests_ else "no feed changed")
+
+
+freshness_sensor = dg.build_sensor_for_freshness_checks(freshness_checks=FRESHNESS_CHECKS,
+                                                        default_status=dg.DefaultSensorStatus.RUNNING,
+                                                        minimum_interval_seconds=600)
+
+ALL_SENSORS = [jobads_dropzone_sensor, run_failure_alert_sensor, gtfs_feed_version_sensor, freshness_sensor]
