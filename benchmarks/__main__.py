@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["soc_coder", "escalator_onet", "transport"]
+BENCHMARKS = ["refresh", "soc_coder", "escalator_onet", "transport"]
 
 
 def main(argv: list[str]) -> None:

@@ -146,7 +146,61 @@ def cmd_pathways(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from reports.build import build_reports
+
+    settings = load_settings()
+    path = settings.warehouse_path
+    if not path.exists():
+        sys.exit(f"No warehouse at {path}: run `escalator refresh` (or `make run`) first.")
+    with duckdb.connect(str(path)) as conn:
+        pages = build_reports(conn, Path(settings.reports_dir))
+    for page in pages:
+        print(page)
+    index = Path(settings.reports_dir) / "index.html"
+    print(f"\nOpen {index.resolve().as_uri()}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(index.resolve().as_uri())
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Reload job-ad days one partition at a time, then rebuild, check and publish once."""
+    from datetime import date, timedelta
+
+    from orchestration.refresh import run_refresh
+
+    start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    if end < start:
+        print("--to is before --from", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    from orchestration.cli import prepare_dagster_home
+
+    prepare_dagster_home(settings)
+    day = start
+    while day <= end:
+        if run_refresh(settings, "jobads_day", day.isoformat()) != 0:
+            print(f"backfill stopped at {day}: earlier days are loaded, later ones untouched", file=sys.stderr)
+            return 1
+        day += timedelta(days=1)
+    return run_refresh(settings, "daily_refresh", end.isoformat())
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backfill", help="reload job-ad days FROM..TO (one partition each), then refresh once")
+    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    p.set_defaults(func=cmd_backfill)
+
+    p = sub.add_parser("report", help="rebuild the HTML reports from the published tables and say where they are")
+    p.add_argument("--open", action="store_true", help="open the index page in a browser")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("pathways", help="print the top get-on and get-up steps from an occupation")
     p.add_argument("occupation", help='a job title ("care worker") or a SOC 2020 code (6135)')
     p.add_argument("--top", type=int, default=5, help="steps of each type (default 5)")

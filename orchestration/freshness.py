@@ -1,6 +1,7 @@
 """Freshness checks per source asset, by the cadence each source publishes at (a warning, not a gate:
 the great-expectations freshness expectations are what block publication)."""
 
+import warnings
 from datetime import timedelta
 
 import dagster as dg
@@ -13,9 +14,11 @@ CADENCES = {
                           ["raw", "onet_skills"]],
 }
 
-FRESHNESS_CHECKS = [
-    check
-    for delta, keys in CADENCES.items()
-    for check in dg.build_last_update_freshness_checks(
-        assets=[dg.AssetKey(k) for k in keys], lower_bound_delta=delta, timezone="Europe/London")
-]
+with warnings.catch_warnings():  # superseded by FreshnessPolicy in 1.13, still the checks the UI shows per asset
+    warnings.simplefilter("ignore")
+    FRESHNESS_CHECKS = [
+        check
+        for delta, keys in CADENCES.items()
+        for check in dg.build_last_update_freshness_checks(
+            assets=[dg.AssetKey(k) for k in keys], lower_bound_delta=delta, timezone="Europe/London")
+    ]

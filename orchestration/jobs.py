@@ -45,4 +45,13 @@ transport_refresh_job = dg.define_asset_job(
     hooks={record_refresh_failure},
 )
 
-ALL_JOBS = [daily_refresh_job, publish_job, transport_refresh_job]
+# One job-ad day only (for backfills): load the partitions, then run the daily refresh once for the rest.
+jobads_day_job = dg.define_asset_job(
+    name="jobads_day",
+    selection=dg.AssetSelection.assets(["raw", "job_ads"]),
+    executor_def=dg.in_process_executor,
+    description="Load one day's job adverts (a partition of raw.job_ads), nothing downstream.",
+    hooks={record_refresh_failure},
+)
+
+ALL_JOBS = [daily_refresh_job, publish_job, transport_refresh_job, jobads_day_job]
