@@ -28,7 +28,7 @@ from assets.transport.standin import build_standin
 from benchmarks.peer_env import peer_python
 
 ROOT = Path(__file__).resolve().parents[1]
-CHESTER = ROOT / "tests" / "fixtures" / "gtfs" / "chester-20230816-small_gtfs.zip"
+CHESTER = ROOT / "data" / "embedded" / "gtfs" / "chester-20230816-small_gtfs.zip"
 PYRAPTOR_COST = 120
 ROUNDS = 6
 N_QUERIES = 12

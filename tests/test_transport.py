@@ -13,7 +13,7 @@ from assets.connectors.http import FeedError, make_session
 from assets.transport import gtfs, raptor, timetable
 from transport_bruteforce import earliest_arrivals
 
-CHESTER = Path(__file__).parent / "fixtures" / "gtfs" / "chester-20230816-small_gtfs.zip"
+CHESTER = Path(__file__).resolve().parents[1] / "data" / "embedded" / "gtfs" / "chester-20230816-small_gtfs.zip"
 
 
 @pytest.fixture(scope="module")
