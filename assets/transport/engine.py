@@ -56,7 +56,7 @@ def _walk_csr(frm: Points, to_lat, to_lon, n_from: int, params: TravelTimeParams
 
 
 def embedded_matrix(tt: timetable.Timetable, origins: Points, destinations: Points, params: TravelTimeParams,
-                    origin_slice: slice = slice(None)) -> pd.DataFrame:
+                    origin_slice: slice = slice(None), threads: int = 1) -> pd.DataFrame:
     n_dest = len(destinations.codes)
     # access: origin -> stops; egress: destination <- stops (CSR by destination); direct walks
     ai, aj, asecs = _walk_csr(origins, tt.stop_lat, tt.stop_lon, len(origins.codes), params)
@@ -68,24 +68,31 @@ def embedded_matrix(tt: timetable.Timetable, origins: Points, destinations: Poin
     d_order = np.argsort(di, kind="stable")
     d_ptr = np.searchsorted(di[d_order], np.arange(len(origins.codes) + 1))
     net = raptor.network_args(tt)
-    frames = []
     limit = params.max_minutes * 60
-    for name, (start, end) in params.windows.items():
-        departures = np.arange(start, end, params.step_minutes * 60, dtype=np.int64)
-        for o in range(len(origins.codes))[origin_slice]:
-            acc = a_order[a_ptr[o]:a_ptr[o + 1]]
-            direct = np.full(n_dest, -1, dtype=np.int64)
-            dd = d_order[d_ptr[o]:d_ptr[o + 1]]
-            direct[dj[dd]] = dsecs[dd]
-            times = raptor.range_query(departures, aj[acc], asecs[acc], params.max_rounds, *net,
-                                       eg_ptr, eg_stop, eg_secs, direct).astype(float)
-            times[times >= limit] = np.inf
-            p50, p80 = (np.percentile(times, q, axis=0, method="lower") for q in params.percentiles[:2])
-            keep = np.flatnonzero(np.isfinite(p50))
-            frames.append(pd.DataFrame({
-                "origin_lsoa": origins.codes[o], "destination_lsoa": destinations.codes[keep], "window": name,
-                "p50_minutes": np.round(p50[keep] / 60, 1),
-                "p80_minutes": np.where(np.isfinite(p80[keep]), np.round(p80[keep] / 60, 1), np.nan)}))
+
+    def one_origin(o: int, name: str, departures: np.ndarray) -> pd.DataFrame:
+        acc = a_order[a_ptr[o]:a_ptr[o + 1]]
+        direct = np.full(n_dest, -1, dtype=np.int64)
+        dd = d_order[d_ptr[o]:d_ptr[o + 1]]
+        direct[dj[dd]] = dsecs[dd]
+        times = raptor.range_query(departures, aj[acc], asecs[acc], params.max_rounds, *net,
+                                   eg_ptr, eg_stop, eg_secs, direct).astype(float)
+        times[times >= limit] = np.inf
+        p50, p80 = (np.percentile(times, q, axis=0, method="lower") for q in params.percentiles[:2])
+        keep = np.flatnonzero(np.isfinite(p50))
+        return pd.DataFrame({
+            "origin_lsoa": origins.codes[o], "destination_lsoa": destinations.codes[keep], "window": name,
+            "p50_minutes": np.round(p50[keep] / 60, 1),
+            "p80_minutes": np.where(np.isfinite(p80[keep]), np.round(p80[keep] / 60, 1), np.nan)})
+
+    # the numba kernel releases the GIL, so origins can run on threads (threads=N); measured no gain with
+    # 2 cores while other work runs, so the default is one
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(o, name, np.arange(start, end, params.step_minutes * 60, dtype=np.int64))
+            for name, (start, end) in params.windows.items() for o in range(len(origins.codes))[origin_slice]]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        frames = list(pool.map(lambda job: one_origin(*job), jobs))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 INF = np.int64(2**62)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _earliest_trip(dep, base, length, ntrips, pos, t):
     lo, hi = 0, ntrips  # FIFO within a pattern: binary search on departures at this position
     while lo < hi:
@@ -23,7 +23,7 @@ def _earliest_trip(dep, base, length, ntrips, pos, t):
     return lo if lo < ntrips else -1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def raptor_round(tau_prev, tau_cur, best, best_ride, marked, n_patterns, pat_stops_ptr, pat_stops, pat_ntrips, pat_time_ptr,
                  arr, dep, sp_ptr, sp_pat, sp_pos, tr_ptr, tr_stop, tr_secs, q_pos, touched):
     """One RAPTOR round: scan the patterns serving marked stops, then relax footpaths. Returns n marked."""
@@ -88,7 +88,7 @@ def raptor_round(tau_prev, tau_cur, best, best_ride, marked, n_patterns, pat_sto
     return n_marked
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def range_query(departures, access_stop, access_secs, max_rounds, n_patterns, pat_stops_ptr, pat_stops,
                 pat_ntrips, pat_time_ptr, arr, dep, sp_ptr, sp_pat, sp_pos, tr_ptr, tr_stop, tr_secs,
                 eg_ptr, eg_stop, eg_secs, direct_secs):
