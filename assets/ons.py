@@ -124,3 +124,35 @@ def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBR
         n = replace_table(conn, "raw.nomis_observations", stamp(frame))
     context.log.info(f"Nomis live={source.live}: {n} rows")
     return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off"})
+
+
+@dg.asset(key=["raw", "statxplore_observations"], group_name="ons", kinds={"duckdb", "api"}, pool="duckdb",
+          retry_policy=NETWORK_RETRY,
+          description="DWP Stat-Xplore: share of people on Universal Credit not in employment, by EMCCA "
+                      "local authority and month (empty unless sources.statxplore is live; needs "
+                      "STATXPLORE_API_KEY).",
+          metadata={"source": "DWP Stat-Xplore, Universal Credit (OGL)", "cadence": "monthly"})
+def raw_statxplore_observations(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    from assets.connectors import statxplore
+
+    source = load_settings().source("statxplore")
+    frame = pd.DataFrame(columns=NOMIS_COLUMNS)
+    if source.live:
+        key = source.secret("STATXPLORE_API_KEY")
+        if not key:
+            raise FeedError("Stat-Xplore is live but STATXPLORE_API_KEY is not set")
+        client = statxplore.StatXploreClient(key, make_session(**source.http_options()),
+                                             source.options.get("base_url", statxplore.BASE_URL))
+        query = source.options.get("query") or statxplore.default_query(
+            [c for c in TRACKER_GEOGRAPHIES if c.startswith(("E06", "E07"))])
+        frame = statxplore.uc_not_in_employment(statxplore.tidy(client.table(query)))
+        if frame.empty:
+            raise FeedError("Stat-Xplore: the response had no cells; keeping the previous table")
+    for col in ["value", "numerator", "denominator", "ci_half_width"]:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    for col in [c for c in NOMIS_COLUMNS if c not in ("value", "numerator", "denominator", "ci_half_width")]:
+        frame[col] = frame[col].astype("string")
+    with warehouse.get_connection() as conn:
+        ensure_schemas(conn)
+        n = replace_table(conn, "raw.statxplore_observations", stamp(frame[NOMIS_COLUMNS]))
+    return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off"})

@@ -31,6 +31,11 @@ nomis as (
         indicator_id, source, source_dataset, geography_code, geography_name, period_start, period_end,
         value, lci_95, uci_95, numerator, denominator, reliability, cast(null as varchar) as note
     from {{ ref('stg_nomis__observations') }}
+    union all
+    select
+        indicator_id, source, source_dataset, geography_code, geography_name, period_start, period_end,
+        value, lci_95, uci_95, numerator, denominator, reliability, cast(null as varchar) as note
+    from {{ ref('stg_statxplore__observations') }}
 ),
 
 long_term_sick as (
