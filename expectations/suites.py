@@ -166,6 +166,74 @@ def fct_escalator_transitions() -> list:
     ]
 
 
+def dim_geography() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="geography_code"),
+        gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=TRACKER_GEOGRAPHIES),
+        gxe.ExpectTableRowCountToEqual(value=len(TRACKER_GEOGRAPHIES)),
+    ]
+
+
+def fct_vacancies_by_occupation_area() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["day", "la_code", "soc2020"]),
+        gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=[*EMCCA_LADS, "unknown"]),
+        gxe.ExpectColumnValuesToBeBetween(column="live_adverts", min_value=0),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="live_adverts", column_B="live_part_time_or_flexible",
+                                                    or_equal=True),
+    ]
+
+
+def fct_escalator_pathways_by_area() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["la_code", "origin_soc2020", "step_type", "step_rank"]),
+        gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnValuesToBeBetween(column="step_rank", min_value=1, max_value=3),
+        gxe.ExpectColumnValuesToBeBetween(column="share_adverts_reachable_45min", min_value=0, max_value=1),
+    ]
+
+
+def fct_travel_times() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_lsoa", "destination_lsoa", "time_window"]),
+        gxe.ExpectColumnValuesToBeBetween(column="p50_minutes", min_value=0, max_value=120),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="p80_minutes", column_B="p50_minutes", or_equal=True,
+                                                    ignore_row_if="either_value_is_missing"),
+        gxe.ExpectColumnValuesToBeInSet(column="engine", value_set=["embedded", "r5py"]),
+        gxe.ExpectColumnValuesToMatchRegex(column="origin_lsoa", regex=r"^E01\d{6}$"),
+    ]
+
+
+def fct_job_reach_by_lsoa() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="lsoa21cd"),
+        gxe.ExpectTableRowCountToEqual(value=1335),
+        gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="jobs_60min", column_B="jobs_45min", or_equal=True),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="jobs_45min", column_B="jobs_15min", or_equal=True),
+    ]
+
+
+def raw_job_ads() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["advert_key", "seen_date"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="title"),
+        gxe.ExpectColumnValuesToBeBetween(column="soc_confidence", min_value=0, max_value=1),
+    ]
+
+
 SUITES: tuple[Suite, ...] = (
     Suite("raw_ons_local_indicators", "raw.ons_local_indicators", ("raw", "ons_local_indicators"),
           "raw_ons_local_indicators", cadence_days=35),
@@ -174,12 +242,22 @@ SUITES: tuple[Suite, ...] = (
     Suite("raw_ashe_table14", "raw.ashe_table14", ("raw", "ashe_table14"), "raw_ashe_table14", cadence_days=400),
     Suite("raw_lsoa21_lookup", "raw.lsoa21_lookup", ("raw", "lsoa21_lookup"), "raw_lsoa21_lookup",
           cadence_days=400),
+    Suite("raw_job_ads", "raw.job_ads", ("raw", "job_ads"), "raw_job_ads", row_count_bounds=False),
     Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"),
           "fct_plan_indicators"),
     Suite("dim_indicator", "marts.dim_indicator", ("marts", "dim_indicator"), "dim_indicator"),
     Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads"),
     Suite("fct_escalator_transitions", "marts.fct_escalator_transitions", ("marts", "fct_escalator_transitions"),
           "fct_escalator_transitions"),
+    Suite("dim_geography", "marts.dim_geography", ("marts", "dim_geography"), "dim_geography",
+          row_count_bounds=False),
+    Suite("fct_vacancies_by_occupation_area", "marts.fct_vacancies_by_occupation_area",
+          ("marts", "fct_vacancies_by_occupation_area"), "fct_vacancies_by_occupation_area"),
+    Suite("fct_escalator_pathways_by_area", "marts.fct_escalator_pathways_by_area",
+          ("marts", "fct_escalator_pathways_by_area"), "fct_escalator_pathways_by_area"),
+    Suite("fct_travel_times", "marts.fct_travel_times", ("marts", "fct_travel_times"), "fct_travel_times"),
+    Suite("fct_job_reach_by_lsoa", "marts.fct_job_reach_by_lsoa", ("marts", "fct_job_reach_by_lsoa"),
+          "fct_job_reach_by_lsoa", row_count_bounds=False),
 )
 
 
