@@ -1,9 +1,11 @@
 """The HTML reports, written after every publication (and, by the failure hook, after a failed run)."""
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from assets.publish import PUBLISHED_MARTS
+from assets.transform import write_dbt_docs
 from orchestration.resources import PlatformConfig
 from reports.build import build_reports
 
@@ -15,10 +17,11 @@ from reports.build import build_reports
     kinds={"plotly", "html"},
     pool="duckdb",
     description="Indicator tracker, escalator explorer, reach map and data-quality pages (offline HTML, "
-                "plotly.js inlined) from the published tables.",
+                "plotly.js beside them) from the published tables, and the static dbt docs.",
 )
-def html_reports(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                 platform: PlatformConfig) -> dg.MaterializeResult:
+def html_reports(context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig,
+                 dbt: DbtCliResource) -> dg.MaterializeResult:
+    write_dbt_docs(dbt, warehouse, platform, context.log)  # before the index, which links to it
     with warehouse.get_connection() as conn:
         pages = build_reports(conn, platform.reports)
     for p in pages:

@@ -1,5 +1,11 @@
 """dbt models (staging, intermediate, marts) as Dagster assets, built with `dbt build` so a failing
-dbt test stops everything downstream of it in the same invocation."""
+dbt test stops everything downstream of it in the same invocation.
+
+Blocking great-expectations checks on marts that feed other marts make Dagster split this multi-asset into
+several steps (dbt_models, dbt_models_2, ...), each a `dbt build --select <its models>`. dbt's default
+"eager" test selection would then run a test as soon as one parent is selected, even when the other parent
+(in a later step) does not exist yet on a fresh warehouse; "buildable" runs a test once every parent is
+selected or already upstream of the selection."""
 
 import os
 import shutil
@@ -20,13 +26,17 @@ from orchestration.resources import PlatformConfig
     name="dbt_models",
     pool="duckdb",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource,
-               platform: PlatformConfig) -> Iterator:
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource) -> Iterator:
     # dbt runs in a subprocess; it reads the warehouse path from the same setting as the Python assets.
     os.environ["ESCALATOR_WAREHOUSE"] = str(warehouse.database)
     os.environ.update(DBT_ENV)
-    yield from dbt.cli(["build"], context=context).stream()
-    # Static dbt docs (one self-contained HTML file, readable offline) with every run.
+    yield from dbt.cli(["build", "--indirect-selection", "buildable"], context=context).stream()
+
+
+def write_dbt_docs(dbt: DbtCliResource, warehouse: DuckDBResource, platform: PlatformConfig, log) -> None:
+    """Static dbt docs (one self-contained HTML file, readable offline), once per run with the reports."""
+    os.environ["ESCALATOR_WAREHOUSE"] = str(warehouse.database)
+    os.environ.update(DBT_ENV)
     docs = dbt.cli(["docs", "generate", "--static"], raise_on_error=False)
     docs.wait()
     static = docs.target_path / "static_index.html"
@@ -34,4 +44,4 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         platform.reports.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static, platform.reports / "dbt_docs.html")
     else:
-        context.log.warning("dbt docs generate failed; the models were built, the docs page is stale")
+        log.warning("dbt docs generate failed; the models were built, the docs page is stale")
