@@ -1,5 +1,8 @@
 """ONS statistics feeds: Explore Local Statistics (embedded snapshot or live) and the Nomis API."""
 
+import hashlib
+import json
+
 import pandas as pd
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -9,7 +12,8 @@ from assets.connectors.nomis import TRACKER_GEOGRAPHIES, NomisClient, NomisQuery
 from assets.connectors.ons_local_stats import DATASETS, OnsLocalStatsClient
 from assets.csv_loader import TableSpec, load_csv, typed_frame
 from assets.ons_metadata import parse_metadata, read_metadata_folder
-from assets.warehouse import ensure_schemas, replace_table, stamp, write_quarantine
+from assets.releases import forget_releases, is_current, record_release
+from assets.warehouse import ensure_schemas, replace_table, rows_where, stamp, write_quarantine
 from orchestration.resources import PlatformConfig
 from orchestration.settings import NETWORK_RETRY, load_settings
 
@@ -54,21 +58,44 @@ def _ons_client(source) -> OnsLocalStatsClient:
 def raw_ons_local_indicators(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                              platform: PlatformConfig) -> dg.MaterializeResult:
     source = load_settings().source("ons_local_stats")
-    if source.live:
-        client = _ons_client(source)
-        text = pd.concat([client.fetch_csv(d, KEEP_AREAS, KEEP_GEOGRAPHIES)
-                          for d in source.options.get("datasets", DATASETS)], ignore_index=True)
-        result = typed_frame(text, ONS_INDICATORS_SPEC, "ONS Explore Local Statistics (live)")
-        mode = "live"
-    else:
+    if not source.live:
         result = load_csv(platform.embedded / ONS_INDICATORS_SPEC.path, ONS_INDICATORS_SPEC)
-        mode = "embedded"
+        with warehouse.get_connection() as conn:
+            ensure_schemas(conn)
+            rows = replace_table(conn, "raw.ons_local_indicators", stamp(result.frame),
+                                 after=lambda c: forget_releases(c, "ons_local_stats"))
+            write_quarantine(conn, "ons_local_indicators", result.quarantined, run_id=context.run.run_id)
+        return dg.MaterializeResult(metadata={"dagster/row_count": rows, "mode": "embedded",
+                                              "quarantined_rows": len(result.quarantined)})
+
+    # Live: download only the datasets whose file changed since the release the warehouse holds.
+    client = _ons_client(source)
+    datasets = list(source.options.get("datasets", DATASETS))
+    releases = {d: client.release(d) for d in datasets}
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        rows = replace_table(conn, "raw.ons_local_indicators", stamp(result.frame))
-        write_quarantine(conn, "ons_local_indicators", result.quarantined, run_id=context.run.run_id)
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "mode": mode,
-                                          "quarantined_rows": len(result.quarantined)})
+        held = rows_where(conn, "raw.ons_local_indicators", "dataset", datasets)
+        current = [d for d in datasets if is_current(conn, "ons_local_stats", d, releases[d])
+                   and not held.empty and (held["dataset"] == d).any()]
+    changed = [d for d in datasets if d not in current]
+    # rows of unchanged datasets are kept and re-stamped: `_loaded_at` says when the source was last checked
+    kept = held[held["dataset"].isin(current)].drop(columns=["_loaded_at"]) if current else None
+    quarantined = 0
+    frames = [stamp(kept)] if current else []
+    if changed:
+        text = pd.concat([client.fetch_csv(d, KEEP_AREAS, KEEP_GEOGRAPHIES) for d in changed], ignore_index=True)
+        result = typed_frame(text, ONS_INDICATORS_SPEC, "ONS Explore Local Statistics (live)")
+        frames.append(stamp(result.frame))
+        quarantined = len(result.quarantined)
+    context.log.info(f"ONS local statistics: {len(changed)} dataset(s) with a new release, {len(current)} unchanged")
+    with warehouse.get_connection() as conn:
+        rows = replace_table(conn, "raw.ons_local_indicators", pd.concat(frames, ignore_index=True),
+                             after=lambda c: [record_release(c, "ons_local_stats", d, releases[d]) for d in changed])
+        if changed:
+            write_quarantine(conn, "ons_local_indicators", result.quarantined, run_id=context.run.run_id)
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": rows, "mode": "live", "quarantined_rows": quarantined,
+        "datasets_refetched": dg.MetadataValue.json(changed), "datasets_unchanged": dg.MetadataValue.json(current)})
 
 
 @dg.asset(key=["raw", "ons_dataset_metadata"], group_name="ons", kinds={"duckdb", "json"},
@@ -99,6 +126,21 @@ def fetch_nomis(client: NomisClient, queries: list[NomisQuery], geographies: lis
     return out.reindex(columns=NOMIS_COLUMNS)
 
 
+def nomis_release(client: NomisClient, query: NomisQuery, geographies: list[str]) -> str | None:
+    """Nomis's LastUpdated for the dataset plus a digest of our query, so a changed query refetches too."""
+    last_updated = client.last_updated(query.dataset)
+    if not last_updated:
+        return None
+    digest = hashlib.sha1(json.dumps([query.dataset, dict(query.params), geographies], sort_keys=True).encode())
+    return f"{last_updated} query:{digest.hexdigest()[:10]}"
+
+
+def _record_nomis(conn, releases: dict[str, str | None]) -> None:
+    forget_releases(conn, "nomis")  # off, or queries removed: nothing is held any more
+    for indicator_id, release in releases.items():
+        record_release(conn, "nomis", indicator_id, release)
+
+
 @dg.asset(key=["raw", "nomis_observations"], group_name="ons", kinds={"duckdb", "api"},
           description="Nomis API observations (APS, jobs density, claimant count) for the tracker's geographies. "
                       "Live only: with the source off the table is empty and the tracker says 'no source connected'.",
@@ -107,23 +149,39 @@ def fetch_nomis(client: NomisClient, queries: list[NomisQuery], geographies: lis
 def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     source = load_settings().source("nomis")
     frame = pd.DataFrame(columns=NOMIS_COLUMNS)
+    releases: dict[str, str | None] = {}
+    current: list[str] = []
     if source.live:
         queries = [NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}))
                    for q in source.options.get("queries", [])] or DEFAULT_NOMIS_QUERIES
         client = NomisClient(base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
                              uid=source.secret("NOMIS_API_KEY"), session=make_session(**source.http_options()))
-        frame = fetch_nomis(client, queries, source.options.get("geographies", TRACKER_GEOGRAPHIES))
-        if frame.empty:
+        geographies = list(source.options.get("geographies", TRACKER_GEOGRAPHIES))
+        releases = {q.indicator_id: nomis_release(client, q, geographies) for q in queries}
+        with warehouse.get_connection() as conn:
+            ensure_schemas(conn)
+            held = rows_where(conn, "raw.nomis_observations", "indicator_id", list(releases))
+            current = [i for i, rel in releases.items() if is_current(conn, "nomis", i, rel)
+                       and not held.empty and (held["indicator_id"] == i).any()]
+        stale = [q for q in queries if q.indicator_id not in current]
+        context.log.info(f"Nomis: {len(stale)} query(ies) with a new release, {len(current)} unchanged")
+        # rows of unchanged queries are kept and re-stamped: `_loaded_at` says when the source was last checked
+        kept = held[held["indicator_id"].isin(current)].reindex(columns=NOMIS_COLUMNS) if current else None
+        frame = fetch_nomis(client, stale, geographies) if stale else kept
+        if stale and frame.empty:
             raise FeedError("Nomis: every query returned no rows; keeping the previous table")
+        if stale and current:
+            frame = pd.concat([kept, frame], ignore_index=True)
     for col in ["value", "numerator", "denominator", "ci_half_width"]:
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     for col in [c for c in NOMIS_COLUMNS if c not in ("value", "numerator", "denominator", "ci_half_width")]:
         frame[col] = frame[col].astype("string")
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        n = replace_table(conn, "raw.nomis_observations", stamp(frame))
+        n = replace_table(conn, "raw.nomis_observations", stamp(frame), after=lambda c: _record_nomis(c, releases))
     context.log.info(f"Nomis live={source.live}: {n} rows")
-    return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off"})
+    return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off",
+                                          "queries_unchanged": dg.MetadataValue.json(current)})
 
 
 @dg.asset(key=["raw", "statxplore_observations"], group_name="ons", kinds={"duckdb", "api"}, pool="duckdb",

@@ -1,7 +1,7 @@
 """Warehouse helpers shared by every Python asset: schemas, atomic table writes, the quarantine."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -51,12 +51,16 @@ def stamp(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(_loaded_at=pd.Timestamp(datetime.now(timezone.utc).replace(tzinfo=None)))
 
 
-def replace_table(conn: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
-    """Replace `schema.table` with df in one transaction: readers see the old or the new table."""
+def replace_table(conn: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame,
+                  after: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> int:
+    """Replace `schema.table` with df in one transaction: readers see the old or the new table.
+    `after` runs in the same transaction (e.g. recording which release the table now holds)."""
     conn.register("_replace_src", df)
     try:
         conn.execute("begin transaction")
         conn.execute(f"create or replace table {table} as select * from _replace_src")
+        if after is not None:
+            after(conn)
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
@@ -64,6 +68,17 @@ def replace_table(conn: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame)
     finally:
         conn.unregister("_replace_src")
     return len(df)
+
+
+def rows_where(conn: duckdb.DuckDBPyConnection, table: str, column: str, values: list[str]) -> pd.DataFrame:
+    """The rows of an existing table whose `column` is in values (empty frame if none or no table)."""
+    schema, name = table.split(".")
+    exists = conn.execute("select count(*) from information_schema.tables where table_schema = ? "
+                          "and table_name = ?", [schema, name]).fetchone()[0]
+    if not values or not exists:
+        return pd.DataFrame()
+    marks = ", ".join("?" for _ in values)
+    return conn.execute(f"select * from {table} where {quote(column)} in ({marks})", values).df()
 
 
 def _json_default(value):

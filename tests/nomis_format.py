@@ -30,3 +30,14 @@ def to_csv(rows: list[dict], record_count: int | None = None, drop: str | None =
     if drop:
         frame = frame.drop(columns=[drop])
     return frame.to_csv(index=False)
+
+
+def definition(dataset: str, last_updated: str) -> dict:
+    """`/dataset/{id}.def.sdmx.json` as Nomis serves it (trimmed to the parts the client reads)."""
+    return {"structure": {"header": {"id": "none", "prepared": "2026-11-24T05:30:00Z"}, "keyfamilies": {
+        "keyfamily": [{"id": dataset, "agencyid": "NOMIS", "version": 1.0,
+                       "name": {"value": "annual population survey"},
+                       "annotations": {"annotation": [
+                           {"annotationtitle": "Status", "annotationtext": "Current (being actively updated)"},
+                           {"annotationtitle": "Units", "annotationtext": "Persons"},
+                           {"annotationtitle": "LastUpdated", "annotationtext": last_updated}]}}]}}}

@@ -15,7 +15,7 @@ from assets.connectors.ons_local_stats import OnsLocalStatsClient
 from assets.ons import raw_nomis_observations, raw_ons_local_indicators
 from orchestration.resources import PlatformConfig
 from orchestration.settings import EMBEDDED_DIR
-from tests.nomis_format import employment_rate_rows, to_csv
+from tests.nomis_format import definition, employment_rate_rows, to_csv
 
 ONS = pd.read_csv(EMBEDDED_DIR / "ons/emcca_local_indicators_long.csv", dtype=str, keep_default_na=False)
 
@@ -76,7 +76,9 @@ def test_live_ons_asset_loads_the_served_files(httpserver, tmp_path, monkeypatch
 
 def test_nomis_asset_live_then_failing_feed_keeps_previous_table(httpserver, tmp_path, monkeypatch):
     codes = ["E06000015", "E47000013"]
-    httpserver.expect_ordered_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
+    httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_json(
+        definition("NM_17_5", "2026-10-14 09:30:00"))
+    httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
         to_csv(employment_rate_rows(codes)), content_type="text/csv")
     _live_config(tmp_path, monkeypatch, {"nomis": {
         "live": True, "base_url": httpserver.url_for("/api/v01"), "geographies": codes, "http_backoff": 0,
@@ -84,14 +86,70 @@ def test_nomis_asset_live_then_failing_feed_keeps_previous_table(httpserver, tmp
     resources = _resources(tmp_path)
     assert dg.materialize([raw_nomis_observations], resources=resources).success
     httpserver.clear()
+    # a new release is announced but the data endpoint is down
+    httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_json(
+        definition("NM_17_5", "2026-11-11 09:30:00"))
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_response(Response("down", 503))
     failed = dg.materialize([raw_nomis_observations], resources=resources, raise_on_error=False)
     assert not failed.success
     # two step attempts (ESCALATOR_NETWORK_RETRIES=1) x five HTTP tries each (4 retries)
-    assert len(httpserver.log) == 10
+    assert sum(req.path.endswith(".data.csv") for req, _ in httpserver.log) == 10
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         rows = conn.execute("select geography_code, value, reliability from raw.nomis_observations order by 1").fetchall()
     assert [r[0] for r in rows] == codes and all(r[2] == "reliable" for r in rows)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        held = conn.execute("select release from raw.feed_releases where source = 'nomis'").fetchone()[0]
+    assert held.startswith("2026-10-14")  # the ledger still names the release the table holds
+
+
+def _data_requests(httpserver, suffix: str) -> int:
+    return sum(req.method == "GET" and req.path.endswith(suffix) for req, _ in httpserver.log)
+
+
+def test_nomis_refetches_only_when_lastupdated_changes(httpserver, tmp_path, monkeypatch):
+    codes = ["E06000015", "E47000013"]
+    released = {"at": "2026-10-14 09:30:00"}
+    httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_handler(
+        lambda request: Response(json.dumps(definition("NM_17_5", released["at"])), content_type="application/json"))
+    httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
+        to_csv(employment_rate_rows(codes)), content_type="text/csv")
+    _live_config(tmp_path, monkeypatch, {"nomis": {
+        "live": True, "base_url": httpserver.url_for("/api/v01"), "geographies": codes, "http_backoff": 0,
+        "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}]}})
+    resources = _resources(tmp_path)
+    for _ in range(2):
+        assert dg.materialize([raw_nomis_observations], resources=resources).success
+    assert _data_requests(httpserver, ".data.csv") == 1  # the second run saw the same release
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        assert conn.execute("select count(*) from raw.nomis_observations").fetchone()[0] == 2
+    released["at"] = "2026-11-11 09:30:00"
+    assert dg.materialize([raw_nomis_observations], resources=resources).success
+    assert _data_requests(httpserver, ".data.csv") == 2
+    monkeypatch.setenv("ESCALATOR_FORCE_REFETCH", "1")
+    assert dg.materialize([raw_nomis_observations], resources=resources).success
+    assert _data_requests(httpserver, ".data.csv") == 3
+
+
+def test_ons_local_stats_refetches_only_changed_files(httpserver, tmp_path, monkeypatch):
+    etags = {"employment-rate": '"a1"', "claimant-count": '"b1"'}
+    for ds in etags:
+        httpserver.expect_request(f"/{ds}/{ds}.csv").respond_with_handler(
+            lambda request, ds=ds: Response(_ons_csv(ds), headers={"ETag": etags[ds]}, content_type="text/csv"))
+    _live_config(tmp_path, monkeypatch, {"ons_local_stats": {
+        "live": True, "base_url": httpserver.url_for("/"), "datasets": list(etags), "http_backoff": 0}})
+    resources = _resources(tmp_path)
+    assert dg.materialize([raw_ons_local_indicators], resources=resources).success
+    assert dg.materialize([raw_ons_local_indicators], resources=resources).success
+    assert _data_requests(httpserver, ".csv") == 2  # one GET per file, none on the unchanged second run
+    etags["claimant-count"] = '"b2"'
+    result = dg.materialize([raw_ons_local_indicators], resources=resources)
+    meta = result.asset_materializations_for_node("raw__ons_local_indicators")[0].metadata
+    assert meta["datasets_refetched"].data == ["claimant-count"]
+    assert meta["datasets_unchanged"].data == ["employment-rate"]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        counts = dict(conn.execute("select dataset, count(*) from raw.ons_local_indicators group by 1").fetchall())
+    ons = ONS[ONS.dataset.isin(list(etags))].groupby("dataset").size().to_dict()
+    assert counts == ons  # unchanged rows kept, changed ones replaced, nothing duplicated
 
 
 def test_nomis_asset_off_gives_an_empty_table(tmp_path, monkeypatch):

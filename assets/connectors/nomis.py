@@ -69,6 +69,23 @@ class NomisClient:
             raise FeedError(f"Nomis {dataset}: got {len(out)} rows, RECORD_COUNT says {total}")
         return out
 
+    def last_updated(self, dataset: str) -> str | None:
+        """The dataset's `LastUpdated` annotation from its definition (`/dataset/{id}.def.sdmx.json`):
+        Nomis's release marker, used to skip downloads when nothing new was published."""
+        params = {"uid": self.uid} if self.uid else None
+        resp = get(self.session, f"Nomis {dataset} definition", f"{self.base_url}/dataset/{dataset}.def.sdmx.json",
+                   params=params)
+        try:
+            families = resp.json()["structure"]["keyfamilies"]["keyfamily"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise FeedError(f"Nomis {dataset} definition: not an SDMX-JSON structure ({exc})") from None
+        for family in families if isinstance(families, list) else [families]:
+            notes = ((family.get("annotations") or {}).get("annotation")) or []
+            for note in notes if isinstance(notes, list) else [notes]:
+                if str(note.get("annotationtitle", "")).lower() == "lastupdated":
+                    return str(note.get("annotationtext"))
+        return None
+
     @staticmethod
     def _parse(dataset: str, resp: requests.Response) -> pd.DataFrame:
         ctype = resp.headers.get("Content-Type", "")

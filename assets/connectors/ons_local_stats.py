@@ -51,6 +51,17 @@ class OnsLocalStatsClient:
             frame = frame[keep]
         return frame[["dataset", *COLUMNS]].reset_index(drop=True)
 
+    def release(self, dataset: str) -> str | None:
+        """The CSV's ETag (or Last-Modified) from a HEAD request: the file changes only on a new release."""
+        url = f"{self.base_url}/{dataset}/{dataset}.csv"
+        try:
+            resp = self.session.head(url, timeout=30, allow_redirects=True)
+        except requests.RequestException as exc:
+            raise FeedError(f"ONS local statistics {dataset}: release check failed: {exc}") from None
+        if resp.status_code >= 400:
+            raise FeedError(f"ONS local statistics {dataset}: HTTP {resp.status_code} on the release check")
+        return resp.headers.get("ETag") or resp.headers.get("Last-Modified")
+
     def fetch_metadata(self, dataset: str) -> dict:
         resp = get(self.session, f"ONS local statistics {dataset} metadata",
                    f"{self.base_url}/{dataset}/{dataset}.json")
