@@ -191,7 +191,24 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return run_refresh(settings, "daily_refresh", end.isoformat())
 
 
+def cmd_travel_times(args: argparse.Namespace) -> int:
+    """Recompute the travel-time matrix with its origin chunks in parallel processes."""
+    import os
+
+    from orchestration.cli import prepare_dagster_home
+    from orchestration.refresh import run_travel_time_matrix
+
+    settings = load_settings()
+    prepare_dagster_home(settings)
+    return run_travel_time_matrix(settings, args.chunks, args.processes or os.cpu_count() or 1)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("travel-times", help="recompute the travel-time matrix, origin chunks in parallel processes")
+    p.add_argument("--chunks", type=int, default=8, help="origin chunks (default 8)")
+    p.add_argument("--processes", type=int, default=0, help="parallel processes (default: CPU count)")
+    p.set_defaults(func=cmd_travel_times)
+
     p = sub.add_parser("backfill", help="reload job-ad days FROM..TO (one partition each), then refresh once")
     p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
     p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")

@@ -8,7 +8,8 @@ from assets.ons import (raw_nomis_observations, raw_ons_dataset_metadata, raw_on
                         raw_statxplore_observations)
 from assets.publish import tracker_publication
 from assets.reports import html_reports
-from assets.transport.assets import raw_gtfs_feed_versions, raw_travel_times
+from assets.transport.assets import raw_gtfs_feed_versions
+from assets.transport.matrix import raw_travel_times
 from assets.reference import raw_lsoa21_boundaries, reference_assets
 from assets.transform import dbt_models
 from expectations.checks import ALL_CHECKS
@@ -43,3 +44,8 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
 
 
 defs = build_defs()
+
+
+def travel_time_matrix_job() -> dg.JobDefinition:
+    """For dg.reconstructable: multiprocess runs rebuild the job in each step's process from here."""
+    return defs.resolve_job_def("travel_time_matrix")

@@ -58,3 +58,23 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
     print(f"Published: {settings.published_dir}")
     print(f"Reports:   {settings.reports_dir}")
     return 0 if result.success else 1
+
+
+def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> int:
+    """The travel_time_matrix job with the multiprocess executor: each origin chunk in its own process."""
+    from orchestration.definitions import travel_time_matrix_job
+
+    run_config = {
+        "execution": {"config": {"max_concurrent": processes}},
+        "ops": {"raw__travel_times": {"ops": {"plan_travel_times": {"config": {"chunks": chunks}}}}},
+        **_LOG_CONFIG,
+    }
+    started = time.monotonic()
+    print(f"Running travel_time_matrix: {chunks} chunk(s) on up to {processes} process(es)", flush=True)
+    with dg.DagsterInstance.get() as instance:
+        result = dg.execute_job(dg.reconstructable(travel_time_matrix_job), instance=instance,
+                                run_config=run_config, raise_on_error=False)
+        ok = result.success
+    print(f"travel_time_matrix: {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f}s "
+          f"(run {result.run_id})")
+    return 0 if ok else 1

@@ -159,3 +159,51 @@ def test_published_travel_times_and_reach(warehouse):
                bool_and(jobs_15min <= jobs_30min and jobs_30min <= jobs_45min and jobs_45min <= jobs_60min)
         from published.fct_job_reach_by_lsoa""").fetchone()
     assert n == 1335 and synthetic and monotone
+
+
+@pytest.mark.parametrize("n_origins,chunks", [(1335, 4), (1335, 7), (5, 8), (1, 1)])
+def test_origin_chunks_cover_each_origin_once(n_origins, chunks):
+    from assets.transport.matrix import origin_chunks
+
+    parts = origin_chunks(n_origins, chunks)
+    covered = [o for c in parts for o in range(c.start, c.stop)]
+    assert covered == list(range(n_origins))
+    assert len(parts) == min(chunks, n_origins)
+    assert max(c.stop - c.start for c in parts) - min(c.stop - c.start for c in parts) <= 1
+
+
+def test_matrix_fans_out_across_processes_with_the_same_result(refreshed):
+    """The travel_time_matrix job on the multiprocess executor (3 chunks, 2 processes) rewrites
+    raw.travel_times with exactly the rows the in-process daily refresh computed in its 4 chunks."""
+    import os
+
+    import dagster as dg
+    import duckdb
+
+    from orchestration.refresh import run_travel_time_matrix
+    from orchestration.settings import load_settings
+
+    query = ("select origin_lsoa, destination_lsoa, \"window\", p50_minutes, p80_minutes, network_version "
+             "from raw.travel_times order by all")
+    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
+        before = conn.execute(query).df()
+    assert run_travel_time_matrix(load_settings(), chunks=3, processes=2) == 0
+    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
+        after = conn.execute(query).df()
+    assert len(before) > 100_000 and before.equals(after)
+    with dg.DagsterInstance.get() as instance:
+        run = instance.get_runs(dg.RunsFilter(job_name="travel_time_matrix"), limit=1)[0]
+        steps = {s.step_key: s for s in instance.get_run_step_stats(run.run_id)}
+    chunk_steps = [k for k in steps if "travel_time_chunk[" in k]
+    assert len(chunk_steps) == 3
+    # each chunk ran in its own process: the step workers are subprocesses of the run
+    records = instance_step_pids(run.run_id, chunk_steps)
+    assert len(set(records.values())) == 3
+
+
+def instance_step_pids(run_id: str, step_keys: list[str]) -> dict[str, int]:
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        events = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START)
+    return {e.step_key: e.dagster_event.pid for e in events if e.step_key in step_keys}

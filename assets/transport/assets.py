@@ -1,5 +1,5 @@
-"""Transport assets: GTFS feed versions (validated, health-gated, quarantined when broken) and the
-LSOA -> LSOA travel-time matrix over the last good network."""
+"""Transport assets: GTFS feed versions (validated, health-gated, quarantined when broken). The travel-time
+matrix over the last good network is in matrix.py."""
 
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -114,53 +114,6 @@ def _record(feed, path: Path, synthetic, etag, last_modified, routing_date, quar
             "stops_inside": info.get("stops_inside"), "stop_times": info.get("stop_times"),
             "errors": "; ".join(str(p) for p in problems[:20]) or None, "etag": etag,
             "last_modified": last_modified, "checked_at": datetime.now(timezone.utc).replace(tzinfo=None)}
-
-
-@dg.asset(
-    key=["raw", "travel_times"],
-    group_name="transport",
-    deps=[dg.AssetKey(["raw", "gtfs_feed_versions"]), dg.AssetKey(["raw", "lsoa21_lookup"])],
-    kinds={"duckdb", "numba"},
-    pool="duckdb",
-    description="Public-transport travel times between EMCCA LSOA population-weighted centroids over the "
-                "last good network: median and 80th percentile minutes over the 07:00-10:00 and 05:00-07:00 "
-                "windows (JTS conventions), embedded range-RAPTOR or r5py.",
-)
-def raw_travel_times(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                     platform: PlatformConfig) -> dg.MaterializeResult:
-    settings = load_settings()
-    params = engine.TravelTimeParams()
-    with warehouse.get_connection() as conn:
-        good = conn.execute("""select feed, version, path, synthetic, routing_date from raw.gtfs_feed_versions
-                               where status = 'valid'
-                               qualify row_number() over (partition by feed order by checked_at desc) = 1
-                               order by feed""").fetchall()
-        lsoa = conn.execute("select lsoa21cd, pwc_lat, pwc_lon from raw.lsoa21_lookup order by 1").df()
-    if not good:
-        raise dg.Failure("no valid GTFS feed version: travel times not recomputed (last matrix kept)")
-    points = engine.Points.from_frame(lsoa)
-    routing_date = good[0][4]
-    network_version = "+".join(f"{f}@{v}" for f, v, *_ in good) + f"/{routing_date}"
-    synthetic = any(g[3] for g in good)
-    if platform.transport_engine == "r5py":
-        osm = settings.source("bods").options.get("osm_pbf")
-        matrix = engine.r5py_matrix(Path(osm), [Path(g[2]) for g in good], points, points, params, routing_date,
-                                    settings.r5_jar)
-    else:
-        tables = merge_feeds([(f, Path(p)) for f, _, p, *_ in good])
-        services = frozenset().union(*(_services(Path(p), routing_date, f) for f, _, p, *_ in good))
-        tt = timetable.build(tables, services, routing_date, EMCCA_BBOX, walk_speed_ms=params.walk_ms,
-                             max_transfer_m=params.max_transfer_m)
-        matrix = engine.embedded_matrix(tt, points, points, params)
-    matrix = matrix.assign(engine=platform.transport_engine, network_version=network_version,
-                           routing_date=routing_date, synthetic_network=synthetic)
-    with warehouse.get_connection() as conn:
-        from assets.warehouse import replace_table
-
-        rows = replace_table(conn, "raw.travel_times", stamp(matrix))
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "network_version": network_version,
-                                          "engine": platform.transport_engine, "synthetic_network": synthetic,
-                                          "origins": len(points.codes)})
 
 
 def _services(path: Path, day: date, feed: str) -> frozenset:
