@@ -46,6 +46,16 @@ NOMIS_COLUMNS = ["indicator_id", "dataset", "geography_code", "geography_name", 
                  "value", "numerator", "denominator", "ci_half_width", "obs_status", "reliability"]
 
 
+def official_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The shared column types of the API feeds (Nomis, Stat-Xplore, DfE), also when empty."""
+    frame = frame.reindex(columns=NOMIS_COLUMNS)
+    for col in NOMIS_COLUMNS:
+        numeric = col in ("value", "numerator", "denominator", "ci_half_width")
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64") if numeric \
+            else frame[col].astype("string")
+    return frame
+
+
 def _ons_client(source) -> OnsLocalStatsClient:
     kwargs = {"base_url": source.options["base_url"]} if "base_url" in source.options else {}
     return OnsLocalStatsClient(session=make_session(**source.http_options()), **kwargs)
@@ -172,10 +182,7 @@ def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBR
             raise FeedError("Nomis: every query returned no rows; keeping the previous table")
         if stale and current:
             frame = pd.concat([kept, frame], ignore_index=True)
-    for col in ["value", "numerator", "denominator", "ci_half_width"]:
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-    for col in [c for c in NOMIS_COLUMNS if c not in ("value", "numerator", "denominator", "ci_half_width")]:
-        frame[col] = frame[col].astype("string")
+    frame = official_frame(frame)
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         n = replace_table(conn, "raw.nomis_observations", stamp(frame), after=lambda c: _record_nomis(c, releases))
@@ -206,11 +213,8 @@ def raw_statxplore_observations(context: dg.AssetExecutionContext, warehouse: Du
         frame = statxplore.uc_not_in_employment(statxplore.tidy(client.table(query)))
         if frame.empty:
             raise FeedError("Stat-Xplore: the response had no cells; keeping the previous table")
-    for col in ["value", "numerator", "denominator", "ci_half_width"]:
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-    for col in [c for c in NOMIS_COLUMNS if c not in ("value", "numerator", "denominator", "ci_half_width")]:
-        frame[col] = frame[col].astype("string")
+    frame = official_frame(frame)
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        n = replace_table(conn, "raw.statxplore_observations", stamp(frame[NOMIS_COLUMNS]))
+        n = replace_table(conn, "raw.statxplore_observations", stamp(frame))
     return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off"})

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.dfe import raw_dfe_neet_observations
 from assets.escalator.assets import raw_soc2020_text_similarity
 from assets.jobads.assets import raw_job_ads
 from assets.ons import (raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators,
@@ -23,6 +24,7 @@ from orchestration.settings import Settings
 ASSETS = [
     *reference_assets, raw_lsoa21_boundaries,
     raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations, raw_statxplore_observations,
+    raw_dfe_neet_observations,
     raw_job_ads,
     raw_soc2020_text_similarity,
     raw_gtfs_feed_versions, raw_travel_times,

@@ -36,6 +36,11 @@ nomis as (
         indicator_id, source, source_dataset, geography_code, geography_name, period_start, period_end,
         value, lci_95, uci_95, numerator, denominator, reliability, cast(null as varchar) as note
     from {{ ref('stg_statxplore__observations') }}
+    union all
+    select
+        indicator_id, source, source_dataset, geography_code, geography_name, period_start, period_end,
+        value, lci_95, uci_95, numerator, denominator, reliability, note
+    from {{ ref('stg_dfe__neet_observations') }}
 ),
 
 long_term_sick as (

@@ -1,0 +1,166 @@
+"""DfE NEET from the Explore Education Statistics API, against a local server speaking its format: the
+data set summary (release marker) and the tidy EES CSV. The percentages below are TEST VALUES in the
+real layout, not DfE's published figures (no DfE extract ships with the project)."""
+
+import json
+import math
+
+import dagster as dg
+import duckdb
+import pytest
+import yaml
+from dagster_duckdb import DuckDBResource
+from werkzeug import Response
+
+from assets.connectors import dfe_ees
+from assets.connectors.http import FeedError, make_session
+from assets.dfe import raw_dfe_neet_observations
+
+DATA_SET = "0a1b2c3d-0000-4000-8000-000000000001"
+HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+          "new_la_code,la_name,old_la_code,age_group,cohort,NEET_not_known,NEET_not_known_percent")
+
+
+def _csv(rows: list[str] | None = None) -> str:
+    return "\n".join([HEADER, *(rows if rows is not None else [
+        "2024,Calendar year,National,E92000001,England,,,,,,16-17,1200000,64800,5.4",
+        "2024,Calendar year,Regional,E92000001,England,E12000004,East Midlands,,,,16-17,100000,5500,5.5",
+        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17,6000,420,7.0",
+        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000018,Nottingham,892,16-17,6500,c,c",
+        "2024,Calendar year,Local authority,E92000001,England,E12000001,North East,E06000047,County Durham,840,16-17,10000,600,6.0",
+        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17 Q,1,1,1",
+    ])]) + "\n"
+
+
+def _summary(version: str) -> dict:
+    return {"id": DATA_SET, "title": "NEET and participation: local authority figures", "status": "Published",
+            "latestVersion": {"version": version, "published": "2026-06-05T09:30:00+01:00", "totalResults": 6}}
+
+
+def _config(tmp_path, monkeypatch, httpserver, **extra) -> dict:
+    cfg = tmp_path / "escalator.yaml"
+    cfg.write_text(yaml.safe_dump({"sources": {"dfe_neet": {
+        "live": True, "base_url": httpserver.url_for("/statistics"), "data_set_id": DATA_SET, "http_backoff": 0,
+        "filters": {"age_group": "16-17"}, "numerator_column": "NEET_not_known", "denominator_column": "cohort",
+        **extra}}}))
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
+    return {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"))}
+
+
+def test_tidy_keeps_tracker_areas_marks_suppression_and_quarantines_bad_periods():
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(_csv()), dtype=str, keep_default_na=False)
+    frame.loc[0, "time_period"] = "Dec 2024"
+    quarantined = []
+    out = dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_not_known_percent",
+                       {"E92000001", "E12000004", "E06000015", "E06000018"}, {"age_group": "16-17"},
+                       "NEET_not_known", "cohort", quarantined)
+    rows = {r.geography_code: r for r in out.itertuples()}
+    assert set(rows) == {"E12000004", "E06000015", "E06000018"}  # England quarantined, Durham not ours
+    assert rows["E06000015"].value == 7.0 and rows["E06000015"].denominator == 6000
+    assert rows["E06000018"].reliability == "suppressed" and math.isnan(rows["E06000018"].value)
+    assert [(q.field, q.record_id) for q in quarantined] == [("time_period", f"{DATA_SET} row 2")]
+
+
+def test_tidy_names_a_missing_column_and_ambiguous_rows():
+    import io
+
+    import pandas as pd
+
+    frame = pd.read_csv(io.StringIO(_csv()), dtype=str, keep_default_na=False)
+    with pytest.raises(FeedError, match="column 'NEET_percent' not in the data set"):
+        dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_percent", {"E06000015"})
+    with pytest.raises(FeedError, match="several rows for E06000015 2024"):
+        dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_not_known_percent", {"E06000015"})
+
+
+def test_client_errors_empty_and_changed_column(httpserver):
+    client = dfe_ees.EesClient(httpserver.url_for("/statistics"), make_session(retries=0))
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_response(
+        Response('{"title":"Not Found","status":404}', 404, content_type="application/problem+json"))
+    with pytest.raises(FeedError, match="HTTP 404"):
+        client.csv(DATA_SET)
+    httpserver.clear()
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data("")
+    with pytest.raises(FeedError, match="empty response"):
+        client.csv(DATA_SET)
+    httpserver.clear()
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data(
+        _csv().replace("geographic_level", "geography_level"))
+    with pytest.raises(FeedError, match="lacks column\\(s\\) geographic_level"):
+        client.csv(DATA_SET)
+
+
+def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_the_feed_fails(
+        httpserver, tmp_path, monkeypatch):
+    version = {"v": "1.0"}
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_handler(
+        lambda request: Response(json.dumps(_summary(version["v"])), content_type="application/json"))
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data(
+        "\ufeff" + _csv(), content_type="text/csv")
+    resources = _config(tmp_path, monkeypatch, httpserver)
+    assert dg.materialize([raw_dfe_neet_observations], resources=resources).success
+    assert dg.materialize([raw_dfe_neet_observations], resources=resources).success
+    csv_gets = sum(req.path.endswith("/csv") for req, _ in httpserver.log)
+    assert csv_gets == 1  # version 1.0 was already held on the second run
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        rows = conn.execute("select geography_code, value from raw.dfe_neet_observations order by 1").fetchall()
+    assert rows == [("E06000015", 7.0), ("E06000018", None), ("E12000004", 5.5), ("E92000001", 5.4)]
+
+    version["v"] = "2.0"
+    httpserver.clear()
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_json(_summary("2.0"))
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_response(Response("down", 503))
+    assert not dg.materialize([raw_dfe_neet_observations], resources=resources, raise_on_error=False).success
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        assert conn.execute("select count(*) from raw.dfe_neet_observations").fetchone()[0] == 4
+        assert conn.execute("select release from raw.feed_releases where source = 'dfe_neet'").fetchone()[0] \
+            .startswith("1.0")
+
+
+def test_live_without_a_data_set_id_says_what_to_set(httpserver, tmp_path, monkeypatch):
+    resources = _config(tmp_path, monkeypatch, httpserver, data_set_id="")
+    result = dg.materialize([raw_dfe_neet_observations], resources=resources, raise_on_error=False)
+    assert not result.success
+    failure = result.failure_data_for_node("raw__dfe_neet_observations")
+    assert "data_set_id is not set" in str(failure.error)
+
+
+def test_dfe_rows_reach_the_tracker_mart(refreshed, tmp_path):
+    """dbt over a copy of the refreshed warehouse with DfE rows loaded: NEET stops being 'no source
+    connected' and carries DfE's December-February period."""
+    import os
+    import shutil
+    import subprocess
+
+    import pandas as pd
+
+    from assets.ons import official_frame
+    from assets.warehouse import replace_table, stamp
+    from orchestration.dbt import DBT_ENV, dbt_executable
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(os.environ["ESCALATOR_WAREHOUSE"], copy)
+    rows = pd.DataFrame([{"indicator_id": "neet_16_24", "dataset": DATA_SET, "geography_code": "E06000015",
+                          "geography_name": "Derby", "geography_type": "Local authority", "period": "2024",
+                          "value": 7.0, "numerator": 420, "denominator": 6000, "obs_status": "A",
+                          "reliability": "reliable"}])
+    with duckdb.connect(str(copy)) as conn:
+        replace_table(conn, "raw.dfe_neet_observations", stamp(official_frame(rows)))
+    env = {**os.environ, **DBT_ENV, "ESCALATOR_WAREHOUSE": str(copy)}
+    subprocess.run([dbt_executable(), "run", "--quiet", "--select", "stg_dfe__neet_observations+",
+                    "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                    "--target-path", str(tmp_path / "target")], check=True, env=env, cwd=DBT_PROJECT_DIR)
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        got = conn.execute("""select value, source, period_start, period_end, rag_status
+                              from marts.fct_plan_indicators
+                              where indicator_id = 'neet_16_24' and geography_code = 'E06000015'""").fetchall()
+    assert len(got) == 1
+    value, source, start, end, rag = got[0]
+    assert (value, source) == (7.0, "DfE NEET statistics (EES API)")
+    assert (str(start), str(end)) == ("2024-12-01", "2025-02-28")
+    assert rag != "no source connected"
