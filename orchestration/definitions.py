@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.dfe import raw_dfe_neet_observations
+from assets.employment_centres import raw_lsoa_jobs_population
 from assets.escalator.assets import raw_soc2020_text_similarity
 from assets.jobads.assets import raw_job_ads
 from assets.ons import (raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators,
@@ -27,7 +28,7 @@ ASSETS = [
     raw_dfe_neet_observations,
     raw_job_ads,
     raw_soc2020_text_similarity,
-    raw_gtfs_feed_versions, raw_travel_times,
+    raw_gtfs_feed_versions, raw_travel_times, raw_lsoa_jobs_population,
     dbt_models,
     tracker_publication,
     html_reports,

@@ -19,6 +19,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Live sources that can be switched on, and the environment variables holding their secrets.
 SOURCE_SECRETS: dict[str, tuple[str, ...]] = {
     "nomis": ("NOMIS_API_KEY",),  # optional for Nomis: raises the row limit
+    "nomis_small_area": ("NOMIS_API_KEY",),  # BRES jobs and population by LSOA (employment centres)
     "ons_local_stats": (),
     "adzuna": ("ADZUNA_APP_ID", "ADZUNA_APP_KEY"),
     "ons_job_adverts": (),
