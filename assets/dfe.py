@@ -8,8 +8,8 @@ from assets.connectors import dfe_ees
 from assets.connectors.http import FeedError, make_session
 from assets.connectors.nomis import TRACKER_GEOGRAPHIES
 from assets.ons import NOMIS_COLUMNS, official_frame
-from assets.releases import forget_releases, is_current, record_release
-from assets.warehouse import ensure_schemas, replace_table, rows_where, stamp, write_quarantine
+from assets.releases import forget_releases, held_and_current, record_release
+from assets.warehouse import ensure_schemas, replace_table, stamp, write_quarantine
 from orchestration.settings import NETWORK_RETRY, load_settings
 
 TABLE = "raw.dfe_neet_observations"
@@ -35,8 +35,8 @@ def raw_dfe_neet_observations(context: dg.AssetExecutionContext, warehouse: Duck
         release = client.release(data_set_id)
         with warehouse.get_connection() as conn:
             ensure_schemas(conn)
-            held = rows_where(conn, TABLE, "dataset", [data_set_id])
-            unchanged = not held.empty and is_current(conn, "dfe_neet", data_set_id, release)
+            held, current = held_and_current(conn, "dfe_neet", TABLE, "dataset", {data_set_id: release})
+            unchanged = bool(current)
         if unchanged:
             context.log.info(f"DfE NEET {data_set_id}: version {release} already held")
             frame = held

@@ -19,8 +19,8 @@ from dagster_duckdb import DuckDBResource
 from assets.connectors.http import FeedError, make_session
 from assets.connectors.nomis import NomisClient, NomisQuery, tidy
 from assets.ons import nomis_release
-from assets.releases import forget_releases, is_current, record_release
-from assets.warehouse import ensure_schemas, replace_table, rows_where, stamp
+from assets.releases import forget_releases, held_and_current, record_release
+from assets.warehouse import ensure_schemas, replace_table, stamp
 from orchestration.settings import NETWORK_RETRY, load_settings
 
 TABLE = "raw.lsoa_jobs_population"
@@ -63,9 +63,7 @@ def raw_lsoa_jobs_population(context: dg.AssetExecutionContext, warehouse: DuckD
             codes = [r[0] for r in conn.execute("select lsoa21cd from raw.lsoa21_lookup order by 1").fetchall()]
         releases = {q.indicator_id: nomis_release(client, q, ["EMCCA LSOA21"]) for q in queries}
         with warehouse.get_connection() as conn:
-            held = rows_where(conn, TABLE, "measure", list(releases))
-            current = [m for m, rel in releases.items() if is_current(conn, "nomis_small_area", m, rel)
-                       and not held.empty and (held["measure"] == m).any()]
+            held, current = held_and_current(conn, "nomis_small_area", TABLE, "measure", releases)
         parts = [held[held["measure"].isin(current)][COLUMNS]] if current else []
         for q in queries:
             if q.indicator_id not in current:

@@ -12,8 +12,8 @@ from assets.connectors.nomis import TRACKER_GEOGRAPHIES, NomisClient, NomisQuery
 from assets.connectors.ons_local_stats import DATASETS, OnsLocalStatsClient
 from assets.csv_loader import TableSpec, load_csv, typed_frame
 from assets.ons_metadata import parse_metadata, read_metadata_folder
-from assets.releases import forget_releases, is_current, record_release
-from assets.warehouse import ensure_schemas, replace_table, rows_where, stamp, write_quarantine
+from assets.releases import forget_releases, held_and_current, record_release
+from assets.warehouse import ensure_schemas, replace_table, stamp, write_quarantine
 from orchestration.resources import PlatformConfig
 from orchestration.settings import NETWORK_RETRY, load_settings
 
@@ -84,9 +84,7 @@ def raw_ons_local_indicators(context: dg.AssetExecutionContext, warehouse: DuckD
     releases = {d: client.release(d) for d in datasets}
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        held = rows_where(conn, "raw.ons_local_indicators", "dataset", datasets)
-        current = [d for d in datasets if is_current(conn, "ons_local_stats", d, releases[d])
-                   and not held.empty and (held["dataset"] == d).any()]
+        held, current = held_and_current(conn, "ons_local_stats", "raw.ons_local_indicators", "dataset", releases)
     changed = [d for d in datasets if d not in current]
     # rows of unchanged datasets are kept and re-stamped: `_loaded_at` says when the source was last checked
     kept = held[held["dataset"].isin(current)].drop(columns=["_loaded_at"]) if current else None
@@ -170,9 +168,7 @@ def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBR
         releases = {q.indicator_id: nomis_release(client, q, geographies) for q in queries}
         with warehouse.get_connection() as conn:
             ensure_schemas(conn)
-            held = rows_where(conn, "raw.nomis_observations", "indicator_id", list(releases))
-            current = [i for i, rel in releases.items() if is_current(conn, "nomis", i, rel)
-                       and not held.empty and (held["indicator_id"] == i).any()]
+            held, current = held_and_current(conn, "nomis", "raw.nomis_observations", "indicator_id", releases)
         stale = [q for q in queries if q.indicator_id not in current]
         context.log.info(f"Nomis: {len(stale)} query(ies) with a new release, {len(current)} unchanged")
         # rows of unchanged queries are kept and re-stamped: `_loaded_at` says when the source was last checked

@@ -53,3 +53,15 @@ def forget_releases(conn: duckdb.DuckDBPyConnection, source: str) -> None:
     """The table no longer holds live releases of this source (e.g. it was reloaded from the embedded file)."""
     conn.execute(DDL)
     conn.execute(f"delete from {LEDGER} where source = ?", [source])
+
+
+def held_and_current(conn: duckdb.DuckDBPyConnection, source: str, table: str, key_column: str,
+                     releases: dict[str, str | None]):
+    """(rows the table holds for these keys, the keys whose held rows are of the release now published).
+    A key counts as current only if the ledger names this release AND the table still has its rows."""
+    from assets.warehouse import rows_where
+
+    held = rows_where(conn, table, key_column, list(releases))
+    present = set(held[key_column]) if not held.empty else set()
+    current = [k for k, rel in releases.items() if k in present and is_current(conn, source, k, rel)]
+    return held, current

@@ -54,15 +54,21 @@ def test_tidy_keeps_tracker_areas_marks_suppression_and_quarantines_bad_periods(
 
     frame = pd.read_csv(io.StringIO(_csv()), dtype=str, keep_default_na=False)
     frame.loc[0, "time_period"] = "Dec 2024"
+    frame.loc[1, "NEET_not_known_percent"] = "5.5%"
     quarantined = []
     out = dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_not_known_percent",
                        {"E92000001", "E12000004", "E06000015", "E06000018"}, {"age_group": "16-17"},
                        "NEET_not_known", "cohort", quarantined)
     rows = {r.geography_code: r for r in out.itertuples()}
-    assert set(rows) == {"E12000004", "E06000015", "E06000018"}  # England quarantined, Durham not ours
+    assert set(rows) == {"E06000015", "E06000018"}  # England and the region quarantined, Durham not ours
     assert rows["E06000015"].value == 7.0 and rows["E06000015"].denominator == 6000
     assert rows["E06000018"].reliability == "suppressed" and math.isnan(rows["E06000018"].value)
-    assert [(q.field, q.record_id) for q in quarantined] == [("time_period", f"{DATA_SET} row 2")]
+    assert [(q.field, q.record_id) for q in quarantined] == [
+        ("time_period", f"{DATA_SET} row 2"), ("NEET_not_known_percent", f"{DATA_SET} row 3")]
+    assert "'5.5%' is neither a number nor a GSS symbol" in quarantined[1].reason
+    with pytest.raises(FeedError, match="row 2 field 'time_period'"):  # no quarantine kept: loud, not dropped
+        dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_not_known_percent", {"E92000001"},
+                     {"age_group": "16-17"})
 
 
 def test_tidy_names_a_missing_column_and_ambiguous_rows():

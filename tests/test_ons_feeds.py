@@ -74,16 +74,21 @@ def test_live_ons_asset_loads_the_served_files(httpserver, tmp_path, monkeypatch
     assert emcca == 74.6
 
 
+def _nomis_live(tmp_path, monkeypatch, httpserver, codes: list[str]) -> dict:
+    """Nomis live against the local server: one APS employment-rate query for `codes`."""
+    _live_config(tmp_path, monkeypatch, {"nomis": {
+        "live": True, "base_url": httpserver.url_for("/api/v01"), "geographies": codes, "http_backoff": 0,
+        "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}]}})
+    return _resources(tmp_path)
+
+
 def test_nomis_asset_live_then_failing_feed_keeps_previous_table(httpserver, tmp_path, monkeypatch):
     codes = ["E06000015", "E47000013"]
     httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_json(
         definition("NM_17_5", "2026-10-14 09:30:00"))
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
         to_csv(employment_rate_rows(codes)), content_type="text/csv")
-    _live_config(tmp_path, monkeypatch, {"nomis": {
-        "live": True, "base_url": httpserver.url_for("/api/v01"), "geographies": codes, "http_backoff": 0,
-        "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}]}})
-    resources = _resources(tmp_path)
+    resources = _nomis_live(tmp_path, monkeypatch, httpserver, codes)
     assert dg.materialize([raw_nomis_observations], resources=resources).success
     httpserver.clear()
     # a new release is announced but the data endpoint is down
@@ -113,10 +118,7 @@ def test_nomis_refetches_only_when_lastupdated_changes(httpserver, tmp_path, mon
         lambda request: Response(json.dumps(definition("NM_17_5", released["at"])), content_type="application/json"))
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
         to_csv(employment_rate_rows(codes)), content_type="text/csv")
-    _live_config(tmp_path, monkeypatch, {"nomis": {
-        "live": True, "base_url": httpserver.url_for("/api/v01"), "geographies": codes, "http_backoff": 0,
-        "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}]}})
-    resources = _resources(tmp_path)
+    resources = _nomis_live(tmp_path, monkeypatch, httpserver, codes)
     for _ in range(2):
         assert dg.materialize([raw_nomis_observations], resources=resources).success
     assert _data_requests(httpserver, ".data.csv") == 1  # the second run saw the same release

@@ -26,7 +26,7 @@ from assets.warehouse import QuarantineRow
 
 BASE_URL = "https://api.education.gov.uk/statistics"
 REQUIRED = ["time_period", "time_identifier", "geographic_level"]
-SUPPRESSED = {"c", "x", "z", ":", ".."}
+SUPPRESSED = {"c", "x", "z", ":", "..", "low"}  # "low": rounds to 0, no number published
 _PERIOD = re.compile(r"^[0-9]{4}([0-9]{2})?$")
 UNRELIABLE = {"u"}
 LEVEL_CODES = {"National": ("country_code", "country_name"), "Regional": ("region_code", "region_name"),
@@ -66,7 +66,8 @@ def tidy(frame: pd.DataFrame, data_set_id: str, indicator_id: str, value_column:
          numerator_column: str | None = None, denominator_column: str | None = None,
          quarantine: list[QuarantineRow] | None = None) -> pd.DataFrame:
     """One row per area x period in the shape of the other official feeds (Nomis columns). A row whose
-    time_period is neither YYYY nor YYYYYY goes to `quarantine` with the reason."""
+    time_period is neither YYYY nor YYYYYY, or whose value is neither a number nor a GSS symbol, goes to
+    `quarantine` with the reason."""
     for col in [value_column, *(c for c in (numerator_column, denominator_column) if c)]:
         if col not in frame.columns:
             raise FeedError(f"DfE EES {data_set_id}: column '{col}' not in the data set "
@@ -82,12 +83,15 @@ def tidy(frame: pd.DataFrame, data_set_id: str, indicator_id: str, value_column:
         part = part[part[code_col].isin(areas)]
         for i, d in zip(part.index, part.to_dict("records")):
             if not _PERIOD.match(str(d["time_period"])):
-                if quarantine is not None:
-                    quarantine.append(QuarantineRow(f"{data_set_id} row {i + 2}", "time_period",
-                                                    f"'{d['time_period']}' is not YYYY or YYYYYY", d))
+                _reject(quarantine, QuarantineRow(f"{data_set_id} row {i + 2}", "time_period",
+                                                  f"'{d['time_period']}' is not YYYY or YYYYYY", d))
                 continue
             raw = str(d[value_column]).strip()
-            status = raw.lower() if raw.lower() in SUPPRESSED | UNRELIABLE | {"low"} else ""
+            status = raw.lower() if raw.lower() in SUPPRESSED | UNRELIABLE else ""
+            if not status and _number(raw) is None:
+                _reject(quarantine, QuarantineRow(f"{data_set_id} row {i + 2}", value_column,
+                                                  f"'{raw}' is neither a number nor a GSS symbol", d))
+                continue
             rows.append({
                 "indicator_id": indicator_id, "dataset": data_set_id, "geography_code": d[code_col],
                 "geography_name": d.get(name_col), "geography_type": level, "period": d["time_period"],
@@ -103,6 +107,13 @@ def tidy(frame: pd.DataFrame, data_set_id: str, indicator_id: str, value_column:
         raise FeedError(f"DfE EES {data_set_id}: several rows for {dup.geography_code} {dup.period}: "
                         f"set sources.dfe_neet.filters to pick one (e.g. the total breakdown)")
     return out
+
+
+def _reject(quarantine: list[QuarantineRow] | None, row: QuarantineRow) -> None:
+    """Quarantine the row, or fail loudly when the caller keeps no quarantine: never drop it silently."""
+    if quarantine is None:
+        raise FeedError(row.message("DfE EES"))
+    quarantine.append(row)
 
 
 def _number(text) -> float | None:

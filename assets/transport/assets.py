@@ -10,9 +10,9 @@ from dagster_duckdb import DuckDBResource
 
 from assets.connectors import bods
 from assets.connectors.http import make_session
-from assets.transport import engine, gtfs, timetable
+from assets.transport import gtfs
 from assets.transport.standin import SYNTHETIC_VERSION, build_standin
-from assets.warehouse import QuarantineRow, ensure_schemas, stamp, write_quarantine
+from assets.warehouse import QuarantineRow, ensure_schemas, write_quarantine
 from orchestration.resources import PlatformConfig
 from orchestration.settings import NETWORK_RETRY, load_settings
 
