@@ -188,6 +188,23 @@ def fct_vacancies_by_occupation_area() -> list:
     ]
 
 
+def fct_online_job_advert_volumes() -> list:
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_code", "soc2020", "period_start", "period_end"],
+                                            ignore_row_if="never"),
+        gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=TRACKER_GEOGRAPHIES),
+        gxe.ExpectColumnValuesToBeInSet(column="soc2020", value_set=_soc2020_codes()),  # null = uncoded adverts
+        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["published", "suppressed"]),
+        gxe.ExpectColumnValuesToBeBetween(column="adverts", min_value=0),
+        gxe.ExpectColumnValuesToNotBeNull(column="adverts", row_condition=Column("status") == "published"),
+        gxe.ExpectColumnValuesToBeNull(column="adverts", row_condition=Column("status") == "suppressed"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="period_end", column_B="period_start"),
+    ]
+
+
 def fct_escalator_pathways_by_area() -> list:
     import great_expectations.expectations as gxe
 
@@ -253,6 +270,9 @@ SUITES: tuple[Suite, ...] = (
           row_count_bounds=False),
     Suite("fct_vacancies_by_occupation_area", "marts.fct_vacancies_by_occupation_area",
           ("marts", "fct_vacancies_by_occupation_area"), "fct_vacancies_by_occupation_area"),
+    # empty until the ONS job-adverts source is live: no row-count bounds
+    Suite("fct_online_job_advert_volumes", "marts.fct_online_job_advert_volumes",
+          ("marts", "fct_online_job_advert_volumes"), "fct_online_job_advert_volumes", row_count_bounds=False),
     Suite("fct_escalator_pathways_by_area", "marts.fct_escalator_pathways_by_area",
           ("marts", "fct_escalator_pathways_by_area"), "fct_escalator_pathways_by_area"),
     Suite("fct_travel_times", "marts.fct_travel_times", ("marts", "fct_travel_times"), "fct_travel_times"),

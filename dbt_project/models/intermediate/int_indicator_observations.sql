@@ -104,4 +104,8 @@ select * from primary_obs where indicator_id <> 'long_term_sick_share_of_inactiv
 union all
 select * from lowest_la
 union all
+-- vacancies: the official ONS series when connected; the job-ad feeds' live stock otherwise
+select * from {{ ref('int_ons_vacancy_indicators') }}
+union all
 select * from {{ ref('int_job_ad_indicators') }}
+where indicator_id <> 'vacancies' or not exists (select 1 from {{ ref('int_ons_vacancy_indicators') }})
