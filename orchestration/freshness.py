@@ -8,7 +8,8 @@ import dagster as dg
 
 CADENCES = {
     timedelta(days=1, hours=6): [["raw", "job_ads"]],
-    timedelta(days=35): [["raw", "ons_local_indicators"], ["raw", "ons_dataset_metadata"]],
+    timedelta(days=35): [["raw", "ons_local_indicators"], ["raw", "ons_dataset_metadata"],
+                         ["raw", "ons_job_advert_volumes"]],
     timedelta(days=8): [["raw", "gtfs_feed_versions"], ["raw", "travel_times"]],
     timedelta(days=400): [["raw", "soc2020_unit_groups"], ["raw", "ashe_table14"], ["raw", "lsoa21_lookup"],
                           ["raw", "onet_skills"]],
