@@ -4,8 +4,10 @@ Run by a maintainer after editing suites (`make gx-build`); never at run time, w
 only read (adding objects at run time rewrites great_expectations.yml and races between checks).
 """
 
+import re
 import shutil
 import sys
+import uuid
 from pathlib import Path
 
 GX_ROOT = Path(__file__).resolve().parent  # the context lives in expectations/gx
@@ -32,7 +34,27 @@ def build(root: Path = GX_ROOT) -> Path:
         for expectation in expectations_for(suite_def):
             suite.add_expectation(expectation)
         ctx.validation_definitions.add(gx.ValidationDefinition(name=suite_def.name, data=batch, suite=suite))
+    _stable_ids(gx_dir)
     return gx_dir
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _stable_ids(gx_dir: Path) -> None:
+    """GE gives every object a random id; replace each by a name-derived one, consistently across files,
+    so that rebuilding unchanged suites leaves the committed context unchanged."""
+    files = sorted(p for p in gx_dir.rglob("*") if p.is_file() and "uncommitted" not in p.parts
+                   and p.suffix in (".json", ".yml", "") and p.name != ".gitignore")
+    texts = {p: p.read_text() for p in files}
+    mapping: dict[str, str] = {}
+    for p in files:
+        for n, old in enumerate(_UUID.findall(texts[p])):
+            mapping.setdefault(old, str(uuid.uuid5(uuid.NAMESPACE_URL, f"{p.relative_to(gx_dir)}#{n}")))
+    for p, text in texts.items():
+        new = _UUID.sub(lambda m: mapping[m.group(0)], text)
+        if new != text:
+            p.write_text(new)
 
 
 if __name__ == "__main__":

@@ -205,6 +205,33 @@ def fct_online_job_advert_volumes() -> list:
     ]
 
 
+def fct_employment_centre_access() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="lsoa21cd"),
+        gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnValuesToBeBetween(column="jobs", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="working_age_population", min_value=0),
+        *[gxe.ExpectColumnValuesToBeBetween(column=f"minutes_to_centre_{band}", min_value=0, max_value=120)
+          for band in ("100_499", "500_4999", "5000_plus")],
+    ]
+
+
+def fct_employment_centre_reach_by_la() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_code", "centre_band", "within_minutes"]),
+        gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=[*EMCCA_LADS, "E47000013"]),
+        gxe.ExpectColumnValuesToBeInSet(column="centre_band", value_set=["100_499", "500_4999", "5000_plus"]),
+        gxe.ExpectColumnValuesToBeInSet(column="within_minutes", value_set=[15, 30, 45, 60]),
+        gxe.ExpectColumnValuesToBeBetween(column="share_within", min_value=0, max_value=1),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="working_age_population", column_B="residents_within",
+                                                    or_equal=True, ignore_row_if="either_value_is_missing"),
+    ]
+
+
 def fct_escalator_pathways_by_area() -> list:
     import great_expectations.expectations as gxe
 
@@ -273,6 +300,12 @@ SUITES: tuple[Suite, ...] = (
     # empty until the ONS job-adverts source is live: no row-count bounds
     Suite("fct_online_job_advert_volumes", "marts.fct_online_job_advert_volumes",
           ("marts", "fct_online_job_advert_volumes"), "fct_online_job_advert_volumes", row_count_bounds=False),
+    # empty until small-area jobs data is connected (sources.nomis_small_area): no row-count bounds
+    Suite("fct_employment_centre_access", "marts.fct_employment_centre_access",
+          ("marts", "fct_employment_centre_access"), "fct_employment_centre_access", row_count_bounds=False),
+    Suite("fct_employment_centre_reach_by_la", "marts.fct_employment_centre_reach_by_la",
+          ("marts", "fct_employment_centre_reach_by_la"), "fct_employment_centre_reach_by_la",
+          row_count_bounds=False),
     Suite("fct_escalator_pathways_by_area", "marts.fct_escalator_pathways_by_area",
           ("marts", "fct_escalator_pathways_by_area"), "fct_escalator_pathways_by_area"),
     Suite("fct_travel_times", "marts.fct_travel_times", ("marts", "fct_travel_times"), "fct_travel_times"),

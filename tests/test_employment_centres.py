@@ -86,3 +86,13 @@ def test_small_area_feed_chunks_lsoas_and_skips_an_unchanged_release(refreshed, 
     assert shares == sorted(shares) and 0 < shares[0] <= shares[-1] <= 1
     within_30 = (got <= 30).sum() * 1000 / (1335 * 1000)
     assert emcca.set_index("within_minutes").share_within[30] == round(within_30, 4)
+    # the publication gate's suites pass the real marts and catch an impossible share
+    from expectations import runner
+    from expectations.suites import SUITES
+
+    suites = {x.name: x for x in SUITES}
+    assert runner.validate(suites["fct_employment_centre_access"], access, {}).success
+    assert runner.validate(suites["fct_employment_centre_reach_by_la"], reach, {}).success
+    broken = reach.assign(share_within=reach.share_within + 1.01)
+    outcome = runner.validate(suites["fct_employment_centre_reach_by_la"], broken, {})
+    assert [f["column"] for f in outcome.failures] == ["share_within"]
