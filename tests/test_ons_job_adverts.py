@@ -52,6 +52,7 @@ def test_bad_cells_and_rows_are_quarantined_with_their_address():
     rows[1] = (*rows[1][:6], [410, "n/a", 12.5, ""])  # Derby 6135: text, fraction, empty
     rows[3] = (*rows[3][:3], "61X5", *rows[3][4:])  # Nottingham: a SOC code that is not one
     rows.append(("East Midlands", "Derbyshire and Nottinghamshire", "Erewash", "6135", "Care workers", "", [1, 2, 3, 4]))
+    rows.append(fmt.LA_ROWS[4])  # Nottingham 8214 again
     quarantined = []
     out = _parse(fmt.workbook(la_rows=[tuple(r) for r in rows]), quarantined)
     got = {(q.record_id, q.field): q.reason for q in quarantined}
@@ -60,7 +61,9 @@ def test_bad_cells_and_rows_are_quarantined_with_their_address():
     assert "empty cell" in got[("Table 5!J7", "adverts")]
     assert "'61X5'" in got[("Table 5!D9", "SOC 4 digit code")]
     assert "Erewash" in got[("Table 5!A13", "Local Authority Code")]
-    assert len(quarantined) == 5
+    assert "second row for E06000018 and SOC 8214 (first in row 10)" in got[("Table 5!A14", "SOC 4 digit code")]
+    assert len(quarantined) == 6
+    assert out[(out.geography_code == "E06000018") & (out.soc2020 == "8214")].adverts.tolist() == [60, 70, 66, 71]
     # the good cell of the bad row stays; nothing else of that row is invented
     derby_care = out[(out.geography_code == "E06000015") & (out.soc2020 == "6135")]
     assert derby_care.period_label.tolist() == ["2025Q3"]

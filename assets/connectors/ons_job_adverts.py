@@ -207,10 +207,11 @@ def _cell(value, where: str, record: dict, quarantined: list[QuarantineRow]) -> 
     return None, "invalid", None
 
 
-def _tidy(sheet: str, rows: Iterable[list], layout: _Layout, keep, geography, frequency: str, release: str,
-          quarantined: list[QuarantineRow]) -> list[dict]:
+def _tidy(sheet: str, rows: Iterable[list], layout: _Layout, keep, geography, geography_field: str,
+          frequency: str, release: str, quarantined: list[QuarantineRow]) -> list[dict]:
     out = []
     cols = layout.columns
+    seen: dict[tuple, int] = {}  # (area, SOC) -> the row that first gave it
     for r, row in enumerate(rows, start=layout.header_row + 2):  # 1-based row numbers, data after the header
         cells = list(row)
 
@@ -231,9 +232,15 @@ def _tidy(sheet: str, rows: Iterable[list], layout: _Layout, keep, geography, fr
             continue
         geo = geography(get_)
         if isinstance(geo, str):  # a reason: the row is ours but its area cannot be identified
-            quarantined.append(QuarantineRow(f"{sheet}!{layout.address(0, r)}", "Local Authority Code", geo, record))
+            quarantined.append(QuarantineRow(f"{sheet}!{layout.address(0, r)}", geography_field, geo, record))
             continue
         code, name, level = geo
+        if (code, soc) in seen:  # two rows for one area and occupation: neither can be preferred silently
+            quarantined.append(QuarantineRow(f"{sheet}!{layout.address(0, r)}", "SOC 4 digit code",
+                                             f"second row for {code} and SOC {soc or 'Unknown'} "
+                                             f"(first in row {layout.origin[0] + seen[(code, soc)]})", record))
+            continue
+        seen[(code, soc)] = r
         for j, label, start, end in layout.periods:
             where = f"{sheet}!{layout.address(j, r)}"
             adverts, status, marker = _cell(cells[j] if j < len(cells) else None, where,
@@ -283,7 +290,8 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
             return f"local authority '{get_('la_name')}' has no GSS code ({code!r})"
         return code, get_("la_name"), "local authority"
 
-    records += _tidy(la_sheet, rows, layout, keep_la, la_geo, "quarterly", release, quarantined)
+    records += _tidy(la_sheet, rows, layout, keep_la, la_geo, LA_COLUMNS["la_code"], "quarterly", release,
+                     quarantined)
     found = {r["geography_code"] for r in records}
     if la_codes and not found & la_codes:
         raise FeedError(f"ONS job adverts: {la_sheet} has no rows for any of the {len(la_codes)} chosen "
@@ -299,8 +307,8 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
             code = REGION_CODES.get(name)
             return (code, name, "region") if code else f"region {name!r} has no known GSS code"
 
-        records += _tidy(region_sheet, rows, layout, lambda g: g("region") in regions, region_geo, "monthly",
-                         release, quarantined)
+        records += _tidy(region_sheet, rows, layout, lambda g: g("region") in regions, region_geo,
+                         REGION_COLUMNS["region"], "monthly", release, quarantined)
     book.close()
     return frame(records)
 
