@@ -37,8 +37,13 @@ def fmt(value, unit) -> str:
 def _period(row) -> str:
     if pd.isna(row.period_end):
         return ""
-    if pd.isna(row.period_start) or (row.period_end - row.period_start).days > 300:
+    days = None if pd.isna(row.period_start) else (row.period_end - row.period_start).days
+    if days is None or days > 300:
         return f"{row.period_end:%Y}" if row.period_end.month == 12 else f"year to {row.period_end:%b %Y}"
+    if 85 <= days <= 95 and row.period_start.month % 3 == 1 and row.period_start.day == 1:
+        return f"{row.period_start:%Y} Q{(row.period_start.month + 2) // 3}"
+    if days >= 85:
+        return f"{row.period_start:%b}-{row.period_end:%b %Y}"
     return f"{row.period_end:%b %Y}"
 
 
@@ -88,7 +93,9 @@ def card(dim, facts: pd.DataFrame) -> str:
     for code, label in ((REGION, "East Midlands"), (ENGLAND, "England")):
         other = latest[latest.geography_code == code]
         if len(other):
-            compare.append(f"{label} {fmt(other.iloc[0].value, unit)}")
+            o = other.iloc[0]
+            when = f" ({_period(o)})" if _period(o) != _period(r) else ""  # periods differ: say so
+            compare.append(f"{label} {fmt(o.value, unit)}{when}")
     target = f"; target {fmt(dim.target_value, unit)} by {int(dim.target_year)}" if pd.notna(dim.target_value) else ""
     series = ind[ind.geography_code == r.geography_code]
     where = "" if r.geography_code == EMCCA else f" ({esc(r.geography_name)})"

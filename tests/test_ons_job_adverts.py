@@ -9,6 +9,7 @@ from datetime import date
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 import yaml
 from dagster_duckdb import DuckDBResource
@@ -181,14 +182,15 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
     by = {(r.geography_code, str(r.period_start.date())): r for r in rows.itertuples()}
     derby_q3 = by[("E06000015", "2025-07-01")]
     assert (derby_q3.value, derby_q3.reliability) == (505.0, "reliable")
-    derby_q2 = by[("E06000015", "2026-04-01")]
-    assert derby_q2.reliability == "suppressed" and derby_q2.rag_status == "no data"
-    assert "1 of 3 occupation cells suppressed: published cells sum to 451" in derby_q2.note
+    derby_q2 = by[("E06000015", "2026-04-01")]  # 2134 suppressed: the published cells give a lower bound
+    assert (derby_q2.value, derby_q2.reliability, derby_q2.rag_status) == (451.0, "unreliable", "not rated")
+    assert derby_q2.note.startswith("lower bound: 1 of 3 occupation cells suppressed, the published cells sum to 451")
     region_jul = by[("E12000004", "2026-07-01")]
     assert region_jul.value == 1702 + 305
     emcca = by[("E47000013", "2025-07-01")]  # only 2 of the 17 LAs in this test workbook
-    assert emcca.reliability == "suppressed" and "2 of 17 local authorities published" in emcca.note
-    assert emcca.note.startswith("not comparable with the Plan baseline")
+    assert pd.isna(emcca.value) and emcca.reliability == "suppressed" and emcca.rag_status == "no data"
+    assert emcca.note.startswith("not comparable with the Plan baseline (live adverts in a job-ad feed); "
+                                 "2 of 17 local authorities published")
     assert mart == (26, 25)
     # the publication gate's suite passes the real mart and names a broken row
     from expectations import runner
@@ -201,3 +203,33 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
     outcome = runner.validate(suite, broken, {})
     assert not outcome.success
     assert [f["column"] for f in outcome.failures] == ["adverts"]
+
+
+def test_tracker_cards_name_quarters_and_mixed_periods():
+    """The tracker labels a quarter as one and says when a comparison is for a different period (ONS
+    publishes the region monthly and local authorities quarterly)."""
+    import pandas as pd
+
+    from reports.tracker import _period, card
+
+    def row(start, end):
+        return pd.Series({"period_start": pd.Timestamp(start), "period_end": pd.Timestamp(end)})
+
+    assert _period(row("2026-04-01", "2026-06-30")) == "2026 Q2"
+    assert _period(row("2024-12-01", "2025-02-28")) == "Dec-Feb 2025"  # DfE NEET, not a calendar quarter
+    assert _period(row("2026-07-01", "2026-07-31")) == "Jul 2026"
+    dim = pd.Series({"indicator_id": "vacancies", "indicator_name": "Vacancies", "category": "wider",
+                     "unit": "count", "baseline_value": 39415.0, "baseline_geography": "E47000013",
+                     "baseline_note": "Plan baseline", "target_value": None, "target_year": None,
+                     "primary_source": "ONS"})
+    base = {"indicator_id": "vacancies", "is_latest": True, "rag_status": "not rated", "lci_95": None,
+            "uci_95": None, "change_since_baseline": None, "note": "", "source": "ONS", "source_dataset": "x",
+            "source_release": pd.NaT}
+    facts = pd.DataFrame([
+        {**base, "geography_code": "E47000013", "geography_name": "EMCCA", "value": 40000.0,
+         "period_start": pd.Timestamp("2026-04-01"), "period_end": pd.Timestamp("2026-06-30")},
+        {**base, "geography_code": "E12000004", "geography_name": "East Midlands", "value": 2007.0,
+         "period_start": pd.Timestamp("2026-07-01"), "period_end": pd.Timestamp("2026-07-31")},
+    ])
+    html = card(dim, facts)
+    assert "2026 Q2" in html and "East Midlands 2,007 (Jul 2026)" in html

@@ -1,8 +1,9 @@
 -- The Plan's vacancies row from the official series: ONS new online job adverts (Textkernel), summed
 -- over all SOC 2020 unit groups including uncoded adverts, per EMCCA local authority and quarter, for
 -- EMCCA (the 17 authorities) and, monthly, for the East Midlands region.
--- A total is published only when every cell it sums is published: a suppressed cell makes the total
--- unknown (value null, 'suppressed'), and the note gives the published cells' sum as a lower bound.
+-- ONS suppresses many local authority x occupation cells, so a total often includes suppressed cells:
+-- it is then the sum of the published cells, flagged 'unreliable' with a note starting 'lower bound'
+-- (and not rated). EMCCA's total needs all 17 authorities, or it is unknown ('suppressed').
 -- ONS counts new adverts in a period; the Plan's baseline (39,415) counts adverts live in a job-ad feed,
 -- so the EMCCA row says 'not comparable' and is not rated against it (local authorities and the region
 -- are compared with their own value in the baseline year, a like-for-like measure).
@@ -56,23 +57,25 @@ select
     cast(null as varchar) as geography_name,
     period_start,
     period_end,
-    case when n_suppressed = 0 and (geography_code <> 'E47000013' or n_areas = (select count(*) from emcca))
-         then cast(published_sum as double) end as value,
+    case when complete_areas and published_sum is not null then cast(published_sum as double) end as value,
     cast(null as double) as lci_95,
     cast(null as double) as uci_95,
     cast(null as double) as numerator,
     cast(null as double) as denominator,
-    case when n_suppressed = 0 and (geography_code <> 'E47000013' or n_areas = (select count(*) from emcca))
-         then 'reliable' else 'suppressed' end as reliability,
-    case when geography_code = 'E47000013'
-         then 'not comparable with the Plan baseline (live adverts in a job-ad feed); ' else '' end
-    || 'new online adverts in the ' || case frequency when 'monthly' then 'month' else 'quarter' end
-    || ' (ONS statistics in development)'
-    || case when n_suppressed > 0
-            then '; ' || n_suppressed || ' of ' || n_cells || ' occupation cells suppressed: published cells sum to '
-                 || coalesce(published_sum, 0) || ' (a lower bound)'
-            else '' end
-    || case when geography_code = 'E47000013' and n_areas < (select count(*) from emcca)
-            then '; ' || n_areas || ' of ' || (select count(*) from emcca) || ' local authorities published'
-            else '' end as note
-from rows_
+    case when not complete_areas or published_sum is null then 'suppressed'
+         when n_suppressed > 0 then 'unreliable'
+         else 'reliable' end as reliability,
+    concat_ws('; ',
+        case when n_suppressed > 0 and complete_areas and published_sum is not null
+             then 'lower bound: ' || n_suppressed || ' of ' || n_cells
+                  || ' occupation cells suppressed, the published cells sum to ' || published_sum end,
+        case when geography_code = 'E47000013'
+             then 'not comparable with the Plan baseline (live adverts in a job-ad feed)' end,
+        case when not complete_areas
+             then n_areas || ' of ' || (select count(*) from emcca) || ' local authorities published' end,
+        'new online adverts in the ' || case frequency when 'monthly' then 'month' else 'quarter' end
+            || ' (ONS statistics in development)') as note
+from (
+    select *, geography_code <> 'E47000013' or n_areas = (select count(*) from emcca) as complete_areas
+    from rows_
+)

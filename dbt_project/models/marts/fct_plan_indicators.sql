@@ -6,7 +6,8 @@
 --   grey  'no source connected' - no connected source has ever delivered a value
 --   'no data'                   - a source is connected but this row's value is suppressed/missing
 --   'not rated'                 - no baseline, no better direction, a feed with partial coverage, or a
---                                 measure not comparable with the Plan's baseline (note says which)
+--                                 measure not comparable with the Plan's baseline, or a lower bound (a total
+--                                 with suppressed parts); the note starts with which
 --   green                       - target met; or change since baseline in the better direction and
 --                                 the baseline lies outside the row's 95% CI
 --   amber                       - the baseline lies inside the row's 95% CI (a change inside the CI is
@@ -109,7 +110,8 @@ select
         when not source_connected then 'no source connected'
         when value is null then 'no data'
         when baseline_value is null or better_direction = 'none' then 'not rated'
-        when note like 'partial coverage%' or note like 'not comparable%' then 'not rated'
+        when note like 'partial coverage%' or note like 'not comparable%' or note like 'lower bound%'
+             then 'not rated'
         when target_value is not null and geography_code = 'E47000013'
              and ((better_direction = 'higher' and value >= target_value)
                or (better_direction = 'lower' and value <= target_value)) then 'green'
