@@ -177,6 +177,10 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
         rows = conn.execute("""select geography_code, period_start, value, reliability, rag_status, source, note
                                from marts.fct_plan_indicators where indicator_id = 'vacancies'""").df()
         mart_frame = conn.execute("select * from marts.fct_online_job_advert_volumes").df()
+        pathways = conn.execute("""select distinct la_code, ons_adverts_latest_quarter, ons_quarter
+                                   from marts.fct_escalator_pathways_by_area
+                                   where destination_soc2020 = '6135' and la_code in ('E06000015', 'E07000032')
+                                   order by 1""").fetchall()
     mart = (len(mart_frame), int(mart_frame.adverts.notna().sum()))
     assert set(rows.source) == {"ONS online job adverts (Textkernel)"}  # the feed's live-stock rows give way
     by = {(r.geography_code, str(r.period_start.date())): r for r in rows.itertuples()}
@@ -192,6 +196,8 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
     assert emcca.note.startswith("not comparable with the Plan baseline (live adverts in a job-ad feed); "
                                  "2 of 17 local authorities published")
     assert mart == (26, 25)
+    # the area pathways carry ONS's count for the destination beside the feed-based demand
+    assert pathways == [("E06000015", 402, "2026Q2"), ("E07000032", None, None)]
     # the publication gate's suite passes the real mart and names a broken row
     from expectations import runner
     from expectations.suites import SUITES

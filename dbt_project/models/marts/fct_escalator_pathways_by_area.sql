@@ -2,7 +2,9 @@
 -- by local demand: score = the transition's step_score x (1 + ln(1 + adverts for the destination in that
 -- LA in the advert window)). Top 3 per LA, origin and step type. share_adverts_reachable_45min: of the
 -- destination's live EMCCA adverts, the share reachable within 45 minutes by public transport from the
--- LA's neighbourhoods (null when the occupation has no live adverts).
+-- LA's neighbourhoods (null when the occupation has no live adverts). ons_adverts_latest_quarter: ONS's
+-- official count of new online adverts for the destination in that LA, in the latest quarter ONS published
+-- a count for it (ons_quarter); null when the ONS source is not connected or every quarter is suppressed.
 with steps as (select * from {{ ref('fct_escalator_transitions') }} where step_type is not null),
 las as (select geography_code as la_code, geography_name as la_name
         from {{ ref('dim_geography') }} where geography_level = 'local authority'),
@@ -13,6 +15,14 @@ ads as (
            count(*) filter (where is_live) as adverts_live
     from {{ ref('fct_job_ads') }}
     where in_emcca and soc2020 is not null
+    group by all
+),
+ons as (
+    select geography_code as la_code, soc2020,
+           arg_max(adverts, period_start) as ons_adverts_latest_quarter,
+           arg_max(period_label, period_start) as ons_quarter
+    from {{ ref('fct_online_job_advert_volumes') }}
+    where frequency = 'quarterly' and status = 'published' and soc2020 is not null
     group by all
 ),
 scored as (
@@ -31,10 +41,13 @@ scored as (
         coalesce(ads.adverts_recent, 0) as la_adverts_recent,
         coalesce(ads.adverts_live, 0) as la_adverts_live,
         reach.share_adverts_reachable_45min,
+        ons.ons_adverts_latest_quarter,
+        ons.ons_quarter,
         s.step_score * (1 + ln(1 + coalesce(ads.adverts_recent, 0))) as score
     from steps as s
     cross join las
     left join ads on ads.la_code = las.la_code and ads.soc2020 = s.destination_soc2020
+    left join ons on ons.la_code = las.la_code and ons.soc2020 = s.destination_soc2020
     left join {{ ref('int_reach_share_by_la_soc') }} as reach
         on reach.la_code = las.la_code and reach.soc2020 = s.destination_soc2020
 ),
