@@ -80,6 +80,12 @@ def test_a_changed_layout_fails_loudly_naming_sheet_and_column():
               "Local Authority Code", "Latest", "Previous", "Earlier", "Earliest"]
     with pytest.raises(FeedError, match="no period columns"):
         _parse(fmt.workbook(la_header=header))
+    header = ["Region", "ITL2", "Local Authority District", "SOC 4 digit code", "SOC 4 digit label",
+              "Local Authority Code", *fmt.QUARTERS[:3], "2026 quarter 2"]
+    with pytest.raises(FeedError, match="column\\(s\\) '2026 quarter 2' among the periods"):
+        _parse(fmt.workbook(la_header=header))
+    header = [*header[:9], "2026Q2 [note 4]"]  # ONS footnote markers in a header are read through
+    assert "2026Q2" in set(_parse(fmt.workbook(la_header=header)).period_label)
     with pytest.raises(FeedError, match="no rows for any of the 2 chosen local authorities"):
         _parse(fmt.workbook(la_rows=fmt.LA_ROWS[5:]))
 

@@ -61,6 +61,7 @@ _MONTH = re.compile(r"^([A-Za-z]{3})[- ](\d{2}|\d{4})$")
 _GSS_LA = re.compile(r"^[ENSW]\d{8}$")
 _SOC4 = re.compile(r"^[1-9]\d{3}$")
 _SHORTHAND = re.compile(r"^\[([a-z]+)\]$")
+_NOTE = re.compile(r"\s*\[note\s*\d+\]", re.IGNORECASE)  # ONS headers may carry "[note 3]"
 HEADER_SEARCH_ROWS = 25
 
 
@@ -122,7 +123,7 @@ def _period(label) -> tuple[str, date, date] | None:
         d = label.date() if isinstance(label, datetime) else label
         start = d.replace(day=1)
         return start.strftime("%b-%y"), start, (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
-    text = str(label).strip() if label is not None else ""
+    text = _NOTE.sub("", str(label)).strip() if label is not None else ""
     if m := _QUARTER.match(text):
         year, q = int(m.group(1)), int(m.group(2))
         start = date(year, 3 * q - 2, 1)
@@ -181,6 +182,10 @@ def _layout(sheet: str, rows: Iterator[list], wanted: dict[str, str], origin=(0,
         if not periods:
             raise FeedError(f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) has no period columns "
                             "(expected 2017Q1... or Jan-17...)")
+        stray = [c for j, c in enumerate(cells) if c and j > periods[0][0] and j not in {p[0] for p in periods}]
+        if stray:  # a period we cannot read would otherwise vanish without a word
+            raise FeedError(f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) has column(s) "
+                            f"{', '.join(repr(c) for c in stray)} among the periods that are not a quarter or month")
         return _Layout(i, {k: index[v] for k, v in wanted.items()}, periods, origin)
     raise FeedError(f"ONS job adverts: no header row starting 'Region' in the first {HEADER_SEARCH_ROWS} "
                     f"rows of {sheet}: the workbook layout changed")
@@ -265,7 +270,7 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
                    quarantined: list[QuarantineRow], la_sheet: str = LA_SHEET,
                    region_sheet: str = REGION_SHEET) -> pd.DataFrame:
     """Quarterly counts for the chosen local authorities (Table 5) and monthly counts for the chosen
-    regions (Table 3), long: one row per area x SOC x period. Rows for other areas are skipped unread."""
+    regions (Table 3), long: one row per area x SOC x period. Rows for other areas are skipped."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
