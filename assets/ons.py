@@ -206,9 +206,10 @@ def raw_statxplore_observations(context: dg.AssetExecutionContext, warehouse: Du
                                              source.options.get("base_url", statxplore.BASE_URL))
         query = source.options.get("query") or statxplore.default_query(
             [c for c in TRACKER_GEOGRAPHIES if c.startswith(("E06", "E07"))])
-        frame = statxplore.uc_not_in_employment(statxplore.tidy(client.table(query)))
-        if frame.empty:
+        cells = statxplore.tidy(client.table(query))
+        if cells.empty:
             raise FeedError("Stat-Xplore: the response had no cells; keeping the previous table")
+        frame = statxplore.uc_not_in_employment(cells, query)
     frame = official_frame(frame)
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)

@@ -4,8 +4,10 @@
 POST {base}/table with the APIKey header and a JSON query {database, measures, dimensions, recodes}.
 The response holds `fields` (one per dimension, each with `items` carrying `labels` and `uris`) and
 `cubes` {measure uri: {"values": nested lists, one level per dimension}}. The field and value URIs below
-follow Stat-Xplore's published naming; confirm them with GET {base}/schema/<database> before going live,
-and override them under sources.statxplore.query in escalator.yaml."""
+are the ones public code that queries the live API uses (the LA valueset is the 2021 master geography,
+`V_C_MASTERGEOG21_LA_TO_REGION`; the employment indicator is `EMPLOYMENT_CODE`); confirm them with
+GET {base}/schema/<database> when going live, and override them under sources.statxplore.query in
+escalator.yaml. Cells are read by the field URIs of the query, not by their labels."""
 
 from dataclasses import dataclass, field
 
@@ -17,9 +19,9 @@ from assets.connectors.http import FeedError, redact
 BASE_URL = "https://stat-xplore.dwp.gov.uk/webapi/rest/v1"
 DB = "UC_Monthly"
 GEO_FIELD = f"str:field:{DB}:V_F_UC_CASELOAD_FULL:COA_CODE"
-GEO_VALUE = f"str:value:{DB}:V_F_UC_CASELOAD_FULL:COA_CODE:V_C_MASTERGEOG11_LA_TO_REGION_NI:"
+GEO_VALUE = f"str:value:{DB}:V_F_UC_CASELOAD_FULL:COA_CODE:V_C_MASTERGEOG21_LA_TO_REGION:"
 DATE_FIELD = f"str:field:{DB}:F_UC_DATE:DATE_NAME"
-EMPLOYMENT_FIELD = f"str:field:{DB}:V_F_UC_CASELOAD_FULL:EMPLOYMENT_STATUS"
+EMPLOYMENT_FIELD = f"str:field:{DB}:V_F_UC_CASELOAD_FULL:EMPLOYMENT_CODE"
 MEASURE = f"str:count:{DB}:V_F_UC_CASELOAD_FULL"
 
 
@@ -56,51 +58,69 @@ class StatXploreClient:
 
 
 def tidy(response: dict) -> pd.DataFrame:
-    """Flatten a /table response: one row per cell, a column per field (its label) plus `uri_<n>` for the
-    first field's item URI and `value`."""
+    """Flatten a /table response: one row per cell with, for each field, its item's label (column = the
+    field URI) and item URI (column = field URI + "#uri"), then `value`."""
     fields = response.get("fields") or []
     cubes = response.get("cubes") or {}
     if not fields or not cubes:
         return pd.DataFrame()
     values = next(iter(cubes.values())).get("values")
-    labels = [f["label"] for f in fields]
-    items = [[(i.get("labels") or [""])[0] for i in f["items"]] for f in fields]
-    uris = [(i.get("uris") or [""])[0] for i in fields[0]["items"]]
+    items = [[((i.get("labels") or [""])[0], (i.get("uris") or [""])[0]) for i in f["items"]] for f in fields]
     rows = []
 
     def walk(node, depth, picked):
         if depth == len(fields):
-            rows.append((*picked, node))
+            rows.append([part for d, k in enumerate(picked) for part in items[d][k]] + [node])
             return
         if not isinstance(node, list) or len(node) != len(items[depth]):
-            raise FeedError(f"Stat-Xplore: cube shape does not match field '{labels[depth]}' "
+            raise FeedError(f"Stat-Xplore: cube shape does not match field '{fields[depth].get('label')}' "
                             f"({len(items[depth])} items)")
         for k, child in enumerate(node):
             walk(child, depth + 1, (*picked, k))
 
     walk(values, 0, ())
-    frame = pd.DataFrame([[items[d][r[d]] for d in range(len(fields))] + [uris[r[0]], r[-1]] for r in rows],
-                         columns=[*labels, "geography_uri", "value"])
-    return frame
+    columns = [c for f in fields for c in (f["uri"], f["uri"] + "#uri")]
+    return pd.DataFrame(rows, columns=[*columns, "value"])
 
 
-def uc_not_in_employment(frame: pd.DataFrame, geography_label: str = "National - Regional - LA - OAs",
-                         month_label: str = "Month", employment_label: str = "Employment indicator") -> pd.DataFrame:
-    """Share of people on UC not in employment, per LA and month, in the tracker's observation shape."""
-    for col in (geography_label, month_label, employment_label):
-        if col not in frame.columns:
-            raise FeedError(f"Stat-Xplore: field '{col}' missing from the response (got {list(frame.columns)})")
-    frame = frame.assign(code=frame.geography_uri.str.rsplit(":", n=1).str[-1],
-                         employed=frame[employment_label].str.lower().str.startswith("in employment"),
-                         value=pd.to_numeric(frame.value, errors="coerce"))
-    frame = frame[frame[employment_label].str.lower() != "total"]
-    grouped = frame.groupby(["code", geography_label, month_label])
-    out = grouped.apply(lambda g: pd.Series({"numerator": g.loc[~g.employed, "value"].sum(),
-                                             "denominator": g["value"].sum()}), include_groups=False).reset_index()
-    out["period"] = pd.to_datetime(out[month_label], format="%B %Y").dt.strftime("%Y-%m")
+def _period(uri: str, label: str) -> str:
+    """Month from the value URI's C_UC_DATE code (yyyymm), else from a label such as "October 2026"."""
+    code = uri.rsplit(":", 1)[-1]
+    if len(code) == 6 and code.isdigit():
+        return f"{code[:4]}-{code[4:]}"
+    try:
+        return pd.to_datetime(label, format="%B %Y").strftime("%Y-%m")
+    except ValueError:
+        raise FeedError(f"Stat-Xplore: month item '{label}' ({uri}) is neither a C_UC_DATE code nor "
+                        "'<Month> <year>'") from None
+
+
+def uc_not_in_employment(frame: pd.DataFrame, query: dict) -> pd.DataFrame:
+    """Share of people on UC not in employment, per LA and month, in the tracker's observation shape.
+
+    The query's dimensions are [geography, month, employment indicator]. The numerator is the items
+    labelled "Not in employment"; the denominator is everyone on UC in the LA and month, so people whose
+    employment is unknown count in the denominator only (the share is not overstated)."""
+    geo, month, employment = (d[0] for d in query["dimensions"])
+    for uri in (geo, month, employment):
+        if uri not in frame.columns:
+            raise FeedError(f"Stat-Xplore: field '{uri}' missing from the response "
+                            f"(got {[c for c in frame.columns if not c.endswith('#uri') and c != 'value']})")
+    frame = frame[frame[employment].str.lower() != "total"]
+    labels = frame[employment].str.lower()
+    if not labels.str.startswith("not in employment").any():
+        raise FeedError(f"Stat-Xplore: no 'Not in employment' item in field '{employment}' "
+                        f"(items {sorted(frame[employment].unique())})")
+    frame = frame.assign(code=frame[geo + "#uri"].str.rsplit(":", n=1).str[-1],
+                         period=[_period(u, lab) for u, lab in zip(frame[month + "#uri"], frame[month])],
+                         value=pd.to_numeric(frame.value, errors="coerce"),
+                         not_employed=labels.str.startswith("not in employment"))
+    out = (frame.assign(numerator=frame.value.where(frame.not_employed, 0.0))
+           .groupby(["code", geo, "period"], as_index=False)
+           .agg(numerator=("numerator", "sum"), denominator=("value", "sum")))
     out["value"] = (100 * out.numerator / out.denominator).round(1)
     return pd.DataFrame({
         "indicator_id": "uc_not_in_employment", "dataset": "UC_Monthly", "geography_code": out.code,
-        "geography_name": out[geography_label], "geography_type": "local authority", "period": out.period,
+        "geography_name": out[geo], "geography_type": "local authority", "period": out.period,
         "value": out.value, "numerator": out.numerator, "denominator": out.denominator, "ci_half_width": None,
         "obs_status": None, "reliability": "reliable"})
