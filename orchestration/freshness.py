@@ -15,7 +15,7 @@ CADENCES = {
                           ["raw", "onet_skills"]],
 }
 
-with warnings.catch_warnings():  # superseded by FreshnessPolicy in 1.13, still the checks the UI shows per asset
+with warnings.catch_warnings():  # superseded by FreshnessPolicy (a preview in 1.13): see sensors.py for why we keep them
     warnings.simplefilter("ignore")
     FRESHNESS_CHECKS = [
         check

@@ -87,8 +87,9 @@ def gtfs_feed_version_sensor(context: dg.SensorEvaluationContext):
                            skip_reason=None if requests_ else "no feed changed")
 
 
-# Dagster marks this superseded by FreshnessPolicy; it still evaluates our freshness checks (shown per asset,
-# failing loudly). Migrating to FreshnessPolicy is a later change; the warning is silenced meanwhile.
+# Dagster marks freshness checks superseded by the new FreshnessPolicy, but in 1.13 that is a preview (off
+# unless dagster.yaml enables it) evaluated per asset, not per partition, so the daily-partitioned
+# raw/job_ads would look fresh after a backfill of an old day. The checks stay; the warning is silenced.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", dg.SupersessionWarning if hasattr(dg, "SupersessionWarning") else Warning)
     freshness_sensor = dg.build_sensor_for_freshness_checks(freshness_checks=FRESHNESS_CHECKS,
