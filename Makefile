@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test dev manifest validate bench clean browser
+.PHONY: install run test dev manifest validate bench clean browser gx-build
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -40,6 +40,10 @@ validate: install
 
 bench: install
 	$(VENV)/bin/python -m benchmarks
+
+# After editing expectations/suites.py: rewrite the committed GE context under expectations/gx.
+gx-build: install
+	$(VENV)/bin/python -m expectations.build_context
 
 # Headless Chromium for the browser tests (Debian's package; the tests skip cleanly without apt).
 browser:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 EMCCA_LADS = ["E06000015", "E06000018", *[f"E070000{n}" for n in range(32, 40)],
               *[f"E07000{n}" for n in range(170, 177)]]
 TRACKER_GEOGRAPHIES = [*EMCCA_LADS, "E47000013", "E12000004", "E92000001"]
-RAG = ["green", "amber", "red", "not rated", "no data", "no source connected"]
+RAG = ["green", "amber", "red", "not rated", "before baseline", "no data", "no source connected"]
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,19 @@ def _period(row) -> str:
     return f"{row.period_end:%b %Y}"
 
 
+def _baseline(r, unit: str) -> str:
+    """The baseline the row was rated against: the Plan's (Table 8.1), or the geography's own value in the
+    baseline year where the Plan gives none; plus a warning when the Plan's figure is not this series'."""
+    if pd.isna(r.baseline_value):
+        return "No baseline: not rated"
+    if r.baseline_check == "own value":
+        return f"Baseline {fmt(r.baseline_value, unit)} ({esc(r.baseline_period)}; the Plan gives none)"
+    text = f"Plan baseline {fmt(r.baseline_value, unit)}"
+    if r.baseline_check == "differs from series":
+        text += " <strong>(not this series' figure: see note)</strong>"
+    return text
+
+
 def _trend(series: pd.DataFrame, dim, ind_id: str) -> go.Figure:
     fig = go.Figure()
     s = series.sort_values("period_end")
@@ -61,8 +74,8 @@ def _trend(series: pd.DataFrame, dim, ind_id: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=[pd.Timestamp("2023-12-31"), pd.Timestamp(f"{int(dim.target_year)}-12-31")],
                                  y=[dim.baseline_value, dim.target_value], mode="lines", name="Plan trajectory",
                                  line={"color": COLOURS["orange"], "dash": "dash"}))
-    elif pd.notna(dim.baseline_value):
-        fig.add_hline(y=dim.baseline_value, line={"color": COLOURS["orange"], "dash": "dot"},
+    elif series.baseline_value.notna().any():  # the baseline the rows were rated against
+        fig.add_hline(y=series.baseline_value.dropna().iloc[-1], line={"color": COLOURS["orange"], "dash": "dot"},
                       annotation_text="baseline", annotation_font_color=COLOURS["orange"])
     fig.update_layout(showlegend=False, margin={"l": 40, "r": 10, "t": 10, "b": 30})
     return fig
@@ -100,14 +113,14 @@ def card(dim, facts: pd.DataFrame) -> str:
     series = ind[ind.geography_code == r.geography_code]
     where = "" if r.geography_code == EMCCA else f" ({esc(r.geography_name)})"
     alt = (f"Trend of {dim.indicator_name} for {r.geography_name}: latest {fmt(r.value, unit)} in {_period(r)}, "
-           f"baseline {fmt(dim.baseline_value, unit)}{target}.")
+           f"baseline {fmt(r.baseline_value, unit)}{target}.")
     chart = figure(_trend(series, dim, dim.indicator_id), alt, height=170) if len(series) > 1 else ""
     note = f'<p class="small">{esc(r.note)}</p>' if isinstance(r.note, str) and r.note else ""
     release = f", released {r.source_release:%d %b %Y}" if pd.notna(r.source_release) else ""
     return (f'<article class="card" data-indicator="{esc(dim.indicator_id)}" data-rag="{esc(rag)}">{head}'
             f'<p><span class="value">{fmt(r.value, unit)}</span>{where} <span class="muted">{_period(r)}{ci}</span></p>'
             f'<p><span class="rag" style="background:{colour}">RAG: {esc(rag)}</span></p>'
-            f'<p>Plan baseline {fmt(dim.baseline_value, unit)}{target}</p>{change}'
+            f'<p>{_baseline(r, unit)}{target}</p>{change}'
             f'<p class="small">{" | ".join(compare)}</p>{chart}{note}'
             f'<p class="small muted">Source: {esc(r.source)} ({esc(r.source_dataset)}){release}</p></article>')
 
@@ -163,8 +176,10 @@ def la_boundaries(conn) -> dict | None:
 RAG_RULE = ("RAG rule: green when the target is met, or the value has moved from the Plan's baseline in the better "
             "direction and the baseline lies outside the value's 95% confidence interval; amber when the baseline "
             "lies inside the CI (a change inside the CI is not a change) or, without a CI, the change is under 1% "
-            "of the baseline; red when it has moved the worse way beyond that; not rated without a baseline or "
-            "with partial coverage.")
+            "of the baseline; red when it has moved the worse way beyond that. Not rated: no baseline, partial "
+            "coverage, a lower bound, or a measure the Plan's baseline does not share (including a Plan figure "
+            "that matches none of this series' values around the baseline year). Where the Plan gives no "
+            "baseline, a geography's own value in the baseline year is used.")
 
 
 def build(conn) -> tuple[str, str]:

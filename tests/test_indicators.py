@@ -1,15 +1,18 @@
 """The Plan's indicator tracker mart on the embedded real data."""
 
 import pandas as pd
+import yaml
 
 from orchestration.cli import main as cli_main
 from orchestration.settings import EMBEDDED_DIR
+from tests.conftest import ROOT
 
 ONS = pd.read_csv(EMBEDDED_DIR / "ons/emcca_local_indicators_long.csv")
 TABLE_8_1 = {"employment_rate", "gdhi_per_head", "employment_rate_lowest_la", "health_related_inactivity",
              "disability_employment_gap", "neet_16_24", "workless_households", "female_employment_rate",
              "inactive_want_job", "uc_not_in_employment", "long_term_sick_inactivity", "neet_health_condition",
              "job_density", "vacancies", "skill_shortage_occupations"}
+BASELINE_YEAR = yaml.safe_load((ROOT / "dbt_project/dbt_project.yml").read_text())["vars"]["plan_baseline_year"]
 EMCCA_LADS = {"E06000015", "E06000018", *[f"E070000{n}" for n in range(32, 40)], *[f"E07000{n}" for n in range(170, 177)]}
 
 
@@ -66,7 +69,9 @@ def test_lowest_la_is_the_minimum_of_the_17(warehouse):
 
 def test_rag_rule_respects_the_confidence_interval(warehouse):
     df = warehouse.execute("select * from marts.fct_plan_indicators where value is not null "
-                           "and baseline_value is not null and better_direction <> 'none'").df()
+                           "and baseline_value is not null and better_direction <> 'none' "
+                           "and rag_status not in ('before baseline', 'not rated')").df()
+    assert len(df) > 100
     in_ci = df[df.lci_95.notna() & (df.baseline_value >= df.lci_95) & (df.baseline_value <= df.uci_95)]
     target_met = (in_ci.target_value.notna() & (in_ci.geography_code == "E47000013")
                   & (in_ci.value >= in_ci.target_value))
@@ -76,6 +81,42 @@ def test_rag_rule_respects_the_confidence_interval(warehouse):
     outside = df.lci_95.notna() & ((df.baseline_value < df.lci_95) | (df.baseline_value > df.uci_95))
     assert (df[outside & better].rag_status == "green").all()
     assert (df[outside & ~better & df.target_value.isna()].rag_status == "red").all()
+
+
+def test_rows_before_the_baseline_are_history_not_progress(warehouse):
+    df = warehouse.execute("select * from marts.fct_plan_indicators where value is not null "
+                           "and baseline_value is not null and better_direction <> 'none'").df()
+    year = df.period_end.dt.year
+    own = df.baseline_check == "own value"
+    plan = df.baseline_check.isin(["matches series", "differs from series", "not checked"])
+    before = (own & (year < BASELINE_YEAR)) | (plan & (year < BASELINE_YEAR - 2))
+    assert before.sum() > 100 and (~before).sum() > 100
+    assert (df[before].rag_status == "before baseline").all()
+    assert not (df[~before].rag_status == "before baseline").any()
+
+
+def test_a_plan_baseline_that_matches_none_of_the_series_is_not_rated(warehouse):
+    """The Plan's GDHI per head baseline against the real ONS series for EMCCA: if no year around the
+    baseline year lies within 5% of it, the row says so and is not rated; the employment rate's baseline
+    lies inside a nearby year's CI, so it is rated."""
+    plan = dict(warehouse.execute("select indicator_id, baseline_value from marts.dim_indicator").fetchall())
+    gdhi = ONS[(ONS.areacd == "E47000013") & (ONS.indicator == "Gross disposable household income")]
+    years = pd.to_numeric(gdhi.period.astype(str).str[:4])
+    near = gdhi[years.between(BASELINE_YEAR - 2, BASELINE_YEAR + 1)].observation.astype(float)
+    within = (abs(near - plan["gdhi_per_head"]) <= 0.05 * near).any()
+    check, rag, note = warehouse.execute(
+        "select baseline_check, rag_status, note from marts.fct_plan_indicators "
+        "where indicator_id = 'gdhi_per_head' and geography_code = 'E47000013' and is_latest").fetchone()
+    assert len(near) >= 2
+    if within:
+        assert check == "matches series" and not (note or "").startswith("not comparable")
+    else:
+        assert check == "differs from series" and rag == "not rated"
+        assert note.startswith(f"not comparable: the Plan's baseline ({plan['gdhi_per_head']:g})")
+    check, rag = warehouse.execute(
+        "select baseline_check, rag_status from marts.fct_plan_indicators "
+        "where indicator_id = 'employment_rate' and geography_code = 'E47000013' and is_latest").fetchone()
+    assert check == "matches series" and rag in {"green", "amber", "red"}
 
 
 def test_cli_prints_the_tracker(warehouse, capsys):

@@ -13,6 +13,13 @@
 --   amber                       - the baseline lies inside the row's 95% CI (a change inside the CI is
 --                                 not a change); without a CI, a change under 1% of the baseline
 --   red                         - change in the worse direction beyond the CI (or the 1% band)
+--   'before baseline'           - history, not progress: a row dated before the baseline year (own-value
+--                                 baselines) or before the earliest year a Plan baseline may come from
+--                                 (baseline year - 2)
+-- Baseline check: the Plan's figure is compared with this series' values for its geography in the years
+-- around var('plan_baseline_year') (-2..+1, since the Plan's baselines come from different vintages). If
+-- none lies within the 95% CI (or, without a CI, within var('baseline_tolerance_pct') percent), the
+-- Plan's figure is not this measure: the row says 'not comparable' and is not rated.
 with obs as (select * from {{ ref('int_indicator_observations') }}),
 ind as (select * from {{ ref('dim_indicator') }}),
 geo as (select * from {{ ref('dim_geography') }}),
@@ -41,6 +48,23 @@ own_baseline as (
     from observed
     where year(period_start) = {{ var('plan_baseline_year') }} and value is not null
     group by indicator_id, geography_code
+),
+
+plan_baseline_check as (
+    select
+        o.indicator_id, o.geography_code,
+        bool_or(case when o.lci_95 is not null and o.uci_95 is not null
+                     then i.baseline_value between o.lci_95 and o.uci_95
+                     else abs(i.baseline_value - o.value) <= {{ var('baseline_tolerance_pct') }} / 100.0 * abs(o.value)
+                end) as matches,
+        min(year(o.period_end)) as first_year,
+        max(year(o.period_end)) as last_year,
+        arg_max(o.value, o.period_end) as nearest_value
+    from observed as o
+    inner join ind as i on i.indicator_id = o.indicator_id and i.baseline_geography = o.geography_code
+    where i.baseline_value is not null and o.value is not null
+      and year(o.period_end) between {{ var('plan_baseline_year') }} - 2 and {{ var('plan_baseline_year') }} + 1
+    group by o.indicator_id, o.geography_code
 ),
 
 unconnected as (
@@ -88,6 +112,20 @@ joined as (
             as baseline_value,
         case when i.baseline_geography = r.geography_code then i.baseline_note
              when ob.value is not null then 'own value in ' || ob.period end as baseline_period,
+        case when i.baseline_geography = r.geography_code and i.baseline_value is not null then
+                 case when pc.matches then 'matches series' when not pc.matches then 'differs from series'
+                      else 'not checked' end
+             when ob.value is not null then 'own value' end as baseline_check,
+        case when i.baseline_geography = r.geography_code and not pc.matches then
+            'not comparable: the Plan''s baseline (' || printf('%.10g', i.baseline_value)
+            || ') is not within the 95% CI or ' || {{ var('baseline_tolerance_pct') }}
+            || '% of this series'' values for ' || pc.first_year || '-' || pc.last_year || ' ('
+            || pc.last_year || ': ' || printf('%.10g', pc.nearest_value)
+            || '); check which figure the Plan used before comparing' end as baseline_warning,
+        case when i.baseline_geography = r.geography_code and i.baseline_value is not null
+                  then year(r.period_end) < {{ var('plan_baseline_year') }} - 2
+             when ob.value is not null then year(r.period_end) < {{ var('plan_baseline_year') }}
+             else false end as before_baseline,
         i.target_value,
         i.target_year,
         i.better_direction,
@@ -98,18 +136,28 @@ joined as (
     inner join ind as i using (indicator_id)
     inner join geo as g using (geography_code)
     left join own_baseline as ob on ob.indicator_id = r.indicator_id and ob.geography_code = r.geography_code
+    left join plan_baseline_check as pc on pc.indicator_id = r.indicator_id and pc.geography_code = r.geography_code
+),
+
+noted as (
+    select
+        * exclude (note, baseline_warning),
+        case when baseline_warning is null or note like 'not comparable%' then note
+             else baseline_warning || coalesce('; ' || note, '') end as note
+    from joined
 )
 
 select
     indicator_id, indicator_name, category, geography_code, geography_name, geography_level,
     period_start, period_end, value, unit, lci_95, uci_95, numerator, denominator, reliability,
-    source, source_dataset, source_release, baseline_value, baseline_period, target_value, target_year,
-    better_direction,
+    source, source_dataset, source_release, baseline_value, baseline_period, baseline_check, target_value,
+    target_year, better_direction,
     round(value - baseline_value, 2) as change_since_baseline,
     case
         when not source_connected then 'no source connected'
         when value is null then 'no data'
         when baseline_value is null or better_direction = 'none' then 'not rated'
+        when before_baseline then 'before baseline'
         when note like 'partial coverage%' or note like 'not comparable%' or note like 'lower bound%'
              then 'not rated'
         when target_value is not null and geography_code = 'E47000013'
@@ -123,4 +171,4 @@ select
     end as rag_status,
     coalesce(is_latest, true) as is_latest,
     note
-from joined
+from noted
