@@ -236,7 +236,8 @@ def test_tracker_cards_name_quarters_and_mixed_periods():
                      "primary_source": "ONS"})
     base = {"indicator_id": "vacancies", "is_latest": True, "rag_status": "not rated", "lci_95": None,
             "uci_95": None, "change_since_baseline": None, "note": "", "source": "ONS", "source_dataset": "x",
-            "source_release": pd.NaT}
+            "source_release": pd.NaT, "baseline_value": 39415.0, "baseline_period": "Plan baseline",
+            "baseline_check": "not checked"}
     facts = pd.DataFrame([
         {**base, "geography_code": "E47000013", "geography_name": "EMCCA", "value": 40000.0,
          "period_start": pd.Timestamp("2026-04-01"), "period_end": pd.Timestamp("2026-06-30")},

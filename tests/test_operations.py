@@ -139,11 +139,13 @@ def test_dagster_ui_shows_dbt_models_checks_and_schedule(webserver, artifacts_di
     with sync_playwright() as p:
         browser = launch(p)
         # The lineage graph draws only the nodes in view (and shortens names), so it is a screenshot; the
-        # group's List tab is where every published dbt mart must appear by name.
-        graph = _page(browser, f"{webserver}/locations/opportunity_escalator/asset-groups/marts", "dim_indicator")
+        # group's List tab (opened by its URL: a first-visit dialog can cover the tab) is where every
+        # published dbt mart must appear by name.
+        group = f"{webserver}/locations/opportunity_escalator/asset-groups/marts"
+        graph = _page(browser, group, "dim_indicator")
         graph.screenshot(path=str(artifacts_dir / "dagster-ui-marts-graph.png"))
         graph.set_viewport_size({"width": 1400, "height": 3000})
-        graph.get_by_text("List", exact=True).first.click()
+        graph.goto(f"{group}/list")
         graph.get_by_text("marts / fct_job_ads", exact=True).first.wait_for(timeout=60_000)
         text = graph.inner_text("body")
         missing = [m for m in PUBLISHED_MARTS if f"marts / {m}" not in text]
