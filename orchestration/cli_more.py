@@ -59,12 +59,15 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         return 2
     rows = conn.execute(f"""
         select f.indicator_name, f.period_start, f.period_end, f.value, f.unit, f.lci_95, f.uci_95,
-               f.baseline_value, f.change_since_baseline, f.rag_status, f.source
+               f.baseline_value, f.change_since_baseline, f.rag_status, f.source, f.note
         from {fct} f join {dim} d using (indicator_id)
         where f.geography_code = ? and f.is_latest
         order by d.display_order""", [geo[0]]).fetchall()
     print(f"Get East Midlands Working Plan indicators: {geo[1]} ({geo[0]}) [{fct}]\n")
-    print(format_tracker(rows))
+    print(format_tracker([r[:-1] for r in rows]))
+    why = [f"  {r[0]}: {r[-1]}" for r in rows if r[9] == "not rated" and r[-1]]
+    if why:  # a reader must see why a measured indicator carries no RAG
+        print("\nNot rated:\n" + "\n".join(why))
     return 0
 
 

@@ -125,4 +125,7 @@ def test_cli_prints_the_tracker(warehouse, capsys):
     assert "East Midlands Combined County Authority (E47000013)" in out
     assert f"{_latest_file_value('E47000013', 'Employment rate'):.1f}%" in out
     assert "no source connected" in out
+    reason = warehouse.execute("select note from marts.fct_plan_indicators where geography_code = 'E47000013' "
+                               "and is_latest and rag_status = 'not rated' and note is not null").fetchone()[0]
+    assert "Not rated:" in out and reason in out  # why a measured indicator has no RAG
     assert cli_main(["indicators", "-g", "Nowhere"]) == 2
