@@ -2,9 +2,11 @@
 
 import json
 
-from reports.page import COLOURS
+from reports.page import COLOURS, esc
 
 TOP_STEPS = 8
+# Quick picks on an empty page: large, mostly low-paid occupations advisers start from most often.
+STARTING_POINTS = ["6135", "7111", "9223", "9263", "9252", "8214"]
 
 
 def load(conn) -> dict:
@@ -84,6 +86,8 @@ function show(code){
       steps.map(s => s[2] + ' ' + money(s[3]) + ' (' + s[0] + ')').join('; ') + '.';
   $('detail').hidden = false;
 }
+document.querySelectorAll('#starting-points button').forEach(b => b.onclick = () => {
+  $('occupation-search').value = D.occ[b.dataset.soc][0]; search(); show(b.dataset.soc); });
 $('occupation-search').addEventListener('input', search);
 $('search-form').addEventListener('submit', (e) => { e.preventDefault(); search();
   const first = document.querySelector('#results button'); if (first) first.click(); });
@@ -97,6 +101,9 @@ def build(conn) -> tuple[str, str, str]:
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # safe inside <script>
     options = "".join(f'<option value="{code}">{name}</option>' for code, name in sorted(data["las"].items(),
                                                                                        key=lambda x: x[1]))
+    picks = "".join(f'<button type="button" class="pick" data-soc="{code}">{esc(data["occ"][code][0])}</button>'
+                    for code in STARTING_POINTS if code in data["steps"])
+    starts = f'<p class="small">Common starting points: <span id="starting-points">{picks}</span></p>' if picks else ""
     body = f"""
 <p>Start from the occupation someone holds today (or held last). <strong>Get up</strong> steps pay at least 5% more,
 need similar skills and knowledge (similarity 0.40 or more) and no degree. <strong>Get on</strong> steps are entry
@@ -107,7 +114,7 @@ the wider occupation group because ONS suppresses the unit group.</p>
 SOC 2020 code)</label><br><input id="occupation-search" type="search" size="40" autocomplete="off"
 aria-describedby="result-count"> <button type="submit">Show steps</button>
 <label for="la" style="margin-left:16px">Area</label> <select id="la"><option value="">All EMCCA</option>{options}
-</select></form>
+</select></form>{starts}
 <p id="result-count" class="muted small" aria-live="polite"></p><div id="results"></div>
 <section id="detail" hidden aria-live="polite"><h2 id="selected"></h2><p id="selected-pay"></p><p id="steps-note"
 class="muted"></p>

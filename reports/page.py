@@ -29,6 +29,7 @@ th{background:#f3f2f1}td.num{text-align:right}.fail{color:#b00020;font-weight:bo
 figure{margin:8px 0}figcaption{font-size:.9rem;color:#505a5f}.synthetic{background:#fff7e6;border:1px solid #8a5300;padding:8px}
 button.result{display:block;margin:2px 0;padding:4px 8px;background:#f3f2f1;border:1px solid #b1b4b6;cursor:pointer;
 text-align:left;width:100%;max-width:640px}
+button.pick{margin:2px 4px 2px 0;padding:2px 8px;background:#f3f2f1;border:1px solid #b1b4b6;cursor:pointer}
 """
 
 

@@ -84,6 +84,9 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     page.select_option("#la", label="Ashfield")
     assert "Ashfield" in page.locator("#steps-note").inner_text()
     page.screenshot(path=str(artifacts_dir / "report-explorer-care-worker.png"), full_page=True)
+    page.locator("#starting-points button", has_text="Sales and retail assistants").click()
+    assert page.locator("#selected").inner_text() == "7111 Sales and retail assistants"
+    assert page.locator("#steps tr").count() >= 1 and "Ashfield" in page.locator("#steps-note").inner_text()
     assert errors == []
 
 
