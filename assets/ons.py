@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.connectors.http import FeedError, make_session
-from assets.connectors.nomis import TRACKER_GEOGRAPHIES, NomisClient, NomisQuery, tidy
+from assets.connectors.nomis import TRACKER_GEOGRAPHIES, NomisClient, NomisQuery, check_expected, tidy
 from assets.connectors.ons_local_stats import DATASETS, OnsLocalStatsClient
 from assets.csv_loader import TableSpec, load_csv, typed_frame
 from assets.ons_metadata import parse_metadata, read_metadata_folder
@@ -33,13 +33,24 @@ KEEP_AREAS = {*TRACKER_GEOGRAPHIES, "E10000007", "E10000024", "K02000001", "K030
 KEEP_GEOGRAPHIES = {"Region", "Combined Authority or City Region", "Country"}
 
 # Nomis queries behind Table 8.1 rows with no offline source. Codes from the Nomis codelists
-# (NM_162_1 claimant count: gender/age 0 = all, measure 2 = % of residents 16-64); extend or
-# override in escalator.yaml under sources.nomis.queries.
+# (NM_162_1 claimant count: gender/age 0 = all, measure 2 = % of residents 16-64; NM_17_5 APS
+# variables as public code uses them against the live API); extend or override in escalator.yaml under
+# sources.nomis.queries. `expect` checks the variable's name in the response, so a code that means
+# something else fails loudly. The disability gap is derived in dbt (not disabled minus disabled).
+APS = {"date": "latestMINUS4-latest", "measures": "20599,21001,21002,21003"}
 DEFAULT_NOMIS_QUERIES = [
     NomisQuery("claimant_count_rate", "NM_162_1",
                {"date": "latestMINUS11-latest", "gender": "0", "age": "0", "measure": "2", "measures": "20100"}),
-    NomisQuery("employment_rate", "NM_17_5",
-               {"date": "latestMINUS4-latest", "variable": "45", "measures": "20599,21001,21002,21003"}),
+    NomisQuery("employment_rate", "NM_17_5", {**APS, "variable": "45"},
+               {"variable_name": r"(?i)^employment rate\b(?!.*(male|female|women|men|disabled)).*16-64"}),
+    NomisQuery("female_employment_rate", "NM_17_5", {**APS, "variable": "63"},
+               {"variable_name": r"(?i)employment rate.*(female|women)"}),
+    NomisQuery("inactive_want_job", "NM_17_5", {**APS, "variable": "254"},
+               {"variable_name": r"(?i)inactive who want a job"}),
+    NomisQuery("employment_rate_disabled", "NM_17_5", {**APS, "variable": "1757"},
+               {"variable_name": r"(?i)^(?!.*\bnot\b).*employment rate.*disabled"}),
+    NomisQuery("employment_rate_not_disabled", "NM_17_5", {**APS, "variable": "1760"},
+               {"variable_name": r"(?i)employment rate.*\bnot\b.*disabled"}),
     NomisQuery("job_density", "NM_57_1", {"date": "latestMINUS4-latest", "item": "3", "measures": "20100"}),
 ]
 NOMIS_COLUMNS = ["indicator_id", "dataset", "geography_code", "geography_name", "geography_type", "period",
@@ -129,7 +140,9 @@ def fetch_nomis(client: NomisClient, queries: list[NomisQuery], geographies: lis
     frames = []
     for q in queries:
         params = {"geography": ",".join(geographies), **q.params}
-        frames.append(tidy(q.indicator_id, q.dataset, client.fetch(q.dataset, params)))
+        raw = client.fetch(q.dataset, params, extra_select=tuple(q.expect))
+        check_expected(q, raw)
+        frames.append(tidy(q.indicator_id, q.dataset, raw))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=NOMIS_COLUMNS)
     return out.reindex(columns=NOMIS_COLUMNS)
 
@@ -160,7 +173,7 @@ def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBR
     releases: dict[str, str | None] = {}
     current: list[str] = []
     if source.live:
-        queries = [NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}))
+        queries = [NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}), q.get("expect", {}))
                    for q in source.options.get("queries", [])] or DEFAULT_NOMIS_QUERIES
         client = NomisClient(base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
                              uid=source.secret("NOMIS_API_KEY"), session=make_session(**source.http_options()))

@@ -24,8 +24,9 @@ def employment_rate_rows(codes: list[str]) -> list[dict]:
     return rows
 
 
-def to_csv(rows: list[dict], record_count: int | None = None, drop: str | None = None) -> str:
-    frame = pd.DataFrame(rows, columns=HEADER)
+def to_csv(rows: list[dict], record_count: int | None = None, drop: str | None = None,
+           extra: tuple[str, ...] = ()) -> str:
+    frame = pd.DataFrame(rows, columns=[*HEADER, *extra])
     frame["RECORD_COUNT"] = record_count if record_count is not None else len(rows)
     if drop:
         frame = frame.drop(columns=[drop])

@@ -6,6 +6,7 @@ from werkzeug import Response
 
 from assets.connectors.http import FeedError, make_session
 from assets.connectors.nomis import SELECT, NomisClient, tidy
+from assets.ons import DEFAULT_NOMIS_QUERIES, fetch_nomis
 from tests.nomis_format import STATUS_NAMES, employment_rate_rows, to_csv
 
 CODES = ["E06000015", "E06000018", "E07000032", "E07000033", "E47000013", "E12000004", "E92000001"]
@@ -101,3 +102,33 @@ def test_api_key_is_sent_as_uid(httpserver):
     httpserver.expect_request(PATH, query_string={"select": ",".join(SELECT), "uid": "0xKEY"}).respond_with_data(
         to_csv(employment_rate_rows(CODES[:1])), content_type=CSV)
     assert len(client(httpserver, uid="0xKEY").fetch("NM_17_5", {})) == 2
+
+
+def test_a_dimension_code_that_means_something_else_fails_the_feed(httpserver):
+    """Queries carry the variable name they expect; the response's VARIABLE_NAME (asked for with select=)
+    must match, or the feed fails naming the query instead of publishing another series."""
+    query = next(q for q in DEFAULT_NOMIS_QUERIES if q.indicator_id == "female_employment_rate")
+    rows = employment_rate_rows(CODES[:2])
+
+    def served(name):
+        return to_csv([{**r, "VARIABLE_NAME": name} for r in rows], extra=("VARIABLE_NAME",))
+
+    httpserver.expect_ordered_request(PATH, query_string={
+        "geography": ",".join(CODES[:2]), **query.params, "select": ",".join([*SELECT, "variable_name"]),
+    }).respond_with_data(served("Employment rate females - aged 16-64"), content_type=CSV)
+    httpserver.expect_ordered_request(PATH).respond_with_data(
+        served("Employment rate males - aged 16-64"), content_type=CSV)
+    got = fetch_nomis(client(httpserver), [query], CODES[:2])
+    assert set(got.indicator_id) == {"female_employment_rate"} and len(got) == 2
+    with pytest.raises(FeedError, match=r"female_employment_rate.*Employment rate males - aged 16-64.*variable"):
+        fetch_nomis(client(httpserver), [query], CODES[:2])
+    httpserver.check_assertions()
+
+
+def test_default_queries_cover_the_aps_rows_of_table_8_1():
+    by_id = {q.indicator_id: q for q in DEFAULT_NOMIS_QUERIES}
+    assert {"employment_rate", "female_employment_rate", "inactive_want_job", "employment_rate_disabled",
+            "employment_rate_not_disabled"} <= set(by_id)
+    aps = [q for q in DEFAULT_NOMIS_QUERIES if q.dataset == "NM_17_5"]
+    assert all(q.expect.get("variable_name") for q in aps)  # every APS code is checked against its name
+    assert len({q.params["variable"] for q in aps}) == len(aps)

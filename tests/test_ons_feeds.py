@@ -159,3 +159,50 @@ def test_nomis_asset_off_gives_an_empty_table(tmp_path, monkeypatch):
     assert dg.materialize([raw_nomis_observations], resources=_resources(tmp_path)).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.nomis_observations").fetchone()[0] == 0
+
+
+def test_nomis_disability_rates_become_the_gap_in_the_tracker(refreshed, tmp_path):
+    """dbt over a copy of the refreshed warehouse with APS rows for disabled / not disabled people (test
+    values): the tracker's disability employment gap is their difference, with the CI of a difference,
+    rated against the Plan's 28.4 pp; a suppressed input leaves the gap suppressed."""
+    import os
+    import shutil
+    import subprocess
+
+    from assets.ons import official_frame
+    from assets.warehouse import replace_table, stamp
+    from orchestration.dbt import DBT_ENV, dbt_executable
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(os.environ["ESCALATOR_WAREHOUSE"], copy)
+    inputs = {("E47000013", "employment_rate_not_disabled"): (82.0, 1.0, "reliable"),
+              ("E47000013", "employment_rate_disabled"): (58.0, 2.0, "reliable"),
+              ("E06000015", "employment_rate_not_disabled"): (80.0, 3.0, "reliable"),
+              ("E06000015", "employment_rate_disabled"): (None, None, "suppressed")}
+    rows = pd.DataFrame([{"indicator_id": ind, "dataset": "NM_17_5", "geography_code": geo,
+                          "geography_name": geo, "geography_type": "x", "period": "2025-12", "value": v,
+                          "numerator": None, "denominator": None, "ci_half_width": h, "obs_status": None,
+                          "reliability": rel} for (geo, ind), (v, h, rel) in inputs.items()])
+    with duckdb.connect(str(copy)) as conn:
+        replace_table(conn, "raw.nomis_observations", stamp(official_frame(rows)))
+    env = {**os.environ, **DBT_ENV, "ESCALATOR_WAREHOUSE": str(copy)}
+    subprocess.run([dbt_executable(), "run", "--quiet", "--select", "stg_nomis__observations+",
+                    "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                    "--target-path", str(tmp_path / "target")], check=True, env=env, cwd=DBT_PROJECT_DIR)
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        got = {r[0]: r[1:] for r in conn.execute(
+            """select geography_code, value, lci_95, uci_95, reliability, rag_status, period_end
+               from marts.fct_plan_indicators where indicator_id = 'disability_employment_gap'""").fetchall()}
+        helpers = conn.execute("select count(*) from intermediate.int_indicator_observations where indicator_id "
+                               "in ('employment_rate_disabled', 'employment_rate_not_disabled')").fetchone()[0]
+        connected = conn.execute("select source_connected from marts.dim_indicator "
+                                 "where indicator_id = 'disability_employment_gap'").fetchone()[0]
+    half = (1.0 ** 2 + 2.0 ** 2) ** 0.5
+    value, lci, uci, reliability, rag, end = got["E47000013"]
+    assert value == 24.0 and (lci, uci) == (round(24.0 - half, 1), round(24.0 + half, 1))
+    assert str(end) == "2025-12-31" and reliability == "reliable"
+    assert rag == "green"  # lower is better; the Plan's 28.4 lies outside the CI
+    assert got["E06000015"][0] is None and got["E06000015"][3] == "suppressed"
+    assert got["E06000015"][4] == "no data"
+    assert helpers == 0 and connected

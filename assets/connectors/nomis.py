@@ -7,6 +7,7 @@ OBS_STATUS carries the SDMX observation status (A normal, Q suppressed, U low re
 """
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,6 +36,21 @@ class NomisQuery:
     indicator_id: str
     dataset: str
     params: Mapping[str, str] = field(default_factory=dict)
+    # {column: regex} the response must match, e.g. {"variable_name": "(?i)female"}: a dimension code
+    # that means something else than we think fails the feed instead of publishing the wrong series.
+    expect: Mapping[str, str] = field(default_factory=dict)
+
+
+def check_expected(query: NomisQuery, frame: pd.DataFrame) -> None:
+    for column, pattern in query.expect.items():
+        col = column.upper()
+        if col not in frame.columns:
+            raise FeedError(f"Nomis {query.dataset} ({query.indicator_id}): response lacks {col} to check")
+        names = sorted(set(frame[col]))
+        wrong = [n for n in names if not re.search(pattern, n)]
+        if wrong:
+            raise FeedError(f"Nomis {query.dataset} ({query.indicator_id}): {col} is {wrong}, expected "
+                            f"/{pattern}/ for {dict(query.params)}; fix sources.nomis.queries")
 
 
 class NomisClient:
@@ -45,9 +61,9 @@ class NomisClient:
         self.session = session or make_session()
         self.page_limit = page_limit
 
-    def fetch(self, dataset: str, params: Mapping[str, str]) -> pd.DataFrame:
-        """Every row of one query, all pages, as text columns."""
-        query = {**params, "select": ",".join(SELECT)}
+    def fetch(self, dataset: str, params: Mapping[str, str], extra_select: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Every row of one query, all pages, as text columns (plus `extra_select` columns)."""
+        query = {**params, "select": ",".join([*SELECT, *extra_select])}
         if self.uid:
             query["uid"] = self.uid
         url = f"{self.base_url}/dataset/{dataset}.data.csv"

@@ -1,6 +1,7 @@
 -- Every observation that feeds a Plan indicator, from every connected source, in one shape.
 -- Derived series (documented in dim_indicator): long-term-sick inactivity as a share of the 16-64
--- population, and the lowest local-authority employment rate in EMCCA.
+-- population, the lowest local-authority employment rate in EMCCA, and the disability employment gap
+-- (APS employment rate of people not disabled minus that of disabled people, in percentage points).
 with ons as (
     select
         s.indicator_id,
@@ -68,9 +69,37 @@ long_term_sick as (
       and i.value is not null and l.value is not null
 ),
 
+disability_gap as (
+    -- CI of a difference of two independent estimates: sqrt(h1^2 + h2^2) (an approximation: both come
+    -- from the same APS sample; ONS does not publish the gap's own CI by local authority)
+    select
+        'disability_employment_gap' as indicator_id,
+        n.source,
+        n.source_dataset || ' (not disabled minus disabled)' as source_dataset,
+        n.geography_code,
+        n.geography_name,
+        n.period_start,
+        n.period_end,
+        round(n.value - d.value, 1) as value,
+        round(n.value - d.value - sqrt((n.uci_95 - n.value) ^ 2 + (d.uci_95 - d.value) ^ 2), 1) as lci_95,
+        round(n.value - d.value + sqrt((n.uci_95 - n.value) ^ 2 + (d.uci_95 - d.value) ^ 2), 1) as uci_95,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        case when 'suppressed' in (n.reliability, d.reliability) then 'suppressed'
+             when 'unreliable' in (n.reliability, d.reliability) then 'unreliable'
+             else 'reliable' end as reliability,
+        'employment rate not disabled ' || n.value || '% minus disabled ' || d.value || '%' as note
+    from nomis as n
+    inner join nomis as d
+        on n.geography_code = d.geography_code and n.period_start = d.period_start
+       and n.period_end = d.period_end
+    where n.indicator_id = 'employment_rate_not_disabled' and d.indicator_id = 'employment_rate_disabled'
+),
+
 primary_obs as (
     -- one source per indicator x geography x period: Nomis (fresher) before the ONS files
-    select * from (select * from nomis union all select * from ons union all select * from long_term_sick)
+    select * from (select * from nomis union all select * from ons union all select * from long_term_sick
+                   union all select * from disability_gap)
     qualify row_number() over (
         partition by indicator_id, geography_code, period_start, period_end
         order by case when source = 'Nomis' then 0 else 1 end
@@ -100,7 +129,9 @@ lowest_la as (
     having count(*) = 17
 )
 
-select * from primary_obs where indicator_id <> 'long_term_sick_share_of_inactive'
+select * from primary_obs
+where indicator_id not in ('long_term_sick_share_of_inactive', 'employment_rate_disabled',
+                           'employment_rate_not_disabled')  -- inputs of derived series
 union all
 select * from lowest_la
 union all
