@@ -15,6 +15,7 @@ from werkzeug import Response
 from assets.connectors import dfe_ees
 from assets.connectors.http import FeedError, make_session
 from assets.dfe import raw_dfe_neet_observations
+from tests.dbt_copy import dbt_on, warehouse_copy
 
 DATA_SET = "0a1b2c3d-0000-4000-8000-000000000001"
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
@@ -138,29 +139,19 @@ def test_live_without_a_data_set_id_says_what_to_set(httpserver, tmp_path, monke
 def test_dfe_rows_reach_the_tracker_mart(refreshed, tmp_path):
     """dbt over a copy of the refreshed warehouse with DfE rows loaded: NEET stops being 'no source
     connected' and carries DfE's December-February period."""
-    import os
-    import shutil
-    import subprocess
-
     import pandas as pd
 
     from assets.ons import official_frame
     from assets.warehouse import replace_table, stamp
-    from orchestration.dbt import DBT_ENV, dbt_executable
-    from orchestration.settings import DBT_PROJECT_DIR
 
-    copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(os.environ["ESCALATOR_WAREHOUSE"], copy)
+    copy = warehouse_copy(tmp_path)
     rows = pd.DataFrame([{"indicator_id": "neet_16_24", "dataset": DATA_SET, "geography_code": "E06000015",
                           "geography_name": "Derby", "geography_type": "Local authority", "period": "2024",
                           "value": 7.0, "numerator": 420, "denominator": 6000, "obs_status": "A",
                           "reliability": "reliable"}])
     with duckdb.connect(str(copy)) as conn:
         replace_table(conn, "raw.dfe_neet_observations", stamp(official_frame(rows)))
-    env = {**os.environ, **DBT_ENV, "ESCALATOR_WAREHOUSE": str(copy)}
-    subprocess.run([dbt_executable(), "run", "--quiet", "--select", "stg_dfe__neet_observations+",
-                    "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                    "--target-path", str(tmp_path / "target")], check=True, env=env, cwd=DBT_PROJECT_DIR)
+    dbt_on(copy, tmp_path, "stg_dfe__neet_observations+")
     with duckdb.connect(str(copy), read_only=True) as conn:
         got = conn.execute("""select value, source, period_start, period_end, rag_status
                               from marts.fct_plan_indicators

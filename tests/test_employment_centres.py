@@ -2,9 +2,6 @@
 requests, release-aware), and the marts over a copy of the refreshed warehouse. Job and population
 counts here are TEST VALUES in Nomis's layout, not BRES or ONS figures (none ship with the project)."""
 
-import os
-import shutil
-import subprocess
 
 import dagster as dg
 import duckdb
@@ -16,6 +13,7 @@ from werkzeug import Response
 
 from assets.employment_centres import CHUNK, raw_lsoa_jobs_population
 from tests.nomis_format import HEADER, definition
+from tests.dbt_copy import dbt_on, warehouse_copy
 
 
 def _nomis_csv(request) -> Response:
@@ -45,8 +43,7 @@ def served(httpserver, tmp_path, monkeypatch):
 
 
 def test_small_area_feed_chunks_lsoas_and_skips_an_unchanged_release(refreshed, served, tmp_path):
-    copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(os.environ["ESCALATOR_WAREHOUSE"], copy)
+    copy = warehouse_copy(tmp_path)
     resources = {"warehouse": DuckDBResource(database=str(copy))}
     assert dg.materialize([raw_lsoa_jobs_population], resources=resources).success
     data_gets = [r for r, _ in served.log if r.path.endswith(".data.csv")]
@@ -58,13 +55,7 @@ def test_small_area_feed_chunks_lsoas_and_skips_an_unchanged_release(refreshed, 
                                    "group by 1").fetchall())
     assert counts == {"jobs": 1335, "working_age_population": 1335}
 
-    env = {**os.environ, "DO_NOT_TRACK": "1", "ESCALATOR_WAREHOUSE": str(copy)}
-    from orchestration.dbt import dbt_executable
-    from orchestration.settings import DBT_PROJECT_DIR
-
-    subprocess.run([dbt_executable(), "build", "--quiet", "--select", "stg_nomis__lsoa_jobs_population+",
-                    "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                    "--target-path", str(tmp_path / "target")], check=True, env=env, cwd=DBT_PROJECT_DIR)
+    dbt_on(copy, tmp_path, "stg_nomis__lsoa_jobs_population+", command="build")
     with duckdb.connect(str(copy), read_only=True) as conn:
         access = conn.execute("select * from marts.fct_employment_centre_access").df()
         centres = conn.execute("select lsoa21cd from raw.lsoa_jobs_population "

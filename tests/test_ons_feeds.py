@@ -16,6 +16,7 @@ from assets.ons import raw_nomis_observations, raw_ons_local_indicators
 from orchestration.resources import PlatformConfig
 from orchestration.settings import EMBEDDED_DIR
 from tests.nomis_format import definition, employment_rate_rows, to_csv
+from tests.dbt_copy import dbt_on, warehouse_copy
 
 ONS = pd.read_csv(EMBEDDED_DIR / "ons/emcca_local_indicators_long.csv", dtype=str, keep_default_na=False)
 
@@ -165,17 +166,10 @@ def test_nomis_disability_rates_become_the_gap_in_the_tracker(refreshed, tmp_pat
     """dbt over a copy of the refreshed warehouse with APS rows for disabled / not disabled people (test
     values): the tracker's disability employment gap is their difference, with the CI of a difference,
     rated against the Plan's 28.4 pp; a suppressed input leaves the gap suppressed."""
-    import os
-    import shutil
-    import subprocess
-
     from assets.ons import official_frame
     from assets.warehouse import replace_table, stamp
-    from orchestration.dbt import DBT_ENV, dbt_executable
-    from orchestration.settings import DBT_PROJECT_DIR
 
-    copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(os.environ["ESCALATOR_WAREHOUSE"], copy)
+    copy = warehouse_copy(tmp_path)
     inputs = {("E47000013", "employment_rate_not_disabled"): (82.0, 1.0, "reliable"),
               ("E47000013", "employment_rate_disabled"): (58.0, 2.0, "reliable"),
               ("E06000015", "employment_rate_not_disabled"): (80.0, 3.0, "reliable"),
@@ -186,10 +180,7 @@ def test_nomis_disability_rates_become_the_gap_in_the_tracker(refreshed, tmp_pat
                           "reliability": rel} for (geo, ind), (v, h, rel) in inputs.items()])
     with duckdb.connect(str(copy)) as conn:
         replace_table(conn, "raw.nomis_observations", stamp(official_frame(rows)))
-    env = {**os.environ, **DBT_ENV, "ESCALATOR_WAREHOUSE": str(copy)}
-    subprocess.run([dbt_executable(), "run", "--quiet", "--select", "stg_nomis__observations+",
-                    "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                    "--target-path", str(tmp_path / "target")], check=True, env=env, cwd=DBT_PROJECT_DIR)
+    dbt_on(copy, tmp_path, "stg_nomis__observations+")
     with duckdb.connect(str(copy), read_only=True) as conn:
         got = {r[0]: r[1:] for r in conn.execute(
             """select geography_code, value, lci_95, uci_95, reliability, rag_status, period_end

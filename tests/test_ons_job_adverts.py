@@ -2,9 +2,6 @@
 website's format: the `/data` JSON of the dataset and edition pages and an xlsx workbook laid out as
 ONS's (tests/ons_adverts_format.py). The counts are TEST VALUES in the real layout, not ONS figures."""
 
-import os
-import shutil
-import subprocess
 from datetime import date
 
 import dagster as dg
@@ -19,6 +16,7 @@ import tests.ons_adverts_format as fmt
 from assets.connectors import ons_job_adverts as ons_ads
 from assets.connectors.http import FeedError, make_session
 from assets.ons_job_adverts import raw_ons_job_advert_volumes
+from tests.dbt_copy import dbt_on, warehouse_copy
 
 OURS = {"E06000015", "E06000018"}
 
@@ -167,18 +165,12 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
     a suppressed cell makes a total unknown (with the lower bound in the note), EMCCA is not rated
     against the Plan's feed-based baseline, and the official mart carries every published cell."""
     from assets.warehouse import replace_table, stamp
-    from orchestration.dbt import DBT_ENV, dbt_executable
-    from orchestration.settings import DBT_PROJECT_DIR
 
-    copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(os.environ["ESCALATOR_WAREHOUSE"], copy)
+    copy = warehouse_copy(tmp_path)
     frame = _parse(fmt.workbook()).assign(dataset_key="labour_demand_volumes_soc2020")
     with duckdb.connect(str(copy)) as conn:
         replace_table(conn, "raw.ons_job_advert_volumes", stamp(frame))
-    env = {**os.environ, **DBT_ENV, "ESCALATOR_WAREHOUSE": str(copy)}
-    subprocess.run([dbt_executable(), "build", "--quiet", "--select", "stg_ons__job_advert_volumes+",
-                    "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                    "--target-path", str(tmp_path / "target")], check=True, env=env, cwd=DBT_PROJECT_DIR)
+    dbt_on(copy, tmp_path, "stg_ons__job_advert_volumes+", command="build")
     with duckdb.connect(str(copy), read_only=True) as conn:
         rows = conn.execute("""select geography_code, period_start, value, reliability, rag_status, source, note
                                from marts.fct_plan_indicators where indicator_id = 'vacancies'""").df()
