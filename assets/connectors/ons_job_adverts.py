@@ -10,7 +10,9 @@ Finding the current workbook uses the ONS website's JSON view of any page (`<pag
                                           "description": {"releaseDate": ..., "edition": ...}}
     GET {base}/file?uri={edition page}/{file}                   the workbook
 The edition page's name changes with every release (e.g. .../january2017tojuly2026), so the release
-marker is edition + file + release date.
+marker is edition + file + release date. Public code that reads other ONS dataset pages from the live site
+walks the same three steps (`datasets[0].uri`, then `downloads[0].file`, then `/file?uri=`); no response
+from this dataset's own page was available offline.
 
 Workbook layout (edition January 2017 to July 2026, released 21 August 2026), both tables with notes
 above a header row that starts with "Region":
