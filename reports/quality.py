@@ -29,6 +29,7 @@ def build(conn) -> tuple[str, str]:
                 f"{'; sample: ' + esc(json.dumps(f.get('sample_rows') or f.get('sample_values'), default=str)[:400]) if (f.get('sample_rows') or f.get('sample_values')) else ''}</li>"
                 for f in items)
             details.append(f"<h3 id='suite-{esc(suite)}'>{esc(suite)} ({esc(table)})</h3><ul>{lis}</ul>")
+    baselines = _baseline_section(conn)
     history = conn.execute("""
         select run_id, min(evaluated_at), count(*) filter (where passed), count(*)
         from ops.check_runs group by 1 order by 2 desc limit 20""").fetchall()
@@ -42,6 +43,24 @@ def build(conn) -> tuple[str, str]:
         "<th scope=col>Result</th><th scope=col>Expectations</th><th scope=col>Failed</th><th scope=col>Rows</th>"
         f"<th scope=col>Validated</th><th scope=col>Run</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         + ("<h2>Failed expectations</h2>" + "".join(details) if details else "<p class=pass>No failed expectations.</p>")
+        + baselines
         + "<h2>Recent validation runs</h2><table><thead><tr><th scope=col>Run</th><th scope=col>Validated</th>"
         f"<th scope=col>Suites passed</th></tr></thead><tbody>{hist}</tbody></table>")
     return "Data quality", body
+
+
+def _baseline_section(conn) -> str:
+    """Plan baselines that none of their series' values around the baseline year match: not a failed check
+    (the tracker still publishes, unrated), but something the Partnership should resolve with the Plan."""
+    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'published' "
+                          "and table_name = 'fct_plan_indicators'").fetchone()[0]
+    if not exists:
+        return ""
+    rows = conn.execute("""
+        select indicator_name, geography_name, note from published.fct_plan_indicators
+        where is_latest and baseline_check = 'differs from series' order by indicator_name""").fetchall()
+    if not rows:
+        return "<h2 id='baselines'>Plan baselines</h2><p class=pass>Every checked Plan baseline matches its series.</p>"
+    items = "".join(f"<li><strong>{esc(name)}</strong> ({esc(geo)}): {esc(note)}</li>" for name, geo, note in rows)
+    return (f"<h2 id='baselines'>Plan baselines to check</h2><p>These rows are published but not rated: the "
+            f"Plan's baseline matches none of the series' values around the baseline year.</p><ul>{items}</ul>")

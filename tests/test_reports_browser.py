@@ -2,7 +2,9 @@
 the explorer finds "care worker", and a screenshot of each page lands in the test artefacts."""
 
 import csv
+import os
 
+import duckdb
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -98,4 +100,18 @@ def test_reach_map_is_labelled_synthetic_and_switches_group(browser, reports_dir
     page.locator("#reach-map .updatemenu-header-group").first.click()
     page.locator("#reach-map .updatemenu-item-text", has_text="9 Elementary").click()
     assert "9 Elementary" in page.locator("#reach-map .updatemenu-header-group").first.text_content()
+    assert errors == []
+
+
+def test_quality_page_lists_plan_baselines_that_match_no_series_value(browser, reports_dir):
+    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
+        differing = [r[0] for r in conn.execute(
+            "select indicator_name from published.fct_plan_indicators where is_latest "
+            "and baseline_check = 'differs from series'").fetchall()]
+    errors: list[str] = []
+    page = _open(browser, reports_dir / "quality.html", errors)
+    section = page.locator("#baselines").inner_text()
+    assert ("to check" in section) == bool(differing)
+    text = page.inner_text("body")
+    assert all(name in text for name in differing)
     assert errors == []
