@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from reports import explorer, quality, reach, tracker
-from reports.page import PLOTLY_FILE, esc, page, plotly_js
+from reports.page import COLOURS, PLOTLY_FILE, esc, page, plotly_js
 from reports.status import collect_status
 
 
@@ -34,16 +34,34 @@ def _index(conn, status: dict, pages: list[str]) -> str:
     }
     links = "".join(f"<li><a href='{f}'>{esc(name)}</a>: {esc(text)}</li>"
                     for f, (name, text) in items.items() if f in pages)
-    headline = ""
-    if _published(conn):
-        row = conn.execute("select value, lci_95, uci_95, period_end, rag_status from published.fct_plan_indicators "
-                           "where indicator_id = 'employment_rate' and geography_code = 'E47000013' and is_latest"
-                           ).fetchone()
-        if row and row[0] is not None:
-            headline = (f"<p>EMCCA employment rate (16-64): <strong>{row[0]:.1f}%</strong> in {row[3]:%Y} "
-                        f"(95% CI {row[1]:.1f}-{row[2]:.1f}); Plan baseline 75.8%, target 80% by 2035. "
-                        f"RAG: {esc(row[4])}.</p>")
-    return f"{headline}<h2>Reports</h2><ul>{links}</ul>"
+    glance = _at_a_glance(conn) if _published(conn) else ""
+    return f"{glance}<h2>Reports</h2><ul>{links}</ul>"
+
+
+def _at_a_glance(conn) -> str:
+    """The tracker's EMCCA rows in one table (latest value and RAG per indicator), counted by status."""
+    rows = conn.execute("""
+        select d.indicator_id, d.indicator_name, f.value, d.unit, f.period_start, f.period_end, f.rag_status
+        from published.dim_indicator as d
+        left join published.fct_plan_indicators as f
+            on f.indicator_id = d.indicator_id and f.is_latest and f.geography_code = 'E47000013'
+        order by d.display_order""").df()
+    if rows.empty:
+        return ""
+    rows["rag_status"] = rows.rag_status.fillna("no data")
+    counts = rows.rag_status.value_counts()
+    order = ["green", "amber", "red", "not rated", "no data", "no source connected"]
+    summary = ", ".join(f"{counts[k]} {k}" for k in order if k in counts)
+    body = "".join(
+        f"<tr><td><a href='tracker.html#card-{esc(r.indicator_id)}'>{esc(r.indicator_name)}</a></td>"
+        f"<td class=num>{'' if r.value is None or r.value != r.value else tracker.fmt(r.value, r.unit)}</td>"
+        f"<td>{esc(tracker._period(r))}</td><td><span class='rag' style='background:"
+        f"{tracker.RAG_COLOUR.get(r.rag_status, COLOURS['grey'])}'>{esc(r.rag_status)}</span></td></tr>"
+        for r in rows.itertuples())
+    return (f"<h2>Tracker at a glance (EMCCA)</h2><p>{len(rows)} indicators: {esc(summary)}.</p>"
+            f"<table id='glance'><caption>Latest EMCCA value and RAG status per Plan indicator</caption><thead><tr>"
+            f"<th scope=col>Indicator</th><th scope=col>Latest</th><th scope=col>Period</th><th scope=col>RAG</th>"
+            f"</tr></thead><tbody>{body}</tbody></table>")
 
 
 def build_reports(conn: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:

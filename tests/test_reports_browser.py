@@ -115,3 +115,21 @@ def test_quality_page_lists_plan_baselines_that_match_no_series_value(browser, r
     text = page.inner_text("body")
     assert all(name in text for name in differing)
     assert errors == []
+
+
+def test_overview_shows_every_indicator_with_its_emcca_status_and_links_to_its_card(browser, reports_dir):
+    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
+        dims = [r[0] for r in conn.execute("select indicator_id from published.dim_indicator").fetchall()]
+        employment = conn.execute("select rag_status from published.fct_plan_indicators where is_latest and "
+                                  "indicator_id = 'employment_rate' and geography_code = 'E47000013'").fetchone()[0]
+    errors: list[str] = []
+    page = _open(browser, reports_dir / "index.html", errors)
+    rows = page.locator("#glance tbody tr")
+    assert rows.count() == len(dims)
+    first = rows.filter(has_text="Employment rate (16-64)").first
+    assert employment in first.inner_text()
+    first.locator("a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("tracker.html#card-employment_rate")
+    assert page.locator("#card-employment_rate").is_visible()
+    assert errors == []
