@@ -55,7 +55,7 @@ def _at_a_glance(conn) -> str:
     body = "".join(
         f"<tr><td><a href='tracker.html#card-{esc(r.indicator_id)}'>{esc(r.indicator_name)}</a></td>"
         f"<td class=num>{'' if r.value is None or r.value != r.value else tracker.fmt(r.value, r.unit)}</td>"
-        f"<td>{esc(tracker._period(r))}</td><td><span class='rag' style='background:"
+        f"<td>{esc(tracker.period_label(r))}</td><td><span class='rag' style='background:"
         f"{tracker.RAG_COLOUR.get(r.rag_status, COLOURS['grey'])}'>{esc(r.rag_status)}</span></td></tr>"
         for r in rows.itertuples())
     return (f"<h2>Tracker at a glance (EMCCA)</h2><p>{len(rows)} indicators: {esc(summary)}.</p>"

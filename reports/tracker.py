@@ -34,7 +34,7 @@ def fmt(value, unit) -> str:
     return f"{value:,.0f}"
 
 
-def _period(row) -> str:
+def period_label(row) -> str:
     if pd.isna(row.period_end):
         return ""
     days = None if pd.isna(row.period_start) else (row.period_end - row.period_start).days
@@ -107,18 +107,18 @@ def card(dim, facts: pd.DataFrame) -> str:
         other = latest[latest.geography_code == code]
         if len(other):
             o = other.iloc[0]
-            when = f" ({_period(o)})" if _period(o) != _period(r) else ""  # periods differ: say so
+            when = f" ({period_label(o)})" if period_label(o) != period_label(r) else ""  # periods differ: say so
             compare.append(f"{label} {fmt(o.value, unit)}{when}")
     target = f"; target {fmt(dim.target_value, unit)} by {int(dim.target_year)}" if pd.notna(dim.target_value) else ""
     series = ind[ind.geography_code == r.geography_code]
     where = "" if r.geography_code == EMCCA else f" ({esc(r.geography_name)})"
-    alt = (f"Trend of {dim.indicator_name} for {r.geography_name}: latest {fmt(r.value, unit)} in {_period(r)}, "
+    alt = (f"Trend of {dim.indicator_name} for {r.geography_name}: latest {fmt(r.value, unit)} in {period_label(r)}, "
            f"baseline {fmt(r.baseline_value, unit)}{target}.")
     chart = figure(_trend(series, dim, dim.indicator_id), alt, height=170) if len(series) > 1 else ""
     note = f'<p class="small">{esc(r.note)}</p>' if isinstance(r.note, str) and r.note else ""
     release = f", released {r.source_release:%d %b %Y}" if pd.notna(r.source_release) else ""
     return (f'<article class="card" data-indicator="{esc(dim.indicator_id)}" data-rag="{esc(rag)}">{head}'
-            f'<p><span class="value">{fmt(r.value, unit)}</span>{where} <span class="muted">{_period(r)}{ci}</span></p>'
+            f'<p><span class="value">{fmt(r.value, unit)}</span>{where} <span class="muted">{period_label(r)}{ci}</span></p>'
             f'<p><span class="rag" style="background:{colour}">RAG: {esc(rag)}</span></p>'
             f'<p>{_baseline(r, unit)}{target}</p>{change}'
             f'<p class="small">{" | ".join(compare)}</p>{chart}{note}'
@@ -143,7 +143,7 @@ def la_section(data: dict, boundaries: dict | None, indicator: str = "employment
                       annotation_text=f"EMCCA {emcca.iloc[0].value:.1f}%")
     bar.update_layout(xaxis_title="Employment rate 16-64 (%), with 95% CI", yaxis_title=None)
     lowest, highest = rows.iloc[0], rows.iloc[-1]
-    period = _period(rows.iloc[0])
+    period = period_label(rows.iloc[0])
     alt = (f"Employment rate by local authority, {period}: lowest {lowest.geography_name} {lowest.value:.1f}%, "
            f"highest {highest.geography_name} {highest.value:.1f}%.")
     parts = [f"<h2 id='la'>Employment rate by local authority ({esc(period)})</h2>", figure(bar, alt, height=520)]

@@ -214,14 +214,14 @@ def test_tracker_cards_name_quarters_and_mixed_periods():
     publishes the region monthly and local authorities quarterly)."""
     import pandas as pd
 
-    from reports.tracker import _period, card
+    from reports.tracker import card, period_label
 
     def row(start, end):
         return pd.Series({"period_start": pd.Timestamp(start), "period_end": pd.Timestamp(end)})
 
-    assert _period(row("2026-04-01", "2026-06-30")) == "2026 Q2"
-    assert _period(row("2024-12-01", "2025-02-28")) == "Dec-Feb 2025"  # DfE NEET, not a calendar quarter
-    assert _period(row("2026-07-01", "2026-07-31")) == "Jul 2026"
+    assert period_label(row("2026-04-01", "2026-06-30")) == "2026 Q2"
+    assert period_label(row("2024-12-01", "2025-02-28")) == "Dec-Feb 2025"  # DfE NEET, not a calendar quarter
+    assert period_label(row("2026-07-01", "2026-07-31")) == "Jul 2026"
     dim = pd.Series({"indicator_id": "vacancies", "indicator_name": "Vacancies", "category": "wider",
                      "unit": "count", "baseline_value": 39415.0, "baseline_geography": "E47000013",
                      "baseline_note": "Plan baseline", "target_value": None, "target_year": None,
