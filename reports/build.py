@@ -39,12 +39,15 @@ def _index(conn, status: dict, pages: list[str]) -> str:
 
 
 def _at_a_glance(conn) -> str:
-    """The tracker's EMCCA rows in one table (latest value and RAG per indicator), counted by status."""
+    """The tracker's EMCCA rows in one table (latest value and RAG per indicator), counted by status; a
+    national-only indicator shows its England row."""
     rows = conn.execute("""
         select d.indicator_id, d.indicator_name, f.value, d.unit, f.period_start, f.period_end, f.rag_status
         from published.dim_indicator as d
         left join published.fct_plan_indicators as f
-            on f.indicator_id = d.indicator_id and f.is_latest and f.geography_code = 'E47000013'
+            on f.indicator_id = d.indicator_id and f.is_latest
+           and f.geography_code = case when d.baseline_geography = 'E92000001' then 'E92000001'
+                                       else 'E47000013' end
         order by d.display_order""").df()
     if rows.empty:
         return ""
