@@ -47,9 +47,6 @@ def raw_ons_job_advert_volumes(context: dg.AssetExecutionContext, warehouse: Duc
                 content, set(opts.get("la_codes", EMCCA_LADS)), set(opts.get("regions", ["East Midlands"])),
                 release, quarantined, opts.get("la_sheet", ons_ads.LA_SHEET),
                 opts.get("region_sheet", ons_ads.REGION_SHEET))
-            missing = sorted(set(opts.get("la_codes", EMCCA_LADS)) - set(frame.geography_code))
-            if missing:
-                context.log.warning(f"ONS job adverts: no rows for {', '.join(missing)}")
     frame = frame.assign(dataset_key=DATASET_KEY)
 
     def ledger(conn):

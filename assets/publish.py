@@ -16,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.warehouse import table_exists
 from orchestration.resources import PlatformConfig
 
 # marts published, in the order BI tools usually load them
@@ -114,9 +115,7 @@ def _data_periods(conn) -> dict:
 
 def _check_outcomes(conn, run_id: str) -> list[dict]:
     conn.execute("create schema if not exists ops")
-    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'ops' "
-                          "and table_name = 'check_runs'").fetchone()[0]
-    if not exists:
+    if not table_exists(conn, "ops.check_runs"):
         return []
     rows = conn.execute("select suite, passed, evaluated, failed, row_count from ops.check_runs "
                         "where run_id = ? order by suite", [run_id]).fetchall()

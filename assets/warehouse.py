@@ -70,12 +70,16 @@ def replace_table(conn: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame,
     return len(df)
 
 
+def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `schema.table` exists (tables and views)."""
+    schema, name = table.split(".")
+    return conn.execute("select count(*) from information_schema.tables where table_schema = ? "
+                        "and table_name = ?", [schema, name]).fetchone()[0] > 0
+
+
 def rows_where(conn: duckdb.DuckDBPyConnection, table: str, column: str, values: list[str]) -> pd.DataFrame:
     """The rows of an existing table whose `column` is in values (empty frame if none or no table)."""
-    schema, name = table.split(".")
-    exists = conn.execute("select count(*) from information_schema.tables where table_schema = ? "
-                          "and table_name = ?", [schema, name]).fetchone()[0]
-    if not values or not exists:
+    if not values or not table_exists(conn, table):
         return pd.DataFrame()
     marks = ", ".join("?" for _ in values)
     return conn.execute(f"select * from {table} where {quote(column)} in ({marks})", values).df()

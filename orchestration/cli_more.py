@@ -5,6 +5,7 @@ import sys
 
 import duckdb
 
+from assets.warehouse import table_exists
 from orchestration.settings import load_settings
 
 
@@ -17,11 +18,8 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 def _table(conn, schema_table: str) -> str:
     """Prefer the published (checked) table; fall back to the mart before the first publication."""
-    schema, table = schema_table.split(".")
-    exists = conn.execute(
-        "select count(*) from information_schema.tables where table_schema = 'published' and table_name = ?",
-        [table]).fetchone()[0]
-    return f"published.{table}" if exists else schema_table
+    table = schema_table.split(".")[1]
+    return f"published.{table}" if table_exists(conn, f"published.{table}") else schema_table
 
 
 def format_tracker(rows: list[tuple]) -> str:

@@ -5,7 +5,9 @@ import os
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from assets.warehouse import table_exists
 from reports import explorer, quality, reach, tracker
 from reports.page import COLOURS, PLOTLY_FILE, esc, page, plotly_js
 from reports.status import collect_status
@@ -18,8 +20,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def _published(conn) -> bool:
-    return conn.execute("select count(*) from information_schema.tables where table_schema = 'published' "
-                        "and table_name = 'fct_plan_indicators'").fetchone()[0] > 0
+    return table_exists(conn, "published.fct_plan_indicators")
 
 
 def _index(conn, status: dict, pages: list[str]) -> str:
@@ -57,7 +58,7 @@ def _at_a_glance(conn) -> str:
     summary = ", ".join(f"{counts[k]} {k}" for k in order if k in counts)
     body = "".join(
         f"<tr><td><a href='tracker.html#card-{esc(r.indicator_id)}'>{esc(r.indicator_name)}</a></td>"
-        f"<td class=num>{'' if r.value is None or r.value != r.value else tracker.fmt(r.value, r.unit)}</td>"
+        f"<td class=num>{'' if pd.isna(r.value) else tracker.fmt(r.value, r.unit)}</td>"
         f"<td>{esc(tracker.period_label(r))}</td><td><span class='rag' style='background:"
         f"{tracker.RAG_COLOUR.get(r.rag_status, COLOURS['grey'])}'>{esc(r.rag_status)}</span></td></tr>"
         for r in rows.itertuples())

@@ -5,7 +5,8 @@ import json
 from reports.page import COLOURS, esc
 
 TOP_STEPS = 8
-# Quick picks on an empty page: large, mostly low-paid occupations advisers start from most often.
+# Quick picks on an empty page: common entry-level occupations (care, retail, cleaning, kitchen, warehouse,
+# delivery); each is shown only if it has steps.
 STARTING_POINTS = ["6135", "7111", "9223", "9263", "9252", "8214"]
 
 

@@ -2,13 +2,13 @@
 
 import json
 
+from assets.warehouse import table_exists
+
 from reports.page import esc
 
 
 def build(conn) -> tuple[str, str]:
-    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'ops' "
-                          "and table_name = 'check_runs'").fetchone()[0]
-    if not exists:
+    if not table_exists(conn, "ops.check_runs"):
         return "Data quality", "<p>No validation has run yet.</p>"
     latest = conn.execute("""
         select suite, table_name, passed, evaluated, failed, row_count, failed_expectations, evaluated_at, run_id
@@ -52,9 +52,7 @@ def build(conn) -> tuple[str, str]:
 def _baseline_section(conn) -> str:
     """Plan baselines that none of their series' values around the baseline year match: not a failed check
     (the tracker still publishes, unrated), but something the Partnership should resolve with the Plan."""
-    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'published' "
-                          "and table_name = 'fct_plan_indicators'").fetchone()[0]
-    if not exists:
+    if not table_exists(conn, "published.fct_plan_indicators"):
         return ""
     rows = conn.execute("""
         select indicator_name, geography_name, note from published.fct_plan_indicators

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 
+from assets.warehouse import table_exists
 from reports.maps import PALETTE, _rings
 from reports.page import esc, figure
 
@@ -27,13 +28,8 @@ def _class(v: float) -> int:
     return 0
 
 
-def _exists(conn, table: str) -> bool:
-    return conn.execute("select count(*) from information_schema.tables where table_schema = 'published' "
-                        "and table_name = ?", [table]).fetchone()[0] > 0
-
-
 def build(conn) -> tuple[str, str]:
-    if not _exists(conn, "fct_job_reach_by_lsoa"):
+    if not table_exists(conn, "published.fct_job_reach_by_lsoa"):
         return "Reach map", ("<p>No travel-time matrix has been published yet, so reach cannot be shown.</p>")
     reach = conn.execute("select * from published.fct_job_reach_by_lsoa order by lsoa21cd").df()
     shapes = dict(conn.execute("select lsoa21cd, geometry_geojson from raw.lsoa21_boundaries").fetchall())

@@ -2,16 +2,12 @@
 
 from datetime import datetime, timezone
 
+from assets.warehouse import table_exists
+
 # feeds whose age the strip reports, with the cadence the freshness checks use (days)
 FEEDS = [("ONS local indicators", "raw.ons_local_indicators", "_loaded_at", 35),
          ("job adverts", "raw.job_ads", "seen_date", 1),
          ("SOC / ASHE reference", "raw.ashe_table14", "_loaded_at", 400)]
-
-
-def _exists(conn, table: str) -> bool:
-    schema, name = table.split(".")
-    return conn.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                        [schema, name]).fetchone()[0] > 0
 
 
 def _age(value) -> str:
@@ -25,21 +21,21 @@ def _age(value) -> str:
 def collect_status(conn) -> dict:
     status: dict = {}
     last_pub = None
-    if _exists(conn, "ops.publications"):
+    if table_exists(conn, "ops.publications"):
         row = conn.execute("select version, published_at from ops.publications order by published_at desc limit 1"
                            ).fetchone()
         if row:
             last_pub = row[1]
             status["publication"] = f"{row[0]} ({row[1]:%d %b %Y %H:%M} UTC)"
     last_fail = None
-    if _exists(conn, "ops.refresh_failures"):
+    if table_exists(conn, "ops.refresh_failures"):
         last_fail = conn.execute("select step_key, failed_at from ops.refresh_failures order by failed_at desc limit 1"
                                  ).fetchone()
     if last_fail and (last_pub is None or last_fail[1] > last_pub):
         status["failed"] = f"step {last_fail[0]} at {last_fail[1]:%d %b %Y %H:%M} UTC"
     times = [t for t in (last_pub, last_fail[1] if last_fail else None) if t]
     status["last_refresh"] = f"{max(times):%d %b %Y %H:%M} UTC" if times else "never"
-    if _exists(conn, "ops.check_runs"):
+    if table_exists(conn, "ops.check_runs"):
         run = conn.execute("select run_id from ops.check_runs order by evaluated_at desc limit 1").fetchone()
         if run:
             passed, total = conn.execute("select count(*) filter (where passed), count(*) from ops.check_runs "
@@ -48,7 +44,7 @@ def collect_status(conn) -> dict:
             status["checks_failed"] = total - passed
     fresh = []
     for label, table, column, _cadence in FEEDS:
-        if _exists(conn, table):
+        if table_exists(conn, table):
             fresh.append(f"{label} {_age(conn.execute(f'select max({column}) from {table}').fetchone()[0])}")
     status["freshness"] = "; ".join(fresh)
     return status

@@ -84,8 +84,19 @@ def test_a_changed_layout_fails_loudly_naming_sheet_and_column():
         _parse(fmt.workbook(la_header=header))
     header = [*header[:9], "2026Q2 [note 4]"]  # ONS footnote markers in a header are read through
     assert "2026Q2" in set(_parse(fmt.workbook(la_header=header)).period_label)
-    with pytest.raises(FeedError, match="no rows for any of the 2 chosen local authorities"):
+    with pytest.raises(FeedError, match="Table 5 has no rows for any of the 2 chosen areas"):
         _parse(fmt.workbook(la_rows=fmt.LA_ROWS[5:]))
+    with pytest.raises(FeedError, match="Table 3 has no rows for any of the 1 chosen areas"):
+        _parse(fmt.workbook(region_rows=fmt.REGION_ROWS[2:]))
+
+
+def test_a_chosen_area_missing_from_the_workbook_is_quarantined_by_name():
+    quarantined = []
+    out = _parse(fmt.workbook(la_rows=fmt.LA_ROWS[3:]), quarantined, regions=("East Midlands", "North East"))
+    assert set(out.geography_code) == {"E06000018", "E12000004"}  # Derby's rows are gone from the workbook
+    got = {(q.record_id, q.field): q.reason for q in quarantined}
+    assert got == {("Table 5!E06000015", "Local Authority Code"): "no row for 'E06000015' in Table 5",
+                   ("Table 3!North East", "Region"): "no row for 'North East' in Table 3"}
 
 
 def test_client_follows_dataset_page_to_edition_to_file(httpserver):
@@ -110,9 +121,11 @@ def test_client_follows_dataset_page_to_edition_to_file(httpserver):
 
 
 def _config(tmp_path, monkeypatch, httpserver) -> dict:
+    """Live against the local server, for the two authorities the test workbook holds."""
     cfg = tmp_path / "escalator.yaml"
     cfg.write_text(yaml.safe_dump({"sources": {"ons_job_adverts": {
-        "live": True, "base_url": httpserver.url_for(""), "http_backoff": 0, "http_retries": 1}}}))
+        "live": True, "base_url": httpserver.url_for(""), "http_backoff": 0, "http_retries": 1,
+        "la_codes": sorted(OURS)}}}))
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
     return {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"))}
 

@@ -71,6 +71,10 @@ def test_errors_are_loud_and_name_the_problem(httpserver):
     relabelled["fields"][2]["items"][0]["labels"] = ["Out of work"]
     with pytest.raises(FeedError, match="no 'Not in employment' item"):
         statxplore.uc_not_in_employment(statxplore.tidy(relabelled), query)
+    with pytest.raises(FeedError, match="1 cell\\(s\\) are not counts, e.g. Derby / October 2026 / "
+                                        "In employment \\(PAYE\\) or self-employment: empty"):
+        statxplore.uc_not_in_employment(statxplore.tidy(_response(values=[[[11900.0, None, 0.0]],
+                                                                         [[14700.0, 7300.0, 40.0]]])), query)
     with pytest.raises(FeedError, match="cube shape does not match field"):
         statxplore.tidy(_response(values=[[[1.0, 2.0, 3.0]]]))
 

@@ -262,6 +262,16 @@ def _tidy(sheet: str, rows: Iterable[list], layout: _Layout, keep, geography, ge
     return out
 
 
+def _absent(sheet: str, chosen: set[str], found: set[str], field: str, quarantined: list[QuarantineRow]) -> None:
+    """A chosen area with no row in the sheet: none at all fails the feed (the layout or the config is
+    wrong); some missing are quarantined by name, so a gap in the tracker has a row saying why."""
+    if chosen and not chosen & found:
+        raise FeedError(f"ONS job adverts: {sheet} has no rows for any of the {len(chosen)} chosen areas "
+                        f"({', '.join(sorted(chosen)[:5])}...)")
+    for area in sorted(chosen - found):
+        quarantined.append(QuarantineRow(f"{sheet}!{area}", field, f"no row for {area!r} in {sheet}", {field: area}))
+
+
 def _origin(sheet) -> tuple[int, int]:
     # calamine starts a sheet at its first used cell, not at A1
     start = getattr(sheet, "start", None)
@@ -299,10 +309,7 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
 
     records += _tidy(la_sheet, rows, layout, keep_la, la_geo, LA_COLUMNS["la_code"], "quarterly", release,
                      quarantined)
-    found = {r["geography_code"] for r in records}
-    if la_codes and not found & la_codes:
-        raise FeedError(f"ONS job adverts: {la_sheet} has no rows for any of the {len(la_codes)} chosen "
-                        "local authorities")
+    _absent(la_sheet, la_codes, {r["geography_code"] for r in records}, LA_COLUMNS["la_code"], quarantined)
 
     if regions:
         sheet = book.get_sheet_by_name(region_sheet)
@@ -316,6 +323,8 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
 
         records += _tidy(region_sheet, rows, layout, lambda g: g("region") in regions, region_geo,
                          REGION_COLUMNS["region"], "monthly", release, quarantined)
+        _absent(region_sheet, regions, {r["region"] for r in records if r["sheet"] == region_sheet},
+                REGION_COLUMNS["region"], quarantined)
     book.close()
     return frame(records)
 

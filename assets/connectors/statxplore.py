@@ -107,13 +107,19 @@ def uc_not_in_employment(frame: pd.DataFrame, query: dict) -> pd.DataFrame:
             raise FeedError(f"Stat-Xplore: field '{uri}' missing from the response "
                             f"(got {[c for c in frame.columns if not c.endswith('#uri') and c != 'value']})")
     frame = frame[frame[employment].str.lower() != "total"]
+    values = pd.to_numeric(frame.value, errors="coerce")
+    bad = frame[values.isna()]
+    if len(bad):  # a cell that is not a count would otherwise drop out of both sums unseen
+        first = bad.iloc[0]
+        raise FeedError(f"Stat-Xplore: {len(bad)} cell(s) are not counts, e.g. {first[geo]} / {first[month]} / "
+                        f"{first[employment]}: {'empty' if pd.isna(first.value) else repr(first.value)}")
     labels = frame[employment].str.lower()
     if not labels.str.startswith("not in employment").any():
         raise FeedError(f"Stat-Xplore: no 'Not in employment' item in field '{employment}' "
                         f"(items {sorted(frame[employment].unique())})")
     frame = frame.assign(code=frame[geo + "#uri"].str.rsplit(":", n=1).str[-1],
                          period=[_period(u, lab) for u, lab in zip(frame[month + "#uri"], frame[month])],
-                         value=pd.to_numeric(frame.value, errors="coerce"),
+                         value=values,
                          not_employed=labels.str.startswith("not in employment"))
     out = (frame.assign(numerator=frame.value.where(frame.not_employed, 0.0))
            .groupby(["code", geo, "period"], as_index=False)
