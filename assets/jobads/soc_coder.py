@@ -1,16 +1,24 @@
-"""Code free-text job titles to SOC 2020 unit groups with the ONS SOC 2020 coding index.
+"""Code free-text job titles to SOC 2020 unit groups with the ONS SOC 2020 coding index (Volume 2).
 
-Method, in order (the first that decides wins; every result says which):
-  exact            the normalised title is an index title with one code (confidence 1.0)
-  exact_context    an index title with several codes, decided by the advert's industry context (0.9)
-  exact_ambiguous  several codes and no context: the index's most frequent code for it (0.75)
-  fuzzy            best IDF-weighted token overlap (cosine) with an index title, the head word (last
-                   token: the occupation noun) counting double; misspelt tokens are first mapped to the
-                   index vocabulary with rapidfuzz (confidence = 0.9 x overlap)
-  too_vague        ONS codes the title as too vague to classify ('}}}}' in the index)
-  uncoded          nothing close enough
-Titles and index entries go through the same normalisation, so "Centre Attendants (2 posts) - Carlton"
-and "Centre attendant" meet. Confidence below LOW_CONFIDENCE is flagged, not hidden.
+How a title is read, the way an ONS coder reads it:
+  1. Split it into phrases (`soc_text.segments`): the main part, what follows a separator, bracketed text,
+     the first-named of alternatives. Places, pay, shifts and agency phrasing fall away.
+  2. Find the index title in the phrase whose last word is furthest right, longest first
+     ("RGN Deputy Home Manager" -> "home manager"; "Care Assistant Jobs Marlow" -> "care assistant"): the
+     occupation noun ends an English job title, and what follows it is place or pitch.
+  3. Settle an index title with several codes by industry (`soc_context`): the employer, the board's
+     category and the rest of the title, scored against each entry's qualifier and industry words. With
+     no industry, the index's entry that has none; for engineers, its "professional" entry. When every
+     entry is industry-specific and none fits, the occupation noun alone is coded in the advert's
+     industry ("General Manager - restaurant" -> restaurant manager 1222).
+  4. Nursing registrations set the nurse type when the title names a generic nurse ("RMN Staff Nurse" is a
+     mental health nurse, 2235).
+  5. Nothing exact: IDF-weighted token overlap with every index title (one sparse product), misspelt
+     words first mapped to the index vocabulary.
+
+Every result says how it was decided (`method`); `confidence` is the share of titles coded that way that
+agreed with hand coding on the development half of `benchmarks/data/labelled_advert_titles.csv` (the
+held-out half is never used to set anything). Codes under REVIEW_BELOW are flagged `needs_review`.
 """
 
 import re
@@ -23,66 +31,28 @@ import pandas as pd
 from rapidfuzz import fuzz, process, utils
 from scipy import sparse
 
-LOW_CONFIDENCE = 0.6
+from assets.jobads.soc_context import entry_words, industry_words
+from assets.jobads.soc_text import normalise, segments, words
+
+__all__ = ["Coded", "SocCoder", "normalise", "REVIEW_BELOW"]
+
+REVIEW_BELOW = 0.8
 FUZZY_MIN_OVERLAP = 0.5
 SPELLING_MIN_SCORE = 88
-
-ABBREVIATIONS = {
-    "snr": "senior", "sr": "senior", "jnr": "junior", "jr": "junior", "asst": "assistant", "assist": "assistant",
-    "mgr": "manager", "mngr": "manager", "coord": "coordinator", "co-ordinator": "coordinator",
-    "eng": "engineer", "engr": "engineer", "tech": "technician", "techn": "technician",
-    "admin": "administrator", "dept": "department", "hca": "healthcare assistant",
-    "rgn": "registered general nurse", "rmn": "registered mental health nurse",
-    "rnld": "registered learning disability nurse", "hr": "human resources", "it": "it",
-    "ops": "operations", "exec": "executive", "rep": "representative", "supv": "supervisor",
-    "lgv": "hgv", "locum": "", "cons": "consultant", "paeds": "paediatric", "gen": "general", "c+e": "", "cat": "", "class": "", "cscs": "", "sia": "security", "pt": "", "ft": "",
-    "&": "and", "acct": "accountant", "accts": "accounts",
+MAX_SPAN = 7
+STRONG_HEAD = 3  # a one-word index title counts inside a longer phrase only if >= 3 index titles end in it
+# Share of development titles coded correctly by each method (benchmarks/soc_coder.py --calibrate)
+CONFIDENCE = {
+    "exact": 0.97, "exact_context": 0.8, "exact_general": 0.8, "exact_professional": 0.85,
+    "exact_ambiguous": 0.5, "span": 0.92, "span_context": 0.75, "span_general": 0.75,
+    "span_professional": 0.85, "span_ambiguous": 0.6, "industry_head": 0.85, "registration": 0.9,
 }
-NOISE = re.compile(
-    r"\b(x\s?\d+|\d+\s*(?:posts?|roles?|vacanc(?:y|ies))|part[\s-]?time|full[\s-]?time|fixed[\s-]?term|"
-    r"permanent|temporary|temp|maternity cover|secondment|band\s*\d+[a-z]?|grade\s*\w+|nights?|days|"
-    r"weekends?|relief|zero hours?|immediate start|urgent(?:ly)?|required|needed|wanted|hybrid|remote|"
-    r"flexible|term time only|pro rata|per hour|per annum|ref\w*\s*\w*\d\w*|level\s*\d+|casual|freelance|"
-    r"\d+\s*hours?(?: per week)?|\d+(?:\.\d+)?\s*(?:hpw|hrs?)|jobs?|vacanc(?:y|ies)|"
-    r"nottingham(?:shire)?|derby(?:shire)?|east midlands|midlands|mansfield|chesterfield|uk)\b")
-MONEY = re.compile(r"£\s*[\d,.]+k?(?:\s*(?:-|to)\s*£?\s*[\d,.]+k?)?")
-SUFFIX = re.compile(r"\s+(?:-|–|—|\||@|at)\s+.*$")  # " - Carlton", " | Agency"
-DOUBLE_SPACE_SUFFIX = re.compile(r"\s{2,}.*$")  # Adzuna exports leave two spaces where a dash was
-BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
-NON_WORD = re.compile(r"[^a-z0-9+'/ ]+")
-SPACES = re.compile(r"\s+")
-IN_PHRASE = re.compile(r"^((?:locum |senior |clinical |trust grade )*(?:consultant|fellow|specialist|lecturer|"
-                       r"registrar|resident|practitioner|therapist|nurse|surgeon|physician))\s+in\s+(.+)$")
-SENIORITY = {"senior", "junior", "trainee", "lead", "principal", "chief", "head", "deputy", "assistant",
-             "graduate", "apprentice", "team", "leader", "specialist", "qualified", "experienced"}
+FUZZY_SCALE = 0.7  # fuzzy confidence = overlap score x this (a fuzzy match is never sure)
 
-
-def _singular(token: str) -> str:
-    if len(token) > 3 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "'s")):
-        return token[:-1]
-    return token
-
-
-def normalise(title: str) -> str:
-    t = DOUBLE_SPACE_SUFFIX.sub("", (title or "").strip()).lower().replace("’", "'")
-    t = MONEY.sub(" ", t)
-    t = BRACKETS.sub(" ", t)
-    t = SUFFIX.sub("", t)
-    t = t.replace("/", " / ").replace("&", " and ")
-    t = NOISE.sub(" ", t)
-    t = NON_WORD.sub(" ", t)
-    # "consultant in paediatrics" / "fellow in oncology" -> "paediatrics consultant": the index puts the
-    # occupation noun last; "head of finance" style titles are index entries and are left alone
-    m = IN_PHRASE.match(t.strip())
-    if m:
-        t = f"{m.group(2)} {m.group(1)}"
-    tokens = []
-    for tok in t.split():
-        tok = ABBREVIATIONS.get(tok, tok)
-        tokens.extend(_singular(x) for x in tok.split())
-    return SPACES.sub(" ", " ".join(x for x in tokens if x and x != "/" and not x.isdigit())).strip()
+RMN = re.compile(r"\b(?:rmn|rnmh|mental health nurse)")
+RGN = re.compile(r"\b(?:rgn|registered general nurse|general nurse)\b")
+RSCN = re.compile(r"\b(?:rscn|rsci|rcn|children'?s nurse|paediatric nurse)\b")
+GENERIC_NURSE = {"nurse", "staff nurse", "registered nurse", "charge nurse", "nurse registered", "sister"}
 
 
 @dataclass(frozen=True)
@@ -94,22 +64,43 @@ class Coded:
     method: str
 
     @property
-    def low_confidence(self) -> bool:
-        return self.soc2020 is None or self.confidence < LOW_CONFIDENCE
+    def needs_review(self) -> bool:
+        return self.soc2020 is None or self.confidence < REVIEW_BELOW
+
+    low_confidence = needs_review  # the name raw.job_ads has carried since the first feed
+
+
+@dataclass(frozen=True)
+class Entry:
+    soc: str
+    words: frozenset[str]
+    general: bool
+    professional: bool
 
 
 class SocCoder:
     def __init__(self, index: pd.DataFrame, unit_groups: pd.DataFrame):
         """index: the ONS coding index (job_title, soc2020, qualifier, industry); unit_groups: soc2020, title."""
         self.titles = dict(zip(unit_groups.iloc[:, 0].astype(str), unit_groups.iloc[:, 1]))
-        entries: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for job_title, soc, industry in index[["job_title", "soc2020", "industry"]].itertuples(index=False):
-            norm = normalise(job_title)
+        qualifier = index["qualifier"] if "qualifier" in index else pd.Series("", index=index.index)
+        raw: dict[str, list[Entry]] = defaultdict(list)
+        for job_title, soc, qual, ind in zip(index["job_title"], index["soc2020"].astype(str), qualifier.fillna(""),
+                                             index["industry"].fillna("")):
+            norm = " ".join(words(job_title))
             if norm:
-                entries[norm].append((str(soc), (industry or "").lower()))
-        self.vague = {n for n, e in entries.items() if all(s == "}}}}" for s, _ in e)}
-        self.entries = {n: [(s, i) for s, i in e if s != "}}}}"] for n, e in entries.items()}
+                raw[norm].append(Entry(soc, entry_words(qual, ind), not qual and not ind,
+                                       qual.strip().lower() == "professional"))
+        self.vague = {n for n, e in raw.items() if all(x.soc == "}}}}" for x in e)}
+        # titles ONS calls too vague on their own ("Adviser"), codable only with an industry or qualifier
+        self.vague_alone = {n for n, e in raw.items() if any(x.soc == "}}}}" and x.general for x in e)}
+        self.entries = {n: [x for x in e if x.soc != "}}}}"] for n, e in raw.items()}
         self.entries = {n: e for n, e in self.entries.items() if e}
+        self.head_count = Counter(n.split()[-1] for n in self.entries)
+        self._build_fuzzy()
+        self._cached = lru_cache(maxsize=200_000)(self._code_uncached)
+        self._known = lru_cache(maxsize=50_000)(self._known_token)
+
+    def _build_fuzzy(self) -> None:
         # Candidate index titles as a binary title x token matrix, so a fuzzy query scores all 30k titles
         # in one sparse product rather than a Python loop
         self.candidates = list(self.entries)
@@ -131,14 +122,11 @@ class SocCoder:
         matrix = sparse.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
         df = np.asarray(matrix.sum(axis=0)).ravel()
         self.idf_array = np.log1p(n / df)
-        self.idf = dict(zip(self.vocabulary, self.idf_array))
         self.matrix = matrix
         self.head_index = np.array(heads)
         # each title's own weight: its tokens' IDF, its head word counting double
         self.self_weight = np.asarray(matrix @ self.idf_array).ravel() + self.idf_array[self.head_index]
         self.cand_length = np.array([len(c) for c in self.candidates])
-        self._cached = lru_cache(maxsize=200_000)(self._code_normalised)
-        self._known = lru_cache(maxsize=50_000)(self._known_token)
 
     @classmethod
     def from_files(cls, index_csv, unit_groups_csv) -> "SocCoder":
@@ -146,42 +134,106 @@ class SocCoder:
         groups = pd.read_csv(unit_groups_csv, dtype=str, keep_default_na=False)[["soc2020_unit_group", "soc2020_title"]]
         return cls(index, groups)
 
-    def code(self, title: str, context: str = "") -> Coded:
-        norm = normalise(title)
-        soc, conf, method = self._cached(norm, (context or "").lower())
+    # -- public ---------------------------------------------------------------------------------------
+    def code(self, title: str, context: str = "", *, employer: str = "", category: str = "",
+             description: str = "") -> Coded:
+        """Code one title. `context` is free text about the employer or industry; the keywords name the
+        fields a feed or CSV supplies. The description counts only through its first 300 characters."""
+        ctx = " ".join(x for x in (context, employer, category, (description or "")[:300]) if x)
+        soc, conf, method = self._cached(title or "", industry_words(ctx))
         return Coded(title, soc, self.titles.get(soc) if soc else None, conf, method)
 
     def code_many(self, titles, contexts=None) -> list[Coded]:
         contexts = contexts if contexts is not None else [""] * len(titles)
         return [self.code(t, c) for t, c in zip(titles, contexts)]
 
-    def _pick(self, candidates: list[tuple[str, str]], context: str) -> tuple[str, float, str]:
-        socs = Counter(s for s, _ in candidates)
-        if len(socs) == 1:
-            return next(iter(socs)), 1.0, "exact"
-        if context:
-            ctx = set(re.findall(r"[a-z]+", context))
-            scored = [(len(set(re.findall(r"[a-z]+", ind)) & ctx), s) for s, ind in candidates if ind]
-            best = max(scored, default=(0, None))
-            if best[0] > 0:
-                return best[1], 0.9, "exact_context"
-        general = [s for s, ind in candidates if not ind]
-        pool = Counter(general) if general else socs
-        return pool.most_common(1)[0][0], 0.75, "exact_ambiguous"
+    def clear_cache(self) -> None:
+        self._cached.cache_clear()
+        self._known.cache_clear()
 
-    def _code_normalised(self, norm: str, context: str) -> tuple[str | None, float, str]:
-        if not norm:
+    # -- matching -------------------------------------------------------------------------------------
+    def _code_uncached(self, title: str, ctx_advert: frozenset[str]) -> tuple[str | None, float, str]:
+        phrases = segments(title)
+        if not phrases:
             return None, 0.0, "uncoded"
-        if norm in self.entries:
-            return self._pick(self.entries[norm], context)
-        if norm in self.vague:
-            return None, 0.0, "too_vague"
-        tokens = norm.split()
-        stripped = " ".join(t for t in tokens if t not in SENIORITY)
-        if stripped and stripped != norm and stripped in self.entries:
-            soc, conf, _ = self._pick(self.entries[stripped], context)
-            return soc, round(conf * 0.9, 3), "exact_stripped"
-        return self._fuzzy(tokens, context)
+        ctx = ctx_advert | industry_words(title)
+        for rank, phrase in enumerate(phrases):
+            found = self._span(phrase)
+            if found is None:
+                continue
+            start, end, norm = found
+            if norm in self.vague:
+                if rank == 0 and (start, end) == (0, len(phrase)):
+                    return None, 0.0, "too_vague"
+                continue
+            kind = "exact" if rank == 0 and (start, end) == (0, len(phrase)) else "span"
+            soc, how = self._pick(self.entries[norm], ctx, norm.split()[-1])
+            if end - start == 1 and len(phrase) > 1 and how in ("ambiguous", "general"):
+                # one generic noun ("assistant") left undecided: the whole phrase's nearest index title
+                # ("domestic services assistant" -> domestic assistant) knows more, if it ends the same way
+                fuzzy = self._fuzzy(phrase, ctx)
+                if fuzzy[0] and fuzzy[2] == "fuzzy" and fuzzy[1] >= FUZZY_SCALE * 0.6 and fuzzy[3] == norm:
+                    return fuzzy[:3]
+            if norm in self.vague_alone and how not in ("context", "industry_head"):
+                if rank == 0 and (start, end) == (0, len(phrase)):
+                    return None, 0.0, "too_vague"
+                continue
+            method = kind if how == "single" else ("industry_head" if how == "industry_head" else f"{kind}_{how}")
+            soc, method = self._registration(title, norm, soc, method)
+            return soc, CONFIDENCE[method], method
+        return self._fuzzy(phrases[0], ctx)[:3]
+
+    def _span(self, phrase: list[str]) -> tuple[int, int, str] | None:
+        """The index title ending furthest right in the phrase, the longest of those."""
+        n = len(phrase)
+        for end in range(n, 0, -1):
+            for start in range(max(0, end - MAX_SPAN), end):
+                key = " ".join(phrase[start:end])
+                if key not in self.entries and key not in self.vague:
+                    continue
+                if end - start == 1 and n > 1 and self.head_count[key] < STRONG_HEAD:
+                    continue  # "wool", "home": a word that is rarely an occupation on its own
+                return start, end, key
+        return None
+
+    def _pick(self, entries: list[Entry], ctx: frozenset[str], head: str) -> tuple[str, str]:
+        socs = Counter(e.soc for e in entries)
+        if len(socs) == 1 and (entries[0].general or not ctx or any(e.words & ctx for e in entries)):
+            return entries[0].soc, "single"
+        scored = [(len(e.words & ctx), e) for e in entries]
+        best = max(s for s, _ in scored)
+        if best > 0:
+            top = Counter(e.soc for s, e in scored if s == best)
+            return top.most_common(1)[0][0], "context"
+        general = [e.soc for e in entries if e.general]
+        if not general and ctx and head in self.entries:
+            # every entry names an industry and none is the advert's: the occupation noun in its industry
+            head_scored = [(len(e.words & ctx), e.soc) for e in self.entries[head]]
+            hbest = max(s for s, _ in head_scored)
+            if hbest > 0:
+                return Counter(s for sc, s in head_scored if sc == hbest).most_common(1)[0][0], "industry_head"
+        if len(socs) == 1:
+            return entries[0].soc, "single"
+        professional = [e.soc for e in entries if e.professional]
+        if professional and head == "engineer":
+            return professional[0], "professional"
+        if general:  # several plain entries: the code most of the title's entries share
+            return max(set(general), key=lambda s: (socs[s], general.count(s))), "general"
+        return socs.most_common(1)[0][0], "ambiguous"
+
+    @staticmethod
+    def _registration(title: str, norm: str, soc: str, method: str) -> tuple[str, str]:
+        """A generic nurse title takes its type from the registration the advert names."""
+        if norm not in GENERIC_NURSE and norm != "mental health nurse":
+            return soc, method
+        low = title.lower()
+        if RGN.search(low):
+            return "2237", method if soc == "2237" else "registration"
+        if RMN.search(low):
+            return "2235", method if soc == "2235" else "registration"
+        if RSCN.search(low):
+            return "2236", method if soc == "2236" else "registration"
+        return soc, method
 
     def _known_token(self, token: str) -> str | None:
         if token in self.vocab:
@@ -195,11 +247,17 @@ class SocCoder:
         match = process.extractOne(query, pool, scorer=fuzz.ratio, score_cutoff=SPELLING_MIN_SCORE, processor=None)
         return self._unprocessed[match[0]] if match else None
 
-    def _fuzzy(self, tokens: list[str], context: str) -> tuple[str | None, float, str]:
-        known = list(dict.fromkeys(k for k in (self._known(t) for t in tokens) if k))
+    def _fuzzy(self, phrase: list[str], ctx: frozenset[str]) -> tuple:
+        """(soc, confidence, method, head word of the matched index title)"""
+        known = list(dict.fromkeys(k for k in (self._known(t) for t in phrase) if k))
+        # the occupation noun is the rightmost word that commonly ends an index title; words after it are
+        # place or pitch ("Mathematical Modeller Leeds")
+        heads = [i for i, k in enumerate(known) if self.head_count[k] >= STRONG_HEAD]
+        if heads:
+            known = known[: heads[-1] + 1]
         if not known:
-            return None, 0.0, "uncoded"
-        head = self.vocab[known[-1]]  # the last word names the occupation ("care *worker*")
+            return None, 0.0, "uncoded", None
+        head = self.vocab[known[-1]]
         columns = np.array([self.vocab[t] for t in known])
         weights = self.idf_array[columns] * np.where(columns == head, 2.0, 1.0)
         shared = self.matrix[:, columns] @ weights  # IDF weight of the tokens each title shares
@@ -207,8 +265,8 @@ class SocCoder:
         score[self.head_index != head] *= 0.8  # a different occupation noun is a weaker match
         best_score = score.max()
         if best_score <= 0 or best_score < FUZZY_MIN_OVERLAP:
-            return None, round(float(max(best_score, 0.0)), 3), "uncoded"
+            return None, round(float(max(best_score, 0.0)), 3), "uncoded", None
         ties = np.flatnonzero(score == best_score)
         best = self.candidates[ties[np.argmin(self.cand_length[ties])]]  # the plainest title wins a tie
-        soc, _, _ = self._pick(self.entries[best], context)
-        return soc, round(0.9 * float(best_score), 3), "fuzzy"
+        soc, _ = self._pick(self.entries[best], ctx, best.split()[-1])
+        return soc, round(FUZZY_SCALE * float(best_score), 3), "fuzzy", best.split()[-1]
