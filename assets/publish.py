@@ -20,7 +20,7 @@ from assets.warehouse import table_exists
 from orchestration.resources import PlatformConfig
 
 # marts published, in the order BI tools usually load them
-PUBLISHED_MARTS = ["dim_geography", "dim_indicator", "fct_plan_indicators", "fct_job_ads",
+PUBLISHED_MARTS = ["dim_geography", "dim_indicator", "fct_plan_indicators", "fct_employment_trajectory", "fct_job_ads",
                    "fct_vacancies_by_occupation_area", "fct_online_job_advert_volumes",
                    "fct_escalator_transitions", "fct_escalator_pathways_by_area",
                    "fct_travel_times", "fct_job_reach_by_lsoa",

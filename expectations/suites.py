@@ -109,12 +109,24 @@ def fct_plan_indicators() -> list:
     ]
 
 
+def fct_employment_trajectory() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="geography_code"),
+        gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=TRACKER_GEOGRAPHIES),
+        gxe.ExpectColumnValuesToBeBetween(column="latest_value", min_value=0, max_value=100),
+        gxe.ExpectColumnValuesToBeBetween(column="required_annual_change_pp", min_value=-100, max_value=100),
+        gxe.ExpectColumnValuesToNotBeNull(column="path_status"),
+    ]
+
+
 def dim_indicator() -> list:
     import great_expectations.expectations as gxe
 
     return [
         gxe.ExpectColumnValuesToBeUnique(column="indicator_id"),
-        gxe.ExpectColumnValuesToBeInSet(column="category", value_set=["key outcome", "intermediate", "wider"]),
+        gxe.ExpectColumnValuesToBeInSet(column="category", value_set=["key outcome", "intermediate", "wider", "supporting"]),
         gxe.ExpectColumnValuesToBeInSet(column="better_direction", value_set=["higher", "lower", "none"]),
     ]
 
@@ -290,6 +302,8 @@ SUITES: tuple[Suite, ...] = (
     Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"),
           "fct_plan_indicators"),
     Suite("dim_indicator", "marts.dim_indicator", ("marts", "dim_indicator"), "dim_indicator"),
+    Suite("fct_employment_trajectory", "marts.fct_employment_trajectory", ("marts", "fct_employment_trajectory"),
+          "fct_employment_trajectory", row_count_bounds=False),
     Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads"),
     Suite("fct_escalator_transitions", "marts.fct_escalator_transitions", ("marts", "fct_escalator_transitions"),
           "fct_escalator_transitions"),

@@ -22,27 +22,50 @@ def _table(conn, schema_table: str) -> str:
     return f"published.{table}" if table_exists(conn, f"published.{table}") else schema_table
 
 
-def format_tracker(rows: list[tuple]) -> str:
-    header = ("indicator", "period", "value", "95% CI", "baseline", "change", "RAG", "source")
-    body = []
-    for name, start, end, value, unit, lci, uci, base, change, rag, source in rows:
-        unit = unit or ""
-        def fmt(v, unit=unit):
-            if v is None:
-                return ""
-            if unit == "£":
-                return f"£{v:,.0f}"
-            return f"{v:,.2f}" if unit == "ratio" else f"{v:,.1f}{'%' if unit == '%' else ''}"
+def format_value(v, unit: str | None) -> str:
+    """A tracker figure as people write it: £ with thousands, %, pp, counts without decimals."""
+    if v is None:
+        return ""
+    unit = unit or ""
+    if unit.startswith("£"):
+        return f"{'-' if v < 0 else ''}£{abs(v):,.0f}"
+    if unit == "ratio":
+        return f"{v:,.2f}"
+    if unit == "count":
+        return f"{v:,.0f}"
+    if unit == "pp":
+        return f"{v:,.1f}pp"
+    return f"{v:,.1f}%"
 
+
+def format_tracker(rows: list[tuple]) -> str:
+    header = ("indicator", "period", "value", "95% CI", "baseline", "change", "status", "why")
+    body = []
+    for name, start, end, value, unit, lci, uci, base, change, rag, reason in rows:
         period = "" if start is None else (f"{start:%Y}" if (end - start).days > 300 else f"{end:%b %Y}")
-        ci = "" if lci is None else f"{lci:.1f}-{uci:.1f}"
-        body.append((name, period, fmt(value), ci, fmt(base), "" if change is None else f"{change:+,.1f}",
-                     rag, source or ""))
+        ci = "" if lci is None else f"{format_value(lci, unit)} to {format_value(uci, unit)}"
+        change_unit = "pp" if (unit or "").startswith("%") else unit
+        body.append((name, period, format_value(value, unit), ci, format_value(base, unit),
+                     "" if change is None else ("+" if change > 0 else "") + format_value(change, change_unit),
+                     rag, reason or ""))
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
-    widths[-1] = min(widths[-1], 40)
+    widths[0] = min(widths[0], 48)
+    widths[-1] = min(widths[-1], 60)
     lines = ["  ".join(str(c)[:w].ljust(w) for c, w in zip(r, widths)) for r in [header, *body]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def format_trajectory(row: tuple) -> str:
+    (name, end, value, lci, uci, target, year, required, change, c_lo, c_hi, status, extra) = row
+    text = (f"80% by {year}: latest {value:.1f}% ({end:%Y}, 95% CI {lci:.1f}-{uci:.1f}); needs "
+            f"{required:+.2f}pp a year to {target:.0f}% by {year}")
+    if change is not None:
+        text += f"; latest annual change {change:+.1f}pp (95% CI {c_lo:+.1f} to {c_hi:+.1f})"
+    text += f": {status}"
+    if extra is not None:
+        text += f"; {extra:,.0f} more people in work needed"
+    return text
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
@@ -56,17 +79,45 @@ def cmd_indicators(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     rows = conn.execute(f"""
-        select f.indicator_name, f.period_start, f.period_end, f.value, f.unit, f.lci_95, f.uci_95,
-               f.baseline_value, f.change_since_baseline, f.rag_status, f.source, f.note
+        select d.indicator_name, f.period_start, f.period_end, f.value, d.unit, f.lci_95, f.uci_95,
+               f.baseline_value, f.change_since_baseline, f.rag_status, f.rag_reason, f.note
         from {fct} f join {dim} d using (indicator_id)
         where f.geography_code = ? and f.is_latest
         order by d.display_order""", [geo[0]]).fetchall()
     print(f"Get East Midlands Working Plan indicators: {geo[1]} ({geo[0]}) [{fct}]\n")
     print(format_tracker([r[:-1] for r in rows]))
+    trajectory_table = _table(conn, "marts.fct_employment_trajectory")
+    if table_exists(conn, trajectory_table):
+        t = conn.execute(f"""
+            select geography_name, latest_period_end, latest_value, lci_95, uci_95, target_value, target_year,
+                   required_annual_change_pp, latest_annual_change_pp, latest_change_lci_95, latest_change_uci_95,
+                   path_status, extra_people_in_work_needed
+            from {trajectory_table} where geography_code = ?""", [geo[0]]).fetchone()
+        if t:
+            print("\nTrajectory: " + format_trajectory(t))
     why = [f"  {r[0]}: {r[-1]}" for r in rows if r[9] == "not rated" and r[-1]]
     if why:  # a reader must see why a measured indicator carries no RAG
         print("\nNot rated:\n" + "\n".join(why))
     return 0
+
+
+CONTEXT_COLUMNS = ("description", "employer", "category")
+
+
+def read_titles(lines: list[str]) -> list[dict]:
+    """One title per line, or a CSV whose header has a `title` column and optionally description, employer
+    and category (the advert's context, read the way an ONS coder reads the industry)."""
+    import csv
+
+    rows = [line for line in lines if line.strip()]
+    if not rows:
+        return []
+    header = [h.strip().lower() for h in next(csv.reader([rows[0]]))]
+    if "title" not in header:
+        return [{"title": line.strip()} for line in rows]
+    records = csv.DictReader(rows, fieldnames=header)
+    next(records)
+    return [{k: (r.get(k) or "").strip() for k in ("title", *CONTEXT_COLUMNS)} for r in records]
 
 
 def cmd_code_titles(args: argparse.Namespace) -> int:
@@ -74,19 +125,28 @@ def cmd_code_titles(args: argparse.Namespace) -> int:
 
     from assets.jobads.soc_coder import SocCoder
 
+    if args.file and args.file != "-":
+        try:
+            with open(args.file, encoding="utf-8-sig") as f:
+                lines = f.read().splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"escalator code-titles: cannot read {args.file}: {exc.strerror if isinstance(exc, OSError) else exc}",
+                  file=sys.stderr)
+            return 2
+    else:
+        lines = sys.stdin.read().splitlines()
     settings = load_settings()
     coder = SocCoder.from_files(settings.embedded_dir / "soc/soc2020_coding_index.csv",
                                 settings.embedded_dir / "soc/soc2020_unit_groups.csv")
-    source = open(args.file, encoding="utf-8") if args.file and args.file != "-" else sys.stdin
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["title", "soc2020", "soc2020_title", "confidence", "method"])
-    with source:
-        for line in source:
-            title = line.strip()
-            if not title:
-                continue
-            r = coder.code(title)
-            writer.writerow([title, r.soc2020 or "", r.soc2020_title or "", f"{r.confidence:.3f}", r.method])
+    writer.writerow(["title", "soc2020", "soc2020_title", "confidence", "method", "needs_review"])
+    for rec in read_titles(lines):
+        if not rec["title"]:
+            continue
+        r = coder.code(rec["title"], employer=rec.get("employer", ""), category=rec.get("category", ""),
+                       description=rec.get("description", ""))
+        writer.writerow([rec["title"], r.soc2020 or "", r.soc2020_title or "", f"{r.confidence:.3f}", r.method,
+                         str(r.needs_review).lower()])
     return 0
 
 
@@ -224,7 +284,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=5, help="steps of each type (default 5)")
     p.set_defaults(func=cmd_pathways)
 
-    p = sub.add_parser("code-titles", help="code job titles (one per line) to SOC 2020; CSV to stdout")
+    p = sub.add_parser("code-titles", help="code job titles to SOC 2020 (one per line, or a CSV with title and optional "
+                       "description, employer, category columns); CSV to stdout")
     p.add_argument("file", nargs="?", default="-", help="file of titles (default: stdin)")
     p.set_defaults(func=cmd_code_titles)
 

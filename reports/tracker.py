@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
+from assets.warehouse import table_exists
 from reports.maps import polygon_map
 from reports.page import COLOURS, esc, figure
 
@@ -17,15 +18,17 @@ def load(conn) -> dict[str, pd.DataFrame]:
         "facts": conn.execute("select * from published.fct_plan_indicators").df(),
         "dims": conn.execute("select * from published.dim_indicator order by display_order").df(),
         "geo": conn.execute("select * from published.dim_geography").df(),
+        "trajectory": conn.execute("select * from published.fct_employment_trajectory order by geography_name").df()
+        if table_exists(conn, "published.fct_employment_trajectory") else pd.DataFrame(),
     }
 
 
 def fmt(value, unit) -> str:
     if value is None or pd.isna(value):
         return "no data"
-    if unit == "£":
-        return f"£{value:,.0f}"
-    if unit == "%":
+    if unit and unit.startswith("£"):  # levels and gaps ("£ difference")
+        return f"{'-' if value < 0 else ''}£{abs(value):,.0f}"
+    if unit and unit.startswith("%"):  # rates and "% of England"
         return f"{value:.1f}%"
     if unit == "pp":
         return f"{value:.1f} pp"
@@ -52,9 +55,10 @@ def _baseline(r, unit: str) -> str:
     baseline year where the Plan gives none; plus a warning when the Plan's figure is not this series'."""
     if pd.isna(r.baseline_value):
         return "No baseline: not rated"
+    year = f"{r.baseline_period:%Y}" if pd.notna(r.baseline_period) else ""
     if r.baseline_check == "own value":
-        return f"Baseline {fmt(r.baseline_value, unit)} ({esc(r.baseline_period)}; the Plan gives none)"
-    text = f"Plan baseline {fmt(r.baseline_value, unit)}"
+        return f"Baseline {fmt(r.baseline_value, unit)} (own value in {year}; the Plan gives none)"
+    text = f"Plan baseline {fmt(r.baseline_value, unit)} ({year})"
     if r.baseline_check == "differs from series":
         text += " <strong>(not this series' figure: see note)</strong>"
     return text
@@ -71,7 +75,8 @@ def _trend(series: pd.DataFrame, dim, ind_id: str) -> go.Figure:
                              line={"color": COLOURS["blue"], "width": 2}))
     if pd.notna(dim.baseline_value) and pd.notna(dim.target_value) and pd.notna(dim.target_year):
         # the Plan's trajectory: a straight line from the baseline to the target year
-        fig.add_trace(go.Scatter(x=[pd.Timestamp("2023-12-31"), pd.Timestamp(f"{int(dim.target_year)}-12-31")],
+        start = pd.Timestamp(dim.baseline_period) if pd.notna(dim.baseline_period) else pd.Timestamp("2025-01-01")
+        fig.add_trace(go.Scatter(x=[start, pd.Timestamp(f"{int(dim.target_year)}-12-31")],
                                  y=[dim.baseline_value, dim.target_value], mode="lines", name="Plan trajectory",
                                  line={"color": COLOURS["orange"], "dash": "dash"}))
     elif series.baseline_value.notna().any():  # the baseline the rows were rated against
@@ -101,7 +106,8 @@ def card(dim, facts: pd.DataFrame) -> str:
     colour = RAG_COLOUR.get(rag, COLOURS["grey"])
     ci = f" (95% CI {fmt(r.lci_95, unit)} to {fmt(r.uci_95, unit)})" if pd.notna(r.lci_95) else ""
     change = "" if pd.isna(r.change_since_baseline) else \
-        f"<p>Change since baseline: <strong>{r.change_since_baseline:+,.1f}</strong>{' pp' if unit == '%' else ''}</p>"
+        f"<p>Change since baseline: <strong>{'+' if r.change_since_baseline > 0 else ''}" \
+        f"{fmt(r.change_since_baseline, 'pp' if unit.startswith('%') else unit)}</strong></p>"
     compare = []
     for code, label in ((REGION, "East Midlands"), (ENGLAND, "England")):
         other = latest[latest.geography_code == code]
@@ -119,7 +125,8 @@ def card(dim, facts: pd.DataFrame) -> str:
     release = f", released {r.source_release:%d %b %Y}" if pd.notna(r.source_release) else ""
     return (f'<article class="card" data-indicator="{esc(dim.indicator_id)}" data-rag="{esc(rag)}">{head}'
             f'<p><span class="value">{fmt(r.value, unit)}</span>{where} <span class="muted">{period_label(r)}{ci}</span></p>'
-            f'<p><span class="rag" style="background:{colour}">RAG: {esc(rag)}</span></p>'
+            f'<p><span class="rag" style="background:{colour}">RAG: {esc(rag)}</span> '
+            f'<span class="small">{esc(r.rag_reason)}</span></p>'
             f'<p>{_baseline(r, unit)}{target}</p>{change}'
             f'<p class="small">{" | ".join(compare)}</p>{chart}{note}'
             f'<p class="small muted">Source: {esc(r.source)} ({esc(r.source_dataset)}){release}</p></article>')
@@ -173,19 +180,62 @@ def la_boundaries(conn) -> dict | None:
     return {lad: {"type": "MultiPolygon", "coordinates": p} for lad, p in polys.items()} or None
 
 
-RAG_RULE = ("RAG rule: green when the target is met, or the value has moved from the Plan's baseline in the better "
+RAG_RULE = ("Rows dated before an indicator's baseline period (Table 8.1: 2025, or 2024 where marked) are "
+            "history and carry no RAG. RAG rule: green when the target is met, or the value has moved from the Plan's baseline in the better "
             "direction and the baseline lies outside the value's 95% confidence interval; amber when the baseline "
             "lies inside the CI (a change inside the CI is not a change) or, without a CI, the change is under 1% "
             "of the baseline; red when it has moved the worse way beyond that. Not rated: no baseline, partial "
             "coverage, a lower bound, or a measure the Plan's baseline does not share (including a Plan figure "
             "that matches none of this series' values around the baseline year). Where the Plan gives no "
-            "baseline, a geography's own value in the baseline year is used.")
+            "baseline, a geography's own value in the baseline year is used. The lowest-authority row is rated only "
+            "when that authority is significantly below the EMCCA rate. Reliability follows ONS's coefficient-of-"
+            "variation bands (under 5% precise, 5-10% reasonably precise, 10-20% acceptable, over 20% unreliable).")
+
+
+def summary(facts: pd.DataFrame, dims: pd.DataFrame) -> str:
+    """What is on track, what is not and what has no data yet, for EMCCA (Table 8.1 rows only)."""
+    rows = facts[facts.is_latest & (facts.geography_code == EMCCA) & facts.plan_row.notna()]
+    names = dict(zip(dims.indicator_id, dims.indicator_name))
+    groups = [("green", "Improving beyond the 95% CI"), ("amber", "No measurable change"),
+              ("red", "Worse beyond the 95% CI"), ("before baseline", "No progress data yet (latest data predates the baseline)"),
+              ("not rated", "Measured but not rated"), ("no source connected", "No source connected yet")]
+    items = []
+    for status, label in groups:
+        ids = rows[rows.rag_status == status].indicator_id
+        if len(ids):
+            links = ", ".join(f'<a href="#card-{esc(i)}">{esc(names.get(i, i))}</a>' for i in dict.fromkeys(ids))
+            items.append(f"<li><strong>{label}: {ids.nunique()}</strong> - {links}</li>")
+    return f"<h2 id='summary'>Summary for EMCCA</h2><ul class='summary'>{''.join(items)}</ul>"
+
+
+def trajectory_section(trajectory: pd.DataFrame) -> str:
+    """The Plan's headline target as a path: the yearly change needed from the latest value to reach 80% by
+    2035 beside the latest yearly change and its 95% CI, per geography."""
+    if trajectory.empty:
+        return ""
+    t0 = trajectory.iloc[0]
+    rows = "".join(
+        f"<tr><td>{esc(r.geography_name)}</td><td class=num>{r.latest_value:.1f}%</td>"
+        f"<td class=num>{r.required_annual_change_pp:+.2f} pp</td>"
+        f"<td class=num>{'' if pd.isna(r.latest_annual_change_pp) else f'{r.latest_annual_change_pp:+.1f} pp'}</td>"
+        f"<td class=num>{'' if pd.isna(r.latest_change_lci_95) else f'{r.latest_change_lci_95:+.1f} to {r.latest_change_uci_95:+.1f}'}</td>"
+        f"<td>{esc(r.path_status)}</td></tr>"
+        for r in trajectory.sort_values(["geography_level", "geography_name"]).itertuples())
+    return (f"<h2 id='trajectory'>Trajectory to {t0.target_value:.0f}% employment by {int(t0.target_year)}</h2>"
+            f"<p>The yearly change in the employment rate (16-64) needed from the latest APS value "
+            f"({t0.latest_period_end:%Y}) to reach the Plan's target, beside the latest yearly change. A change "
+            f"whose 95% CI contains the required change cannot tell us whether the area is on the path.</p>"
+            f"<div class='table-scroll'><table><caption>Required and latest yearly change by geography</caption>"
+            f"<thead><tr><th scope=col>Geography</th><th scope=col>Latest rate</th><th scope=col>Needed a year</th>"
+            f"<th scope=col>Latest yearly change</th><th scope=col>95% CI of change</th><th scope=col>On the path?</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def build(conn) -> tuple[str, str]:
     data = load(conn)
     cards = "".join(card(d, data["facts"]) for d in data["dims"].itertuples())
     body = (f"<p>Get East Midlands Working Plan (2025-2035), Table 8.1 indicators for the East Midlands Combined "
-            f"County Authority. {RAG_RULE}</p><section aria-label='Indicator cards'><div class='cards'>{cards}"
-            f"</div></section>{la_section(data, la_boundaries(conn))}")
+            f"County Authority.</p>{summary(data['facts'], data['dims'])}{trajectory_section(data['trajectory'])}"
+            f"<section aria-label='Indicator cards'><div class='cards'>{cards}"
+            f"</div></section>{la_section(data, la_boundaries(conn))}<h2 id='method'>How rows are rated</h2><p>{RAG_RULE}</p>")
     return "Indicator tracker", body

@@ -127,5 +127,5 @@ def raw_job_ads(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         "quarantined": len(quarantined),
         "duplicates_collapsed": cleaned.duplicates_collapsed if cleaned else 0,
         "sources": ", ".join(info["sources"]) or "none for this day",
-        "low_confidence_soc": int(adverts.soc_low_confidence.fillna(True).sum()) if len(adverts) else 0,
+        "soc_needs_review": int(adverts.soc_needs_review.fillna(True).sum()) if len(adverts) else 0,
     })

@@ -81,8 +81,9 @@ def clean(records: pd.DataFrame, coder: SocCoder, places: PlaceResolver) -> Clea
             duplicates += 1
             continue
         seen.add(key)
-        context = " ".join(str(rec.get(f) or "") for f in ("employer_type", "job_area", "employer"))
-        coded = coder.code(rec["title"], context)
+        # the employer and the board's category are the industry an ONS coder would read beside the title
+        coded = coder.code(rec["title"], str(rec.get("employer_type") or ""), employer=str(rec.get("employer") or ""),
+                           category=str(rec.get("job_area") or ""), description=str(rec.get("description") or ""))
         lo, hi = _number(rec.get("salary_min")), _number(rec.get("salary_max"))
         if lo or hi:
             mid = sum(v for v in (lo, hi) if v) / len([v for v in (lo, hi) if v])
@@ -107,7 +108,7 @@ def clean(records: pd.DataFrame, coder: SocCoder, places: PlaceResolver) -> Clea
             "location": rec.get("location"), "la_code": place.la_code, "lsoa21cd": place.lsoa21cd,
             "in_emcca": place.in_emcca, "place_method": place.method,
             "soc2020": coded.soc2020, "soc2020_title": coded.soc2020_title, "soc_confidence": coded.confidence,
-            "soc_method": coded.method, "soc_low_confidence": coded.low_confidence,
+            "soc_method": coded.method, "soc_needs_review": coded.needs_review,
             "salary_text": rec.get("salary_text"), **pay, **flags,
             "contract_type": rec.get("contract_type"), "work_pattern": rec.get("work_pattern"),
             "description": description, "pii_removed": n_desc + n_title,
@@ -124,7 +125,7 @@ ADVERT_TYPES = {
     "employer": "varchar", "employer_type": "varchar", "job_area": "varchar", "location": "varchar",
     "la_code": "varchar", "lsoa21cd": "varchar", "in_emcca": "boolean", "place_method": "varchar",
     "soc2020": "varchar", "soc2020_title": "varchar", "soc_confidence": "double", "soc_method": "varchar",
-    "soc_low_confidence": "boolean", "salary_text": "varchar", "salary_status": "varchar", "pay_period": "varchar",
+    "soc_needs_review": "boolean", "salary_text": "varchar", "salary_status": "varchar", "pay_period": "varchar",
     "pay_min_annual": "double", "pay_max_annual": "double", "pay_mid_annual": "double", "pay_mid_hourly": "double",
     "pay_pro_rata": "boolean", "pay_assumption": "varchar", "pay_outlier": "boolean", "part_time": "boolean",
     "full_time": "boolean", "flexible": "boolean", "temporary": "boolean", "apprenticeship": "boolean",

@@ -40,6 +40,7 @@ REVIEW_BELOW = 0.8
 FUZZY_MIN_OVERLAP = 0.5
 SPELLING_MIN_SCORE = 88
 MAX_SPAN = 7
+VAGUE_CODES = 5  # a title spread over this many codes with nothing to choose between them is too vague
 STRONG_HEAD = 3  # a one-word index title counts inside a longer phrase only if >= 3 index titles end in it
 # Share of development titles coded correctly by each method (benchmarks/soc_coder.py --calibrate)
 CONFIDENCE = {
@@ -92,7 +93,8 @@ class SocCoder:
                                        qual.strip().lower() == "professional"))
         self.vague = {n for n, e in raw.items() if all(x.soc == "}}}}" for x in e)}
         # titles ONS calls too vague on their own ("Adviser"), codable only with an industry or qualifier
-        self.vague_alone = {n for n, e in raw.items() if any(x.soc == "}}}}" and x.general for x in e)}
+        self.vague_alone = {n for n, e in raw.items() if any(x.soc == "}}}}" and x.general for x in e)
+                            and not any(x.soc != "}}}}" and x.general for x in e)}
         self.entries = {n: [x for x in e if x.soc != "}}}}"] for n, e in raw.items()}
         self.entries = {n: e for n, e in self.entries.items() if e}
         self.head_count = Counter(n.split()[-1] for n in self.entries)
@@ -172,9 +174,10 @@ class SocCoder:
                 # one generic noun ("assistant") left undecided: the whole phrase's nearest index title
                 # ("domestic services assistant" -> domestic assistant) knows more, if it ends the same way
                 fuzzy = self._fuzzy(phrase, ctx)
-                if fuzzy[0] and fuzzy[2] == "fuzzy" and fuzzy[1] >= FUZZY_SCALE * 0.6 and fuzzy[3] == norm:
+                if fuzzy[0] not in (None, soc) and fuzzy[1] >= FUZZY_SCALE * 0.6 and fuzzy[3] == norm:
                     return fuzzy[:3]
-            if norm in self.vague_alone and how not in ("context", "industry_head"):
+            too_many = how == "ambiguous" and len({e.soc for e in self.entries[norm]}) >= VAGUE_CODES
+            if (norm in self.vague_alone or too_many) and how not in ("context", "industry_head"):
                 if rank == 0 and (start, end) == (0, len(phrase)):
                     return None, 0.0, "too_vague"
                 continue

@@ -28,7 +28,7 @@ ABBREVIATIONS = {
     "hgv1": "hgv", "hgv2": "hgv", "c+e": "", "cat": "", "class": "", "cscs": "", "pt": "", "ft": "",
     "&": "and", "2nd": "second", "mech": "mechanical", "elec": "electrical", "maint": "maintenance",
     "h&s": "health and safety", "ict": "ict", "dom": "domiciliary", "livein": "live-in",
-    "homecare": "home care", "healthcare": "health care", "childcare": "childcare", "carers": "carer",
+    "homecare": "home care", "forklift": "fork lift truck", "flt": "fork lift truck", "healthcare": "health care", "childcare": "childcare", "carers": "carer",
 }
 # British spellings the index uses; advert misspellings that the fuzzy speller cannot reach (short words)
 VARIANTS = {

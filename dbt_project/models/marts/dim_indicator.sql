@@ -11,6 +11,7 @@ connected as (
 select
     p.indicator_id,
     p.display_order,
+    p.plan_row,
     p.indicator_name,
     p.category,
     p.unit,
@@ -19,6 +20,7 @@ select
     p.primary_source,
     p.caveats,
     p.baseline_value,
+    p.baseline_period,
     p.baseline_geography,
     p.baseline_note,
     p.target_value,

@@ -15,7 +15,7 @@ select
     soc.soc2020_title,
     a.soc_confidence,
     a.soc_method,
-    a.soc_low_confidence,
+    a.soc_needs_review,
     a.pay_min_annual,
     a.pay_max_annual,
     a.pay_mid_annual as annual_pay,

@@ -18,7 +18,7 @@ select
     arg_max(soc2020, seen_date) as soc2020,
     arg_max(soc_confidence, seen_date) as soc_confidence,
     arg_max(soc_method, seen_date) as soc_method,
-    arg_max(soc_low_confidence, seen_date) as soc_low_confidence,
+    arg_max(soc_needs_review, seen_date) as soc_needs_review,
     arg_max(salary_text, seen_date) as salary_text,
     arg_max(salary_status, seen_date) as salary_status,
     arg_max(pay_min_annual, seen_date) as pay_min_annual,
