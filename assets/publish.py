@@ -22,7 +22,7 @@ from orchestration.resources import PlatformConfig
 # marts published, in the order BI tools usually load them
 PUBLISHED_MARTS = ["dim_geography", "dim_indicator", "fct_plan_indicators", "fct_employment_trajectory", "fct_job_ads",
                    "fct_vacancies_by_occupation_area", "fct_online_job_advert_volumes",
-                   "fct_escalator_transitions", "fct_escalator_pathways_by_area",
+                   "fct_escalator_transitions", "fct_escalator_ladders", "fct_escalator_pathways_by_area",
                    "fct_travel_times", "fct_job_reach_by_lsoa",
                    "fct_employment_centre_access", "fct_employment_centre_reach_by_la"]
 KEEP_VERSIONS = 5

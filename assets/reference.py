@@ -10,6 +10,8 @@ from orchestration.resources import PlatformConfig
 ONS = "ONS"
 OGL = "OGL v3.0"
 ONET_LICENCE = "CC BY 4.0 (O*NET 29.0, U.S. DoL/ETA; modified)"
+NCS = "National Careers Service job profiles, Nov 2020 (SkillsFundingAgency/dfc-servicetaxonomy-editor@fef9c67)"
+NCS_LICENCE = "Crown copyright (DfE / National Careers Service); OGL v3.0 presumed"
 V = "varchar"
 D = "double"
 I = "integer"
@@ -87,6 +89,34 @@ REFERENCE_TABLES: tuple[TableSpec, ...] = (
         "Derived UK SOC 2020 -> O*NET-SOC 2019 crosswalk via ISCO-08 (weights sum to 1 per UK code).",
         "derived: ONS coding index + BLS ISCO-08/SOC 2010 + O*NET 2010->2019",
         "derived (OGL + public domain + CC BY 4.0)", required=("weight",)),
+    TableSpec(
+        "ncs_job_profiles", "careers/ncs_job_profiles.csv",
+        {"title": V, "url_name": V, "description": V, "soc2010": V, "salary_starter_gbp": D,
+         "salary_experienced_gbp": D, "salary_note": V, "min_hours": D, "max_hours": D, "working_pattern": V,
+         "working_pattern_details": V, "job_categories": V, "apprenticeship_standards": V},
+        ("url_name",), "reference_careers",
+        "National Careers Service job profiles (England, Nov 2020): title, SOC 2010, starter and experienced "
+        "salary, hours, working pattern, apprenticeship standards.",
+        NCS, NCS_LICENCE, required=("title",)),
+    TableSpec(
+        "ncs_entry_routes", "careers/ncs_entry_routes.csv",
+        {"url_name": V, "route_type": V, "route_text": V, "requirements_prefix": V, "entry_requirements": V,
+         "apprenticeship_standards": V},
+        ("url_name", "route_type"), "reference_careers",
+        "NCS entry routes per profile: apprenticeship, college, university, direct, work, volunteering, other.",
+        NCS, NCS_LICENCE, required=("route_text",)),
+    TableSpec(
+        "ncs_requirements", "careers/ncs_requirements.csv",
+        {"url_name": V, "kind": V, "label": V, "text": V},
+        ("url_name", "kind", "label", "text"), "reference_careers",
+        "NCS restrictions, other requirements and registrations per profile (DBS checks, licences, cards).",
+        NCS, NCS_LICENCE),
+    TableSpec(
+        "ncs_tasks", "careers/ncs_tasks.csv",
+        {"url_name": V, "kind": V, "text": V},
+        ("url_name", "kind", "text"), "reference_careers",
+        "NCS day-to-day tasks, working environment, location and uniform per profile.",
+        NCS, NCS_LICENCE, required=("text",)),
     TableSpec(
         "lsoa21_lookup", "geography/emcca_lsoa21_lookup_centroids.csv",
         {"lsoa21cd": V, "lsoa21nm": V, "lad_code": V, "lad_name": V, "utla_code": V, "utla_name": V,

@@ -5,7 +5,7 @@ derived crosswalk (a UK pair is "O*NET-related" when any O*NET code linked to th
 linked to the destination, crosswalk weight >= 0.1), they give an independent reference. Printed:
   - precision@10: share of each origin's 10 most similar unit groups that O*NET relates to it
   - recall of the viable set: share of O*NET-related pairs our viable threshold keeps
-  - the same for the skills-only, knowledge-only and text-only facets, and for a random ranking
+  - the same for the skills-only, knowledge-only, ONS text and NCS task facets, and for a random ranking
 Reads the warehouse built by `make run` (run that first).
 """
 
@@ -41,7 +41,8 @@ def main() -> None:
     print(f"\n{len(sim):,} ordered pairs; {sim.related.sum():,} O*NET-related ({base:.1%}). "
           f"Viable threshold in use: {viable:.2f}")
     print(f"{'ranking':<24}{'precision@10':>14}{'lift':>7}{'recall@viable':>15}")
-    for facet in ["similarity", "skills_similarity", "knowledge_similarity", "text_similarity", "random"]:
+    for facet in ["similarity", "skills_similarity", "knowledge_similarity", "text_similarity", "ncs_similarity",
+                  "random"]:
         ranked = sim.dropna(subset=[facet]).sort_values(facet, ascending=False)
         top = ranked.groupby("origin_soc2020").head(10)
         precision = top.related.mean()

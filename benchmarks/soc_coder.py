@@ -92,7 +92,7 @@ def run_peer(name, requirements, runner, payload, no_deps=()) -> dict | None:
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
         print(f"{name} could not run ({exc}; {getattr(exc, 'stderr', '')[-300:]}); peer skipped")
         return None
-    return json.loads(out.stdout)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # a package may print a banner on import
 
 
 def calibration(coded, truth: pd.Series) -> pd.DataFrame:

@@ -165,16 +165,31 @@ def fct_escalator_transitions() -> list:
 
     codes = _soc2020_codes()
     return [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_soc2020", "destination_soc2020"]),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_soc2020", "destination_soc2020", "step_type"]),
         gxe.ExpectColumnValuesToBeInSet(column="origin_soc2020", value_set=codes),
         gxe.ExpectColumnValuesToBeInSet(column="destination_soc2020", value_set=codes),
         gxe.ExpectColumnValuesToBeBetween(column="similarity", min_value=0, max_value=1),
         gxe.ExpectColumnValuesToBeInSet(column="step_type", value_set=["get on", "get up"]),
         gxe.ExpectColumnValuesToBeBetween(column="origin_pay", min_value=5_000, max_value=250_000),
-        gxe.ExpectColumnValuesToBeBetween(column="uplift_pct", min_value=0, strict_min=True,
+        # a single get-up step raises pay, by at most the cap (bigger moves are ladders)
+        gxe.ExpectColumnValuesToBeBetween(column="uplift_pct", min_value=0, strict_min=True, max_value=60,
                                           row_condition=Column("step_type") == "get up"),
+        gxe.ExpectColumnValuesToBeNull(column="implausible_because", row_condition=Column("step_type") == "get up"),
         # every unit group someone holds should have somewhere to go
         gxe.ExpectColumnUniqueValueCountToBeBetween(column="origin_soc2020", min_value=350, max_value=412),
+    ]
+
+
+def fct_escalator_ladders() -> list:
+    import great_expectations.expectations as gxe
+
+    codes = _soc2020_codes()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_soc2020", "n_rungs", "ladder_rank"]),
+        gxe.ExpectColumnValuesToBeInSet(column="origin_soc2020", value_set=codes),
+        gxe.ExpectColumnValuesToBeInSet(column="n_rungs", value_set=[2, 3]),
+        gxe.ExpectColumnValuesToBeBetween(column="cumulative_uplift_pct", min_value=0, strict_min=True),
+        gxe.ExpectColumnValuesToNotBeNull(column="rung2_soc2020"),
     ]
 
 
@@ -307,6 +322,8 @@ SUITES: tuple[Suite, ...] = (
     Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads"),
     Suite("fct_escalator_transitions", "marts.fct_escalator_transitions", ("marts", "fct_escalator_transitions"),
           "fct_escalator_transitions"),
+    Suite("fct_escalator_ladders", "marts.fct_escalator_ladders", ("marts", "fct_escalator_ladders"),
+          "fct_escalator_ladders"),
     Suite("dim_geography", "marts.dim_geography", ("marts", "dim_geography"), "dim_geography",
           row_count_bounds=False),
     Suite("fct_vacancies_by_occupation_area", "marts.fct_vacancies_by_occupation_area",

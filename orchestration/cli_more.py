@@ -171,13 +171,19 @@ def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
 
 
 def format_steps(rows: list[tuple]) -> str:
-    header = ("step", "to", "SOC", "similarity", "pay", "uplift", "local ads", "skills to build")
-    body = [(step, title[:44], soc, f"{sim:.2f}", f"£{pay:,.0f}" if pay else "",
-             f"{up:+.1f}%" if up is not None else "", str(ads), (skills or "")[:60])
-            for step, soc, title, sim, pay, up, ads, skills in rows]
+    """Steps as a table, each followed by its route in and barriers (from the NCS profile)."""
+    header = ("step", "to", "SOC", "similarity", "pay", "uplift", "local ads")
+    body, notes = [], []
+    for step, soc, title, sim, pay, up, ads, route, barriers, measured in rows:
+        body.append((step, title[:44], soc, f"{sim:.2f}", (f"£{pay:,.0f}" if pay else "") + ("" if measured else "*"),
+                     f"{up:+.1f}%" if up is not None else "", str(ads)))
+        notes.append("      route: " + (route or "no NCS profile") + ("\n      barriers: " + barriers if barriers else ""))
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header, *body]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
+    for row, note in zip(body, notes):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)))
+        lines.append(note)
+    lines.append("* pay borrowed from a wider SOC group (ONS suppresses the unit group)")
     return "\n".join(lines)
 
 
@@ -191,11 +197,10 @@ def cmd_pathways(args: argparse.Namespace) -> int:
     table = _table(conn, "marts.fct_escalator_transitions")
     rows = conn.execute(f"""
         select step_type, destination_soc2020, destination_title, similarity, destination_pay, uplift_pct,
-               destination_local_adverts_live, skills_to_build
+               destination_local_adverts_live, learning_route, barriers, destination_pay_measured
         from {table}
-        where origin_soc2020 = ? and step_type is not null
-        qualify row_number() over (partition by step_type order by step_score desc) <= ?
-        order by step_type desc, step_score desc""",
+        where origin_soc2020 = ? and step_type is not null and step_rank <= ?
+        order by step_type desc, step_rank""",
                         [soc, args.top]).fetchall()
     pay = conn.execute(f"select any_value(origin_pay) from {table} where origin_soc2020 = ?", [soc]).fetchone()[0]
     print(f"{args.occupation!r} -> {soc} {title} [{how}]; ASHE median full-time pay "
@@ -204,6 +209,17 @@ def cmd_pathways(args: argparse.Namespace) -> int:
         print("No get-on or get-up steps meet the thresholds for this occupation.")
         return 0
     print(format_steps(rows))
+    ladder_table = _table(conn, "marts.fct_escalator_ladders")
+    if table_exists(conn, ladder_table):
+        ladders = conn.execute(f"""
+            select n_rungs, rung1_title, rung2_title, rung3_title, cumulative_uplift_pct, all_pay_measured
+            from {ladder_table} where origin_soc2020 = ? and ladder_rank <= 2 order by n_rungs, ladder_rank""",
+                               [soc]).fetchall()
+        if ladders:
+            print("\nLadders (each rung a get-up step from the one below):")
+            for n, r1, r2, r3, up, measured in ladders:
+                rungs = " -> ".join(r for r in (r1, r2, r3) if r)
+                print(f"  {title} -> {rungs}: {up:+.0f}% pay" + ("" if measured else " (some pay borrowed)"))
     return 0
 
 

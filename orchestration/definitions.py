@@ -4,7 +4,8 @@ import dagster as dg
 
 from assets.dfe import raw_dfe_neet_observations
 from assets.employment_centres import raw_lsoa_jobs_population
-from assets.escalator.assets import raw_soc2020_text_similarity
+from assets.escalator.assets import (raw_ncs_profile_soc2020, raw_soc2020_ncs_similarity,
+                                     raw_soc2020_text_similarity)
 from assets.jobads.assets import raw_job_ads
 from assets.ons_job_adverts import raw_ons_job_advert_volumes
 from assets.ons import (raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators,
@@ -28,7 +29,7 @@ ASSETS = [
     raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations, raw_statxplore_observations,
     raw_dfe_neet_observations,
     raw_job_ads, raw_ons_job_advert_volumes,
-    raw_soc2020_text_similarity,
+    raw_soc2020_text_similarity, raw_ncs_profile_soc2020, raw_soc2020_ncs_similarity,
     raw_gtfs_feed_versions, raw_travel_times, raw_lsoa_jobs_population,
     dbt_models,
     tracker_publication,

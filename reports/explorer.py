@@ -2,6 +2,7 @@
 
 import json
 
+from assets.warehouse import table_exists
 from reports.page import COLOURS, esc
 
 TOP_STEPS = 8
@@ -17,15 +18,23 @@ def load(conn) -> dict:
         order by 1""").fetchall()
     steps = conn.execute(f"""
         select origin_soc2020, step_type, destination_soc2020, destination_title, destination_pay, uplift_pct,
-               similarity, destination_local_adverts_live, coalesce(skills_to_build, ''), destination_pay_level
+               similarity, destination_local_adverts_live,
+               concat_ws(' | ', learning_route, case when barriers is not null then 'Barriers: ' || barriers end),
+               destination_pay_level
         from published.fct_escalator_transitions
-        where step_type is not null
-        qualify row_number() over (partition by origin_soc2020, step_type order by step_score desc) <= {TOP_STEPS}
-        order by origin_soc2020, step_type desc, step_score desc""").fetchall()
+        where step_type is not null and step_rank <= {TOP_STEPS}
+        order by origin_soc2020, step_type desc, step_rank""").fetchall()
+    ladders = conn.execute("""
+        select origin_soc2020, rung1_title, rung2_title, rung3_title, cumulative_uplift_pct
+        from published.fct_escalator_ladders where ladder_rank <= 2
+        order by origin_soc2020, n_rungs, ladder_rank""").fetchall() if table_exists(
+        conn, "published.fct_escalator_ladders") else []
     area = conn.execute("""select la_code, la_name, origin_soc2020, step_type, destination_soc2020, la_adverts_live
                            from published.fct_escalator_pathways_by_area order by la_code, origin_soc2020, step_rank
                         """).fetchall()
-    data: dict = {"occ": {}, "steps": {}, "las": {}, "area": {}}
+    data: dict = {"occ": {}, "steps": {}, "las": {}, "area": {}, "ladders": {}}
+    for origin, r1, r2, r3, uplift in ladders:
+        data["ladders"].setdefault(origin, []).append([" → ".join(r for r in (r1, r2, r3) if r), uplift])
     for soc, title, pay, level, related in occ:
         search = f"{soc} {title} {(related or '').replace('~', ' ')}".lower()
         data["occ"][soc] = [title, round(pay) if pay else None, level or "", search]
@@ -61,7 +70,7 @@ function search(){
 function show(code){
   const o = D.occ[code]; const la = $('la').value;
   let steps = D.steps[code] || [];
-  let note = 'Best steps across EMCCA, ranked by similarity and pay uplift.';
+  let note = 'Best steps across EMCCA, ranked by similar work, same field and pay.';
   if (la && D.area[la] && D.area[la][code]) {
     const local = D.area[la][code]; const keep = new Map(local.map(s => [s[0] + s[1], s[2]]));
     const byKey = new Map(steps.map(s => [s[0] + s[1], s]));
@@ -74,7 +83,9 @@ function show(code){
   $('steps-note').textContent = note;
   const rows = steps.map(s => '<tr><td>' + s[0] + '</td><td>' + s[1] + ' ' + s[2] + '</td><td class=num>' +
       money(s[3]) + (s[8] ? '*' : '') + '</td><td class=num>' + (s[4] > 0 ? '+' : '') + s[4] + '%%</td><td class=num>' +
-      s[5] + '</td><td class=num>' + s[6] + '</td><td>' + (s[7] || 'none beyond current') + '</td></tr>').join('');
+      s[5] + '</td><td class=num>' + s[6] + '</td><td>' + (s[7] || 'not in the National Careers Service profiles') + '</td></tr>').join('');
+  const lad = (D.ladders[code] || []).map(l => '<li>' + o[0] + ' → ' + l[0] + ' (' + (l[1] > 0 ? '+' : '') + l[1] + '%% pay)</li>').join('');
+  $('ladders').innerHTML = lad || '<li>No two-rung ladder within one line of work.</li>';
   $('steps').innerHTML = rows || '<tr><td colspan=7>No get-on or get-up steps meet the thresholds.</td></tr>';
   const ladder = [[o[0] + ' (now)', o[1], C.grey]].concat(steps.map(s => [s[2] + ' (' + s[0] + ')', s[3],
       s[0] === 'get up' ? C.blue : C.orange])).sort((a, b) => (a[1] || 0) - (b[1] || 0));
@@ -106,11 +117,13 @@ def build(conn) -> tuple[str, str, str]:
                     for code in STARTING_POINTS if code in data["steps"])
     starts = f'<p class="small">Common starting points: <span id="starting-points">{picks}</span></p>' if picks else ""
     body = f"""
-<p>Start from the occupation someone holds today (or held last). <strong>Get up</strong> steps pay at least 5% more,
-need similar skills and knowledge (similarity 0.40 or more) and no degree. <strong>Get on</strong> steps are entry
-occupations open to people out of work: low O*NET job zone, no degree, live local adverts, and pay at least 75% of
-the starting occupation's. Pay is the ONS ASHE 2023 provisional median for full-time employees; * marks pay read from
-the wider occupation group because ONS suppresses the unit group.</p>
+<p>Start from the occupation someone holds today (or held last). <strong>Get up</strong> steps are a next rung: 5% to
+60% more pay, similar work (similarity 0.40 or more), no degree, management only from a supervisory job in the same
+line of work. <strong>Get on</strong> steps are routes into work for someone out of work: jobs the National Careers
+Service says you can apply for directly or reach by a short course or level 2 apprenticeship, with similar work, no
+degree and local demand. Each step gives the route in and the barriers (checks, licences, shifts). Pay is the ONS ASHE
+2023 provisional median for full-time employees; * marks pay read from the wider occupation group because ONS
+suppresses the unit group (those steps always rank below measured ones).</p>
 <form id="search-form" role="search"><label for="occupation-search"><strong>Find an occupation</strong> (job title or
 SOC 2020 code)</label><br><input id="occupation-search" type="search" size="40" autocomplete="off"
 aria-describedby="result-count"> <button type="submit">Show steps</button>
@@ -121,7 +134,8 @@ aria-describedby="result-count"> <button type="submit">Show steps</button>
 class="muted"></p>
 <table><caption>Steps from this occupation</caption><thead><tr><th scope=col>Step</th><th scope=col>Occupation</th>
 <th scope=col>Pay</th><th scope=col>Uplift</th><th scope=col>Similarity</th><th scope=col>Live local adverts</th>
-<th scope=col>Skills to build</th></tr></thead><tbody id="steps"></tbody></table>
+<th scope=col>Route in and barriers (National Careers Service)</th></tr></thead><tbody id="steps"></tbody></table>
+<h3>Ladders: two or three rungs up</h3><ul id="ladders"></ul>
 <figure role="group" aria-labelledby="ladder-alt"><div id="ladder"></div><figcaption id="ladder-alt"></figcaption></figure>
 </section>
 <script type="application/json" id="escalator-data">{payload}</script>

@@ -85,6 +85,8 @@ def main(shared: Path) -> None:
     for name in ["chester-20230816-small_gtfs.zip", "newport-20230613_gtfs.zip"]:
         _copy(shared / "gtfs" / name, OUT / "gtfs" / name)
     _copy(shared / "osm/small-osm.pbf", OUT / "osm/small-osm.pbf")
+    for name in ("ncs_job_profiles.csv", "ncs_entry_routes.csv", "ncs_requirements.csv", "ncs_tasks.csv"):
+        _copy(shared / "careers" / name, OUT / "careers" / name)
     # Adzuna/Kaggle adverts: unclear licence, so a few hundred rows for tests only, never the default.
     adz = pd.read_csv(shared / "jobads/adzuna_job_salary_prediction_train_rev1_subset.csv", dtype=str,
                       keep_default_na=False)

@@ -98,3 +98,81 @@ def test_text_similarity_falls_back_to_tfidf_without_shipped_vectors(tmp_path):
     pairs = frame.set_index(["origin_soc2020", "destination_soc2020"]).text_similarity
     # two kinds of chief executive are closer to each other than to a farmer
     assert pairs[("1111", "1112")] > pairs[("1111", groups.soc2020.iloc[-1])]
+
+
+ADVISER_ORIGINS = {"6135": "care worker", "6131": "healthcare assistant", "7111": "sales assistant",
+                   "9263": "kitchen assistant", "9223": "cleaner", "9252": "warehouse operative",
+                   "9231": "security officer", "8211": "HGV driver", "4216": "receptionist"}
+
+
+@pytest.mark.parametrize("origin", sorted(ADVISER_ORIGINS))
+def test_entry_jobs_have_a_route_into_work_and_a_first_rung_up(warehouse, origin):
+    steps = _steps(warehouse, origin)
+    on = steps[steps.step_type == "get on"]
+    up = steps[steps.step_type == "get up"]
+    # a route into work: paid (any job beats being out of work), entered directly or by a short route
+    assert len(on) >= 1 and (on.destination_pay > 0).all() and on.destination_short_entry.all()
+    assert on.learning_route.notna().any()
+    assert len(up) >= 1 and (up.uplift_pct > 0).all()
+
+
+def test_get_on_covers_at_least_15_destinations(warehouse):
+    n = warehouse.execute("select count(distinct destination_soc2020) from published.fct_escalator_transitions "
+                          "where step_type = 'get on'").fetchone()[0]
+    assert n >= 15
+
+
+def test_top_steps_from_entry_level_origins_break_no_plausibility_rule(warehouse):
+    from benchmarks.escalator_steps import rule_breaks
+
+    steps = warehouse.execute("select * from published.fct_escalator_transitions "
+                              "where step_type is not null and step_rank <= 10").df()
+    groups = warehouse.execute("select soc2020, soc2020_title, graduate_entry "
+                               "from intermediate.int_soc_occupations").df()
+    broken = steps[rule_breaks(steps, groups)]
+    assert broken.empty, broken[["origin_title", "destination_title", "step_type", "uplift_pct"]]
+
+
+def test_borrowed_pay_never_ranks_above_measured_pay(warehouse):
+    bad = warehouse.execute("""
+        select origin_soc2020, step_type
+        from published.fct_escalator_transitions where step_type is not null
+        group by all
+        having max(step_rank) filter (where destination_pay_measured)
+               > min(step_rank) filter (where not destination_pay_measured)""").fetchall()
+    assert bad == []
+
+
+def test_ladder_rungs_are_get_up_steps_from_the_rung_below(warehouse):
+    ladders = warehouse.execute("select * from published.fct_escalator_ladders").df()
+    up = set(map(tuple, warehouse.execute("select origin_soc2020, destination_soc2020 from "
+                                           "published.fct_escalator_transitions where step_type = 'get up'").fetchall()))
+    assert len(ladders) > 100
+    for r in ladders.itertuples():
+        rungs = [r.origin_soc2020, r.rung1_soc2020, r.rung2_soc2020] + ([r.rung3_soc2020] if r.n_rungs == 3 else [])
+        assert all((a, b) in up for a, b in zip(rungs, rungs[1:])), rungs
+        assert len(set(rungs)) == len(rungs)
+        top = r.rung3_pay if r.n_rungs == 3 else r.rung2_pay
+        assert r.cumulative_uplift_pct == round(100 * (top - r.origin_pay) / r.origin_pay, 1)
+
+
+def test_ncs_profiles_map_to_the_soc_2020_group_they_describe():
+    from assets.escalator.careers import map_profiles
+    from assets.jobads.soc_coder import SocCoder
+
+    soc = ROOT / "data/embedded/soc"
+    profiles = pd.read_csv(ROOT / "data/embedded/careers/ncs_job_profiles.csv", dtype=str, keep_default_na=False)
+    proportions = pd.read_csv(soc / "ons_soc2010_to_soc2020_proportions.csv", dtype={"soc2010": str, "soc2020": str})
+    coder = SocCoder.from_files(soc / "soc2020_coding_index.csv", soc / "soc2020_unit_groups.csv")
+    wanted = {"care-worker": "6135", "senior-care-worker": "6136", "kitchen-assistant": "9263",
+              "healthcare-assistant": "6131", "care-home-manager": "1232"}
+    mapped = map_profiles(profiles[profiles.url_name.isin(wanted)], proportions, coder).set_index("url_name")
+    assert mapped.soc2020.to_dict() == wanted
+
+
+def test_pathways_cli_shows_routes_barriers_and_ladders(warehouse, refreshed):
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "pathways", "kitchen assistant"],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert "9263 Kitchen and catering assistants" in out
+    assert "route: " in out and "barriers: " in out and "get on" in out and "get up" in out
+    assert "Ladders" in out and " -> " in out

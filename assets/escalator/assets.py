@@ -33,3 +33,54 @@ def raw_soc2020_text_similarity(context: dg.AssetExecutionContext, warehouse: Du
         context.log.warning(f"text engine {platform.text_engine!r} unavailable: used {engine}")
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "engine": engine,
                                           "unit_groups": len(groups)})
+
+
+@dg.asset(
+    key=["raw", "ncs_profile_soc2020"],
+    group_name="escalator",
+    deps=[dg.AssetKey(["raw", t]) for t in ("ncs_job_profiles", "soc2010_soc2020_proportions",
+                                            "soc2020_coding_index", "soc2020_unit_groups")],
+    kinds={"duckdb", "python"},
+    pool="duckdb",
+    description="The SOC 2020 unit group each National Careers Service profile describes: the ONS SOC 2010 "
+                "-> 2020 split of the profile's SOC 2010 code, settled by coding the profile's title.",
+    metadata={"source": "NCS job profiles (Nov 2020); ONS SOC 2010 -> 2020 proportions; ONS coding index"},
+)
+def raw_ncs_profile_soc2020(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    from assets.escalator.careers import map_profiles
+    from assets.jobads.assets import build_coder
+
+    with warehouse.get_connection() as conn:
+        ensure_schemas(conn)
+        profiles = conn.execute("select url_name, title, soc2010 from raw.ncs_job_profiles").df()
+        proportions = conn.execute("select * from raw.soc2010_soc2020_proportions").df()
+        mapping = map_profiles(profiles, proportions, build_coder(conn))
+        rows = replace_table(conn, "raw.ncs_profile_soc2020", stamp(mapping))
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
+                                          "unit_groups": int(mapping.soc2020.nunique()),
+                                          "unmapped": int(mapping.soc2020.isna().sum())})
+
+
+@dg.asset(
+    key=["raw", "soc2020_ncs_similarity"],
+    group_name="escalator",
+    deps=[dg.AssetKey(["raw", "ncs_profile_soc2020"]), dg.AssetKey(["raw", "ncs_tasks"])],
+    kinds={"duckdb", "python"},
+    pool="duckdb",
+    description="Cosine similarity (TF-IDF) of every ordered pair of SOC 2020 unit groups' National Careers "
+                "Service descriptions, day-to-day tasks and working environments: the escalator's UK-native "
+                "similarity facet.",
+    metadata={"source": "NCS job profiles (Nov 2020), Crown copyright, OGL v3.0 presumed"},
+)
+def raw_soc2020_ncs_similarity(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    from assets.escalator.careers import task_similarity
+
+    with warehouse.get_connection() as conn:
+        ensure_schemas(conn)
+        mapping = conn.execute("select url_name, soc2020 from raw.ncs_profile_soc2020").df()
+        profiles = conn.execute("select url_name, description from raw.ncs_job_profiles").df()
+        tasks = conn.execute("select url_name, kind, text from raw.ncs_tasks").df()
+        frame = task_similarity(mapping, profiles, tasks)
+        rows = replace_table(conn, "raw.soc2020_ncs_similarity", stamp(frame))
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
+                                          "unit_groups": int(frame.origin_soc2020.nunique())})

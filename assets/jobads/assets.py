@@ -33,7 +33,7 @@ def today_london() -> str:
 
 
 def build_coder(conn) -> SocCoder:
-    index = conn.execute("select job_title, soc2020, industry from raw.soc2020_coding_index").df()
+    index = conn.execute("select job_title, soc2020, qualifier, industry from raw.soc2020_coding_index").df()
     groups = conn.execute("select soc2020_unit_group, soc2020_title from raw.soc2020_unit_groups").df()
     return SocCoder(index, groups)
 

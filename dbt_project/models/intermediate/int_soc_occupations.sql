@@ -37,6 +37,7 @@ select
     g.soc2020,
     g.soc2020_title,
     g.soc2020_major,
+    g.soc2020_sub_major,
     g.soc2020_minor,
     g.minor_title,
     coalesce(unit.median_pay_gbp, minor.median_pay_gbp, sub.median_pay_gbp) as median_annual_pay,

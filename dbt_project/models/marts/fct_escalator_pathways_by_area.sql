@@ -1,6 +1,7 @@
 -- For each EMCCA local authority and origin occupation, the best 'get on' and 'get up' steps, weighted
 -- by local demand: score = the transition's step_score x (1 + ln(1 + adverts for the destination in that
--- LA in the advert window)). Top 3 per LA, origin and step type. share_adverts_reachable_45min: of the
+-- LA in the advert window)). Top 3 per LA, origin and step type; a destination whose pay ONS measured for
+-- the unit group always ranks above one whose pay is borrowed from a wider group. share_adverts_reachable_45min: of the
 -- destination's live EMCCA adverts, the share reachable within 45 minutes by public transport from the
 -- LA's neighbourhoods (null when the occupation has no live adverts). ons_adverts_latest_quarter: ONS's
 -- official count of new online adverts for the destination in that LA, in the latest quarter ONS published
@@ -38,6 +39,9 @@ scored as (
         s.uplift_pct,
         s.uplift_gbp,
         s.skills_to_build,
+        s.learning_route,
+        s.barriers,
+        s.destination_pay_measured,
         coalesce(ads.adverts_recent, 0) as la_adverts_recent,
         coalesce(ads.adverts_live, 0) as la_adverts_live,
         reach.share_adverts_reachable_45min,
@@ -53,7 +57,7 @@ scored as (
 ),
 ranked as (
     select *, row_number() over (partition by la_code, origin_soc2020, step_type
-                                 order by score desc, destination_soc2020) as step_rank
+                                 order by destination_pay_measured desc, score desc, destination_soc2020) as step_rank
     from scored
 )
 select * exclude (score), round(score, 4) as score

@@ -1,17 +1,40 @@
 -- Moves from each SOC 2020 unit group to the occupations whose work is similar enough to be realistic
--- (similarity >= var escalator_viable_similarity), with the pay, barriers, skills gap and local demand
--- an adviser needs. step_type:
---   'get up'  uplift >= var escalator_get_up_min_uplift_pct, no graduate entry at the destination and
---             a job-zone step of at most var escalator_max_job_zone_step (a degree is not a small step)
---   'get on'  an entry occupation for people out of work: job zone <= var escalator_get_on_max_job_zone,
---             no graduate entry, live local adverts, and pay at least var escalator_desirable_pay_ratio
---             of the origin's (Nesta's "desirable" rule)
---   null      viable but neither
--- step_score orders steps for people (CLI, explorer, pathways by area).
+-- (similarity >= var escalator_viable_similarity), with pay, routes in, barriers and local demand.
+-- One row per origin x destination x step_type; a pair that is neither step appears once with a null
+-- step_type. Rules (README "How the escalator decides"; thresholds are dbt vars):
+--   'get up'  a next rung: uplift between var escalator_get_up_min_uplift_pct and
+--             var escalator_get_up_max_uplift_pct (a bigger move is a ladder, fct_escalator_ladders), no
+--             graduate entry, a job-zone step of at most var escalator_max_job_zone_step, and
+--             plausible for the origin:
+--               - a manager or director (major group 1) only from a supervisory or managerial origin, in a
+--                 similar field (uk_similarity, the mean of the UK text facets ONS and NCS, >= var
+--                 escalator_uk_field_similarity; O*NET's profiles reach UK managers through a
+--                 weak crosswalk, so they do not decide the field); chief executives
+--                 and elected officers only from major group 1
+--               - the armed forces only from protective-service origins
+--   'get on'  a route into work for someone out of work who last did the origin job: the destination
+--             can be entered by direct application or a short route (NCS: direct or work route, or an
+--             apprenticeship / college course at level 1-2), job zone <= var escalator_get_on_max_job_zone,
+--             no graduate entry, similar work, and local demand (live adverts in the feeds; where the
+--             feeds cover only part of the market, employment of 100k+ UK jobs stands in, and
+--             demand_evidence says which). Pay is compared with being out of work, not with the origin.
+-- step_rank orders each origin's steps of one type: destinations whose pay ONS measured for the unit
+-- group first (never below one whose pay is borrowed from a wider group), then step_score.
 with sim as (select * from {{ ref('int_soc_similarity') }}
              where similarity >= {{ var('escalator_viable_similarity') }}),
 occ as (select * from {{ ref('int_soc_occupations') }}),
+careers as (select * from {{ ref('int_soc_careers') }}),
 profiles as (select * from {{ ref('int_soc_skill_profiles') }}),
+jobs as (
+    select soc2020_code as soc2020, n_jobs_thousands
+    from {{ ref('stg_ashe__pay') }}
+    where pay_basis = 'annual' and workforce = 'all_employees' and soc_level = 4
+),
+feed as (
+    -- the feeds cover the whole market only when something beyond the embedded public-sector file is in
+    select count(*) filter (where source <> 'notts_public_sector') > 0 as full_coverage
+    from {{ ref('fct_job_ads') }}
+),
 gaps as (
     -- the destination's most important skills and knowledge the origin rates lowest: what to build
     select origin_soc2020, destination_soc2020,
@@ -39,11 +62,14 @@ pairs as (
         s.skills_similarity,
         s.knowledge_similarity,
         s.text_similarity,
+        s.ncs_similarity,
+        round((s.text_similarity + coalesce(s.ncs_similarity, s.text_similarity)) / 2, 4) as uk_similarity,
         s.similarity >= {{ var('escalator_highly_viable_similarity') }} as highly_viable,
         o.median_annual_pay as origin_pay,
         d.median_annual_pay as destination_pay,
         o.pay_level as origin_pay_level,
         d.pay_level as destination_pay_level,
+        d.pay_level = 'unit group' as destination_pay_measured,
         round(d.median_annual_pay - o.median_annual_pay, 0) as uplift_gbp,
         round(100.0 * (d.median_annual_pay - o.median_annual_pay) / o.median_annual_pay, 1) as uplift_pct,
         d.median_annual_pay >= (1 + {{ var('escalator_ome_uplift_pct') }} / 100) * o.median_annual_pay
@@ -53,29 +79,87 @@ pairs as (
         round(d.job_zone - o.job_zone, 2) as job_zone_change,
         d.graduate_entry as destination_graduate_entry,
         g.skills_to_build,
+        c.ncs_title as destination_ncs_title,
+        c.ncs_url as destination_ncs_url,
+        c.ncs_starter_salary as destination_ncs_starter_salary,
+        c.learning_route,
+        c.barriers,
+        coalesce(c.short_entry, false) as destination_short_entry,
+        coalesce(c.degree_only, false) as destination_degree_only,
         d.local_adverts_recent as destination_local_adverts_recent,
         d.local_adverts_live as destination_local_adverts_live,
-        d.median_advertised_pay as destination_median_advertised_pay
+        d.median_advertised_pay as destination_median_advertised_pay,
+        j.n_jobs_thousands as destination_uk_jobs_thousands,
+        -- plausibility of the move for the origin (a step that fails is never a step)
+        case
+            when d.soc2020 in ('1111', '1112') and o.soc2020_major <> '1' then 'top post from outside management'
+            when d.soc2020_major = '1' and not (o.soc2020_major = '1'
+                     or regexp_matches(lower(o.soc2020_title), 'supervisor|senior|manager|foremen|leader|officers in'))
+                then 'management without a supervisory origin'
+            when d.soc2020_major = '1'
+                 and (s.text_similarity + coalesce(s.ncs_similarity, s.text_similarity)) / 2
+                     < {{ var('escalator_uk_field_similarity') }}
+                then 'management in another field'
+            when d.soc2020 in ('1161', '3311') and o.soc2020_sub_major not in ('33', '11')
+                then 'armed forces from outside protective services'
+        end as implausible_because,
+        (select full_coverage from feed) as feed_full_coverage,
+        o.soc2020_sub_major = d.soc2020_sub_major as same_field
     from sim as s
     inner join occ as o on o.soc2020 = s.origin_soc2020
     inner join occ as d on d.soc2020 = s.destination_soc2020
+    left join careers as c on c.soc2020 = s.destination_soc2020
+    left join jobs as j on j.soc2020 = s.destination_soc2020
     left join gaps as g using (origin_soc2020, destination_soc2020)
+),
+typed as (
+    select
+        *,
+        implausible_because is null
+            and not destination_graduate_entry and not destination_degree_only
+            and uplift_pct >= {{ var('escalator_get_up_min_uplift_pct') }}
+            and uplift_pct <= {{ var('escalator_get_up_max_uplift_pct') }}
+            and job_zone_change <= {{ var('escalator_max_job_zone_step') }} as is_get_up,
+        implausible_because is null
+            and not destination_graduate_entry and not destination_degree_only
+            and destination_short_entry
+            and coalesce(destination_job_zone, 0) <= {{ var('escalator_get_on_max_job_zone') }}
+            and (destination_local_adverts_live > 0
+                 or (not feed_full_coverage and coalesce(destination_uk_jobs_thousands, 0) >= 100)) as is_get_on
+    from pairs
+),
+steps as (
+    select * exclude (is_get_up, is_get_on, feed_full_coverage), 'get up' as step_type from typed where is_get_up
+    union all
+    select * exclude (is_get_up, is_get_on, feed_full_coverage), 'get on' from typed where is_get_on
+    union all
+    select * exclude (is_get_up, is_get_on, feed_full_coverage), cast(null as varchar) from typed
+    where not is_get_up and not is_get_on
+),
+scored as (
+    select
+        *,
+        case when destination_local_adverts_live > 0 then 'live local adverts'
+             when step_type = 'get on' then 'large occupation (feeds cover part of the market)' end
+            as demand_evidence,
+        -- what an adviser weighs: similar work, read half from the UK descriptions (ONS text, NCS tasks),
+        -- a move within the same field (SOC sub-major group), a modest first rise (get up: up to +25%
+        -- counts) or a decent wage and live adverts (get on); "n.e.c." catch-all groups and pay borrowed
+        -- from a wider group count for less
+        round((0.5 * similarity + 0.5 * uk_similarity)
+              * case when same_field then 1.15 else 1 end
+              * case when destination_title like '%n.e.c%' then 0.85 else 1 end
+              * case when step_type = 'get on'
+                     then 1 + least(greatest(destination_pay - 20000, 0) / 20000, 0.5)
+                          + 0.2 * ln(1 + destination_local_adverts_live)
+                     else 1 + least(greatest(uplift_pct, 0), 25) / 100 end
+              * case when destination_pay_measured then 1 else 0.8 end, 4) as step_score
+    from steps
 )
 select
     *,
-    case
-        when not destination_graduate_entry
-            and uplift_pct >= {{ var('escalator_get_up_min_uplift_pct') }}
-            and job_zone_change <= {{ var('escalator_max_job_zone_step') }}
-            then 'get up'
-        when not destination_graduate_entry
-            and destination_job_zone <= {{ var('escalator_get_on_max_job_zone') }}
-            and destination_local_adverts_live > 0
-            and destination_pay >= {{ var('escalator_desirable_pay_ratio') }} * origin_pay
-            then 'get on'
-    end as step_type,
-    -- ranks steps: similar work first, pay rises count up to +50%, pay read from a broader group
-    -- (unit group suppressed by ONS) counts for less
-    round(similarity * (1 + least(greatest(uplift_pct, 0), 50) / 100)
-          * case when destination_pay_level = 'unit group' then 1 else 0.8 end, 4) as step_score
-from pairs
+    case when step_type is not null then
+        row_number() over (partition by origin_soc2020, step_type
+                           order by destination_pay_measured desc, step_score desc, destination_soc2020)
+    end as step_rank
+from scored

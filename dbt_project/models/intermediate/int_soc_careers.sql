@@ -1,0 +1,75 @@
+-- What the National Careers Service says about getting into each SOC 2020 unit group, from the profile
+-- that best represents it (largest share of its SOC 2010 split, then the plainest title):
+--   short_entry     a person out of work can start without a long course: a direct-application or
+--                   work route, or an apprenticeship / college course at level 1-2
+--   degree_only     the only routes NCS gives are university ones
+--   learning_route  the small steps in: the lowest-level apprenticeship standard, the first college course,
+--                   "apply directly", "work your way up", and any registration or licence
+--   barriers        checks, licences, cards, age limits and registrations NCS names; shift patterns
+--   starter / experienced salary (NCS, 2020 £ a year) beside ASHE
+with profiles as (
+    select *, row_number() over (partition by soc2020 order by soc2010_share desc nulls last, length(title), title) as rn
+    from {{ ref('stg_ncs__profiles') }}
+    where soc2020 is not null
+),
+best as (select * from profiles where rn = 1),
+routes as (select * from {{ ref('stg_ncs__entry_routes') }}),
+reqs as (select * from {{ ref('stg_ncs__requirements') }}),
+standards as (
+    -- "Adult care worker (level 2, ST0005) | Lead adult care worker (level 3, ST0006)" -> one row each
+    select url_name, trim(s.standard) as standard,
+           try_cast(regexp_extract(s.standard, 'level (\d)', 1) as integer) as level
+    from best, unnest(string_split(apprenticeship_standards, ' | ')) as s(standard)
+    where apprenticeship_standards is not null
+),
+lowest_standard as (
+    select url_name, arg_min(regexp_replace(standard, ', ST\d+\)', ')'), level) as standard, min(level) as level
+    from standards group by url_name
+),
+route_summary as (
+    select
+        url_name,
+        string_agg(route_type, ', ' order by route_type) as route_types,
+        bool_or(route_type in ('direct', 'work')) as has_direct_or_work,
+        bool_or(route_type = 'college' and regexp_matches(route_text, 'Level [12] ')) as has_short_college,
+        bool_and(route_type in ('university', 'other', 'volunteering')) as degree_only,
+        max(case when route_type = 'college' then nullif(regexp_extract(route_text, 'Courses include: ([^;.]+)', 1), '') end)
+            as college_course,
+        max(case when route_type = 'work' then regexp_extract(route_text, '^([^.]+)', 1) end) as work_route,
+        max(case when route_type = 'direct' then regexp_extract(route_text, '^([^.]+)', 1) end) as direct_route
+    from routes group by url_name
+),
+barriers as (
+    select
+        url_name,
+        string_agg(distinct coalesce(label, text), '; ') filter (where kind = 'restriction') as restrictions,
+        string_agg(distinct coalesce(label, text), '; ') filter (where kind = 'registration') as registrations,
+        bool_or(lower(coalesce(label, '') || ' ' || text) like '%driving licence%') as driving_licence
+    from reqs group by url_name
+)
+select
+    b.soc2020,
+    b.title as ncs_title,
+    b.url as ncs_url,
+    b.salary_starter_gbp as ncs_starter_salary,
+    b.salary_experienced_gbp as ncs_experienced_salary,
+    r.route_types as ncs_entry_routes,
+    coalesce(r.has_direct_or_work, false) or coalesce(s.level <= 2, false) or coalesce(r.has_short_college, false)
+        as short_entry,
+    coalesce(r.degree_only, false) as degree_only,
+    concat_ws(' | ',
+        case when s.standard is not null then 'Apprenticeship: ' || s.standard end,
+        case when r.college_course is not null then 'College: ' || trim(r.college_course) end,
+        case when r.direct_route is not null then 'Direct: ' || trim(r.direct_route) end,
+        case when r.work_route is not null then 'Work your way up: ' || trim(r.work_route) end,
+        case when br.registrations is not null then 'Registration: ' || br.registrations end
+    ) as learning_route,
+    s.level as apprenticeship_level,
+    nullif(concat_ws('; ', br.restrictions,
+                     case when br.driving_licence and coalesce(br.restrictions, '') not ilike '%driving%'
+                          then 'driving licence (may be needed)' end,
+                     case when b.working_pattern is not null then 'shifts: ' || b.working_pattern end), '') as barriers
+from best as b
+left join route_summary as r using (url_name)
+left join lowest_standard as s using (url_name)
+left join barriers as br using (url_name)

@@ -1,0 +1,2 @@
+select url_name, kind, nullif(label, '') as label, text
+from {{ source('raw', 'ncs_requirements') }}
