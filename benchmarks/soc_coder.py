@@ -102,8 +102,11 @@ def calibration(coded, truth: pd.Series) -> pd.DataFrame:
 
 
 def by_method(coded, truth: pd.Series) -> pd.DataFrame:
+    """Per-method agreement, and the Laplace-smoothed (right + 1) / (n + 2) that soc_coder.CONFIDENCE holds."""
     frame = pd.DataFrame({"method": [c.method for c in coded], "right": [c.soc2020 == t for c, t in zip(coded, truth)]})
-    return frame.groupby("method").right.agg(["size", "mean"]).sort_values("size", ascending=False)
+    out = frame.groupby("method").right.agg(["size", "sum", "mean"]).sort_values("size", ascending=False)
+    out["laplace"] = ((out["sum"] + 1) / (out["size"] + 2)).round(2)
+    return out
 
 
 def main() -> None:

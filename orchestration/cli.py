@@ -39,13 +39,26 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, cwd=PROJECT_ROOT)
 
 
+def iso_day(text: str) -> str:
+    """argparse type for YYYY-MM-DD: a bad date is a one-line usage error (exit 2), not a traceback."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+JOB_NAMES = ("daily_refresh", "validate_and_publish", "transport_refresh", "jobads_day", "travel_time_matrix")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="escalator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("refresh", help="materialize everything (the daily refresh) with progress")
-    p.add_argument("--job", default="daily_refresh", help="job to run (default: daily_refresh)")
-    p.add_argument("--day", default=None, help="job-ad day (YYYY-MM-DD) to refresh; default: today when a "
+    p.add_argument("--job", default="daily_refresh", choices=JOB_NAMES, help="job to run (default: daily_refresh)")
+    p.add_argument("--day", default=None, type=iso_day, help="job-ad day (YYYY-MM-DD) to refresh; default: today when a "
                    "live feed or today's file drop exists, else the embedded snapshot's day")
     p.set_defaults(func=cmd_refresh)
 

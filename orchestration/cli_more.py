@@ -287,8 +287,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_travel_times)
 
     p = sub.add_parser("backfill", help="reload job-ad days FROM..TO (one partition each), then refresh once")
-    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    from orchestration.cli import iso_day
+
+    p.add_argument("--from", dest="start", required=True, type=iso_day, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, type=iso_day, help="last day, YYYY-MM-DD")
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("report", help="rebuild the HTML reports from the published tables and say where they are")

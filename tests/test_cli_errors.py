@@ -1,0 +1,30 @@
+"""Bad input to the command line ends in one line naming the problem and exit code 2, never a traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("args,says", [
+    (["backfill", "--from", "notadate", "--to", "2026-01-01"], "not a date"),
+    (["refresh", "--day", "2026-13-45"], "not a date"),
+    (["refresh", "--job", "nojob"], "invalid choice"),
+    (["code-titles", "/nonexistent/titles.txt"], "cannot read"),
+])
+def test_bad_arguments_give_one_line_and_exit_2(args, says):
+    result = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if not line.startswith(("usage:", " "))]
+    assert len(errors) == 1 and says in errors[0]
+
+
+def test_the_cli_job_list_matches_the_definitions():
+    from orchestration.cli import JOB_NAMES
+    from orchestration.definitions import defs
+
+    assert set(JOB_NAMES) == {job.name for job in defs.jobs if not job.name.startswith("__")}
