@@ -108,7 +108,7 @@ REFERENCE_TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "ncs_requirements", "careers/ncs_requirements.csv",
         {"url_name": V, "kind": V, "label": V, "text": V},
-        ("url_name", "kind", "label", "text"), "reference_careers",
+        ("url_name", "kind", "text"), "reference_careers",  # label is empty for some items
         "NCS restrictions, other requirements and registrations per profile (DBS checks, licences, cards).",
         NCS, NCS_LICENCE),
     TableSpec(

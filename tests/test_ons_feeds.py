@@ -192,7 +192,7 @@ def test_nomis_disability_rates_become_the_gap_in_the_tracker(refreshed, tmp_pat
     half = (1.0 ** 2 + 2.0 ** 2) ** 0.5
     value, lci, uci, reliability, rag, end = got["E47000013"]
     assert value == 24.0 and (lci, uci) == (round(24.0 - half, 1), round(24.0 + half, 1))
-    assert str(end) == "2025-12-31" and reliability == "reliable"
+    assert str(end) == "2025-12-31" and reliability == "precise"  # CV = 4.47 / 3.92 / 24 = 4.8%
     assert rag == "green"  # lower is better; the Plan's 28.4 lies outside the CI
     assert got["E06000015"][0] is None and got["E06000015"][3] == "suppressed"
     assert got["E06000015"][4] == "no data"

@@ -196,7 +196,7 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
     assert set(rows.source) == {"ONS online job adverts (Textkernel)"}  # the feed's live-stock rows give way
     by = {(r.geography_code, str(r.period_start.date())): r for r in rows.itertuples()}
     derby_q3 = by[("E06000015", "2025-07-01")]
-    assert (derby_q3.value, derby_q3.reliability) == (505.0, "reliable")
+    assert (derby_q3.value, derby_q3.reliability) == (505.0, "no CI")  # a count without a CI
     derby_q2 = by[("E06000015", "2026-04-01")]  # 2134 suppressed: the published cells give a lower bound
     assert (derby_q2.value, derby_q2.reliability, derby_q2.rag_status) == (451.0, "unreliable", "not rated")
     assert derby_q2.note.startswith("lower bound: 1 of 3 occupation cells suppressed, the published cells sum to 451")
@@ -241,7 +241,8 @@ def test_tracker_cards_name_quarters_and_mixed_periods():
                      "primary_source": "ONS"})
     base = {"indicator_id": "vacancies", "is_latest": True, "rag_status": "not rated", "lci_95": None,
             "uci_95": None, "change_since_baseline": None, "note": "", "source": "ONS", "source_dataset": "x",
-            "source_release": pd.NaT, "baseline_value": 39415.0, "baseline_period": "Plan baseline",
+            "source_release": pd.NaT, "baseline_value": 39415.0, "baseline_period": pd.Timestamp("2025-01-01"),
+            "rag_reason": "not comparable",
             "baseline_check": "not checked"}
     facts = pd.DataFrame([
         {**base, "geography_code": "E47000013", "geography_name": "EMCCA", "value": 40000.0,

@@ -10,7 +10,8 @@
 -- 'suppressed' where the source suppresses; 'unreliable' where it flags the value so; 'no CI' where a
 -- value comes without one. `provisional` where the source's metadata says that year is provisional.
 -- Baseline check: the Plan's figure must lie within the 95% CI (or var('baseline_tolerance_pct') percent
--- without a CI) of one of the series' values within two years before to one after the baseline year.
+-- without a CI) of one of the series' values from two years before the baseline year to the baseline year
+-- (later values may differ because things changed, so they do not test the figure).
 with obs as (select * from {{ ref('int_indicator_observations') }}),
 ind as (select * from {{ ref('dim_indicator') }}),
 geo as (select * from {{ ref('dim_geography') }}),
@@ -59,7 +60,7 @@ plan_baseline_check as (
     from observed as o
     inner join ind as i on i.indicator_id = o.indicator_id and i.baseline_geography = o.geography_code
     where i.baseline_value is not null and o.value is not null
-      and year(o.period_start) between year(i.baseline_period) - 2 and year(i.baseline_period) + 1
+      and year(o.period_start) between year(i.baseline_period) - 2 and year(i.baseline_period)
     group by o.indicator_id, o.geography_code
 ),
 
