@@ -26,6 +26,21 @@ PUBLISHED_MARTS = ["dim_geography", "dim_indicator", "fct_plan_indicators", "fct
                    "fct_travel_times", "fct_job_reach_by_lsoa",
                    "fct_employment_centre_access", "fct_employment_centre_reach_by_la"]
 KEEP_VERSIONS = 5
+# Free text stays in the warehouse: an advert description can carry names and contact details the scrub
+# missed, and no BI use needs it
+WAREHOUSE_ONLY_COLUMNS = {"fct_job_ads": ("description",)}
+UTF8_BOM = b"\xef\xbb\xbf"  # Excel reads a CSV without it as ANSI and shows "Â£"
+
+
+def published_select(mart: str) -> str:
+    hidden = WAREHOUSE_ONLY_COLUMNS.get(mart)
+    return f"select * exclude ({', '.join(hidden)}) from marts.{mart}" if hidden else f"select * from marts.{mart}"
+
+
+def add_bom(path: Path) -> None:
+    data = path.read_bytes()
+    if not data.startswith(UTF8_BOM):
+        path.write_bytes(UTF8_BOM + data)
 
 
 def versions_dir(published: Path) -> Path:
@@ -73,7 +88,9 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
             tables[mart] = rows
             for fmt, opts in (("parquet", "(format parquet, compression zstd)"), ("csv", "(format csv, header)")):
                 path = target / f"{mart}.{fmt}"
-                conn.execute(f"copy (select * from marts.{mart}) to '{path}' {opts}")
+                conn.execute(f"copy ({published_select(mart)}) to '{path}' {opts}")
+                if fmt == "csv":
+                    add_bom(path)
                 files.append({"path": path.name, "sha256": sha256(path), "rows": rows})
         manifest = {
             "version": version,
@@ -90,7 +107,7 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
         in_transaction = True
         conn.execute("create schema if not exists published")
         for mart in marts:
-            conn.execute(f"create or replace table published.{mart} as select * from marts.{mart}")
+            conn.execute(f"create or replace table published.{mart} as {published_select(mart)}")
         conn.execute("create table if not exists ops.publications (version varchar, run_id varchar, "
                      "published_at timestamp, manifest varchar)")
         conn.execute("insert into ops.publications values (?, ?, ?, ?)",

@@ -32,7 +32,7 @@ def load(conn) -> dict:
     area = conn.execute("""select la_code, la_name, origin_soc2020, step_type, destination_soc2020, la_adverts_live
                            from published.fct_escalator_pathways_by_area order by la_code, origin_soc2020, step_rank
                         """).fetchall()
-    data: dict = {"occ": {}, "steps": {}, "las": {}, "area": {}, "ladders": {}}
+    data: dict = {"occ": {}, "steps": {}, "las": {}, "area": {}, "ladders": {}, "titles": index_titles(conn)}
     for origin, r1, r2, r3, uplift in ladders:
         data["ladders"].setdefault(origin, []).append([" → ".join(r for r in (r1, r2, r3) if r), uplift])
     for soc, title, pay, level, related in occ:
@@ -48,6 +48,21 @@ def load(conn) -> dict:
     return data
 
 
+def index_titles(conn) -> dict[str, str]:
+    """Every ONS coding-index title (lower case, as typed) -> the SOC 2020 code the title coder gives it on
+    its own, so the search finds "care worker" -> 6135 the way `escalator code-titles` does."""
+    from assets.jobads.assets import build_coder
+
+    titles = [t for (t,) in conn.execute("select distinct lower(job_title) from raw.soc2020_coding_index").fetchall()]
+    coder = build_coder(conn)
+    out = {}
+    for title in titles:
+        coded = coder.code(title)
+        if coded.soc2020:
+            out[title] = coded.soc2020
+    return out
+
+
 SCRIPT = """
 <script>
 const D = JSON.parse(document.getElementById('escalator-data').textContent);
@@ -55,15 +70,21 @@ const C = %(colours)s;
 const $ = (id) => document.getElementById(id);
 function money(v){ return v == null ? 'n/a' : '£' + v.toLocaleString('en-GB'); }
 function search(){
-  const q = $('occupation-search').value.trim().toLowerCase();
+  const q = $('occupation-search').value.trim().toLowerCase().replace(/\\s+/g, ' ');
   const out = $('results'); out.innerHTML = '';
-  if (!q) return;
-  const words = q.split(/\\s+/);
-  const hits = Object.entries(D.occ).filter(([c, o]) => words.every(w => o[3].includes(w.replace(/s$/, ''))));
+  if (!q) { $('result-count').textContent = ''; $('detail').hidden = true; return; }
+  const words = q.split(' ');
+  // an ONS coding-index title first (as the title coder reads it), then unit groups whose title or
+  // related job titles contain every word
+  const coded = D.titles[q] || D.titles[q.replace(/s$/, '')];
+  let hits = Object.entries(D.occ).filter(([c, o]) => words.every(w => o[3].includes(w.replace(/s$/, ''))));
+  if (coded) hits = [[coded, D.occ[coded]]].concat(hits.filter(([c]) => c !== coded));
+  if (!hits.length) $('detail').hidden = true;  // no match: the previous occupation's steps go
   $('result-count').textContent = hits.length + ' occupation' + (hits.length === 1 ? '' : 's') + ' found';
   hits.slice(0, 25).forEach(([code, o]) => {
     const b = document.createElement('button'); b.className = 'result'; b.type = 'button';
-    b.textContent = code + ' ' + o[0]; b.dataset.soc = code; b.onclick = () => show(code);
+    b.textContent = code + ' ' + o[0] + (code === coded ? ' (ONS coding index: "' + q + '")' : '');
+    b.dataset.soc = code; b.onclick = () => show(code);
     out.appendChild(b);
   });
 }

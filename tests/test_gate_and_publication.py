@@ -46,6 +46,20 @@ def test_clean_run_publishes_and_manifest_matches_files(env):
     assert "ONS Explore Local Statistics" in manifest["data_periods"]
 
 
+def test_published_csvs_open_in_excel_and_keep_advert_free_text_out(env):
+    """UTF-8 with a BOM (Excel shows "£", not "Â£"); the advert description stays in the warehouse."""
+    folder = env.published.resolve()
+    for csv in folder.glob("*.csv"):
+        assert csv.read_bytes()[:3] == b"\xef\xbb\xbf", csv.name
+    published = {r[0] for r in env.sql("select column_name from information_schema.columns where "
+                                         "table_schema = 'published' and table_name = 'fct_job_ads'")}
+    warehouse = {r[0] for r in env.sql("select column_name from information_schema.columns where "
+                                         "table_schema = 'marts' and table_name = 'fct_job_ads'")}
+    assert "description" in warehouse and "description" not in published and "title" in published
+    header = (folder / "fct_job_ads.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert "description" not in header
+
+
 def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(env):
     before = env.published_bytes()
     version_before = env.published.resolve().name

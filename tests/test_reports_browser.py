@@ -89,6 +89,12 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     page.locator("#starting-points button", has_text="Sales and retail assistants").click()
     assert page.locator("#selected").inner_text() == "7111 Sales and retail assistants"
     assert page.locator("#steps tr").count() >= 1 and "Ashfield" in page.locator("#steps-note").inner_text()
+    # the search reads titles through the coding index: "nurse" opens a nursing group, not an agriculture one
+    page.fill("#occupation-search", "nurse")
+    page.keyboard.press("Enter")
+    assert page.locator("#selected").inner_text().startswith("223")
+    page.fill("#occupation-search", "zzqx nothing like this")
+    assert page.locator("#results button").count() == 0 and page.locator("#detail").is_hidden()
     assert errors == []
 
 

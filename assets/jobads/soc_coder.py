@@ -223,7 +223,7 @@ class SocCoder:
         if professional and head == "engineer":
             return professional[0], "professional"
         if general:  # several plain entries: the code most of the title's entries share
-            return max(set(general), key=lambda s: (socs[s], general.count(s))), "general"
+            return max(sorted(set(general)), key=lambda s: (socs[s], general.count(s))), "general"
         return socs.most_common(1)[0][0], "ambiguous"
 
     @staticmethod
