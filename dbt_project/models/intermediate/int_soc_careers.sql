@@ -1,5 +1,6 @@
 -- What the National Careers Service says about getting into each SOC 2020 unit group, from the profile
--- that best represents it (largest share of its SOC 2010 split, then the plainest title):
+-- that best represents it (its title codes to the group, the largest share of its SOC 2010 split, the
+-- title whose words the ONS group's title and related job titles use most, then the plainest title):
 --   short_entry     a person out of work can start without a long course: a direct-application or
 --                   work route, or an apprenticeship / college course at level 1-2
 --   degree_only     the only routes NCS gives are university ones
@@ -8,9 +9,18 @@
 --   barriers        checks, licences, cards, age limits and registrations NCS names; shift patterns
 --   starter / experienced salary (NCS, 2020 £ a year) beside ASHE
 with profiles as (
-    select *, row_number() over (partition by soc2020 order by soc2010_share desc nulls last, length(title), title) as rn
-    from {{ ref('stg_ncs__profiles') }}
-    where soc2020 is not null
+    -- the representative: a profile whose own title codes to the unit group, from the largest share of
+    -- its SOC 2010 split, whose title words the ONS unit-group title and related job titles use most
+    select p.*, row_number() over (
+        partition by p.soc2020
+        order by p.soc2020_method like 'title coded%' desc, p.soc2010_share desc nulls last,
+                 len(list_filter(string_split(lower(p.title), ' '),
+                                 lambda w: strpos(lower(u.soc2020_title || ' ' || coalesce(u.related_job_titles, '')), w) > 0))
+                 / len(string_split(p.title, ' ')) desc,
+                 length(p.title), p.title) as rn
+    from {{ ref('stg_ncs__profiles') }} as p
+    inner join {{ ref('stg_soc__unit_groups') }} as u using (soc2020)
+    where p.soc2020 is not null
 ),
 best as (select * from profiles where rn = 1),
 routes as (select * from {{ ref('stg_ncs__entry_routes') }}),
