@@ -7,6 +7,7 @@ import duckdb
 
 from assets.warehouse import table_exists
 from orchestration.settings import load_settings
+from reports.numbers import format_value
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -22,22 +23,6 @@ def _table(conn, schema_table: str) -> str:
     return f"published.{table}" if table_exists(conn, f"published.{table}") else schema_table
 
 
-def format_value(v, unit: str | None) -> str:
-    """A tracker figure as people write it: £ with thousands, %, pp, counts without decimals."""
-    if v is None:
-        return ""
-    unit = unit or ""
-    if unit.startswith("£"):
-        return f"{'-' if v < 0 else ''}£{abs(v):,.0f}"
-    if unit == "ratio":
-        return f"{v:,.2f}"
-    if unit == "count":
-        return f"{v:,.0f}"
-    if unit == "pp":
-        return f"{v:,.1f}pp"
-    return f"{v:,.1f}%"
-
-
 def format_tracker(rows: list[tuple]) -> str:
     header = ("indicator", "period", "value", "95% CI", "baseline", "change", "status", "why")
     body = []
@@ -45,7 +30,7 @@ def format_tracker(rows: list[tuple]) -> str:
         period = "" if start is None else (f"{start:%Y}" if (end - start).days > 300 else f"{end:%b %Y}")
         ci = "" if lci is None else f"{format_value(lci, unit)} to {format_value(uci, unit)}"
         change_unit = "pp" if (unit or "").startswith("%") else unit
-        body.append((name, period, format_value(value, unit), ci, format_value(base, unit),
+        body.append((name, period, format_value(value, unit, ""), ci, format_value(base, unit, ""),
                      "" if change is None else ("+" if change > 0 else "") + format_value(change, change_unit),
                      rag, reason or ""))
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from assets.warehouse import table_exists
 from reports.maps import polygon_map
+from reports.numbers import format_value as fmt
 from reports.page import COLOURS, esc, figure
 
 EMCCA, REGION, ENGLAND = "E47000013", "E12000004", "E92000001"
@@ -21,20 +22,6 @@ def load(conn) -> dict[str, pd.DataFrame]:
         "trajectory": conn.execute("select * from published.fct_employment_trajectory order by geography_name").df()
         if table_exists(conn, "published.fct_employment_trajectory") else pd.DataFrame(),
     }
-
-
-def fmt(value, unit) -> str:
-    if value is None or pd.isna(value):
-        return "no data"
-    if unit and unit.startswith("£"):  # levels and gaps ("£ difference")
-        return f"{'-' if value < 0 else ''}£{abs(value):,.0f}"
-    if unit and unit.startswith("%"):  # rates and "% of England"
-        return f"{value:.1f}%"
-    if unit == "pp":
-        return f"{value:.1f} pp"
-    if unit == "ratio":
-        return f"{value:.2f}"
-    return f"{value:,.0f}"
 
 
 def period_label(row) -> str:

@@ -176,3 +176,36 @@ def test_pathways_cli_shows_routes_barriers_and_ladders(warehouse, refreshed):
     assert "9263 Kitchen and catering assistants" in out
     assert "route: " in out and "barriers: " in out and "get on" in out and "get up" in out
     assert "Ladders" in out and " -> " in out
+
+
+def test_a_profile_that_fits_no_soc_2020_group_is_quarantined_with_its_reason(tmp_path):
+    """The careers asset on a warehouse holding one real profile and one whose SOC 2010 code is bogus and
+    whose title codes to nothing: the second is quarantined naming the field, not silently left out."""
+    import duckdb
+    import dagster as dg
+    from dagster_duckdb import DuckDBResource
+
+    from assets.escalator.assets import raw_ncs_profile_soc2020
+    from assets.reference import REFERENCE_TABLES
+    from assets.csv_loader import load_csv
+    from orchestration.settings import EMBEDDED_DIR
+
+    path = tmp_path / "w.duckdb"
+    specs = {s.name: s for s in REFERENCE_TABLES}
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema raw")
+        for name in ("soc2020_coding_index", "soc2020_unit_groups", "soc2010_soc2020_proportions"):
+            frame = load_csv(EMBEDDED_DIR / specs[name].path, specs[name]).frame
+            conn.register("f", frame)
+            conn.execute(f"create table raw.{name} as select * from f")
+            conn.unregister("f")
+        conn.execute("create table raw.ncs_job_profiles as select * from (values "
+                     "('care-worker', 'Care worker', '6145'), ('zz', 'Zzyzx qwerty', '0000')) t(url_name, title, soc2010)")
+    dg.materialize([raw_ncs_profile_soc2020], resources={"warehouse": DuckDBResource(database=str(path))})
+    with duckdb.connect(str(path), read_only=True) as conn:
+        mapped = dict(conn.execute("select url_name, soc2020 from raw.ncs_profile_soc2020").fetchall())
+        quarantined = conn.execute("select record_id, field, reason from raw.quarantine "
+                                   "where source = 'ncs_profile_soc2020'").fetchall()
+    assert mapped == {"care-worker": "6135", "zz": None}
+    assert len(quarantined) == 1 and quarantined[0][:2] == ("url_name=zz", "soc2010")
+    assert "0000" in quarantined[0][2]

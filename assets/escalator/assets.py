@@ -4,7 +4,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.escalator.text import text_similarity
-from assets.warehouse import ensure_schemas, replace_table, stamp
+from assets.warehouse import QuarantineRow, ensure_schemas, replace_table, stamp, write_quarantine
 from orchestration.resources import PlatformConfig
 
 
@@ -56,9 +56,16 @@ def raw_ncs_profile_soc2020(warehouse: DuckDBResource) -> dg.MaterializeResult:
         proportions = conn.execute("select * from raw.soc2010_soc2020_proportions").df()
         mapping = map_profiles(profiles, proportions, build_coder(conn))
         rows = replace_table(conn, "raw.ncs_profile_soc2020", stamp(mapping))
+        # a profile no SOC 2020 group can be given reaches no escalator step: say which and why
+        unmapped = [QuarantineRow(f"url_name={r.url_name}", "soc2010",
+                                  f"no SOC 2020 unit group: SOC 2010 {r.soc2010 or '(blank)'} is not in the ONS "
+                                  f"2010 -> 2020 split and the title {r.title!r} could not be coded with confidence",
+                                  {"url_name": r.url_name, "title": r.title, "soc2010": r.soc2010})
+                    for r in mapping[mapping.soc2020.isna()].itertuples()]
+        write_quarantine(conn, "ncs_profile_soc2020", unmapped)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows,
                                           "unit_groups": int(mapping.soc2020.nunique()),
-                                          "unmapped": int(mapping.soc2020.isna().sum())})
+                                          "quarantined": len(unmapped)})
 
 
 @dg.asset(

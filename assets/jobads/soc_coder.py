@@ -70,8 +70,6 @@ class Coded:
     def needs_review(self) -> bool:
         return self.soc2020 is None or self.confidence < REVIEW_BELOW
 
-    low_confidence = needs_review  # the name raw.job_ads has carried since the first feed
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -83,12 +81,12 @@ class Entry:
 
 class SocCoder:
     def __init__(self, index: pd.DataFrame, unit_groups: pd.DataFrame):
-        """index: the ONS coding index (job_title, soc2020, qualifier, industry); unit_groups: soc2020, title."""
+        """index: the ONS coding index (job_title, soc2020, qualifier, industry); unit_groups: soc2020, title.
+        The qualifier (ADD) column is required: it marks the "professional" entries and carries industries."""
         self.titles = dict(zip(unit_groups.iloc[:, 0].astype(str), unit_groups.iloc[:, 1]))
-        qualifier = index["qualifier"] if "qualifier" in index else pd.Series("", index=index.index)
         raw: dict[str, list[Entry]] = defaultdict(list)
-        for job_title, soc, qual, ind in zip(index["job_title"], index["soc2020"].astype(str), qualifier.fillna(""),
-                                             index["industry"].fillna("")):
+        for job_title, soc, qual, ind in zip(index["job_title"], index["soc2020"].astype(str),
+                                             index["qualifier"].fillna(""), index["industry"].fillna("")):
             norm = " ".join(words(job_title))
             if norm:
                 raw[norm].append(Entry(soc, entry_words(qual, ind), not qual and not ind,

@@ -14,7 +14,7 @@ import re
 # occupation follows ("RGN Home Manager"): the coder handles that, not this table.
 ABBREVIATIONS = {
     "snr": "senior", "sr": "senior", "jnr": "junior", "jr": "junior", "asst": "assistant", "assist": "assistant",
-    "mgr": "manager", "mngr": "manager", "coord": "coordinator", "co-ordinator": "coordinator",
+    "mgr": "manager", "mngr": "manager", "coord": "coordinator",
     "coordinater": "coordinator", "eng": "engineer", "engr": "engineer", "tech": "technician",
     "techn": "technician", "admin": "administrator", "dept": "department", "hca": "healthcare assistant",
     "rgn": "registered nurse", "rn": "registered nurse", "rmn": "mental health nurse",
@@ -23,19 +23,20 @@ ABBREVIATIONS = {
     "ops": "operations", "exec": "executive", "rep": "representative", "supv": "supervisor",
     "lgv": "hgv", "cons": "consultant", "paeds": "paediatric", "gen": "general", "sia": "security",
     "acct": "accountant", "accts": "accounts", "pa": "personal assistant", "md": "managing director",
-    "gp": "general practitioner", "cnc": "cnc", "qa": "quality assurance", "ui": "ui", "ux": "ux",
+    "gp": "general practitioner", "qa": "quality assurance",
     "f&b": "food and beverage", "fb": "food and beverage", "foh": "front of house", "boh": "back of house",
     "hgv1": "hgv", "hgv2": "hgv", "c+e": "", "cat": "", "class": "", "cscs": "", "pt": "", "ft": "",
     "&": "and", "2nd": "second", "mech": "mechanical", "elec": "electrical", "maint": "maintenance",
-    "h&s": "health and safety", "ict": "ict", "dom": "domiciliary", "livein": "live-in",
-    "homecare": "home care", "forklift": "fork lift truck", "flt": "fork lift truck", "healthcare": "health care", "childcare": "childcare", "carers": "carer",
+    "h&s": "health and safety", "dom": "domiciliary", "livein": "live in",
+    "homecare": "home care", "forklift": "fork lift truck", "flt": "fork lift truck", "healthcare": "health care",
+    "carers": "carer",
 }
 # British spellings the index uses; advert misspellings that the fuzzy speller cannot reach (short words)
 VARIANTS = {
     "advisor": "adviser", "advisors": "adviser", "organization": "organisation", "modeler": "modeller",
     "center": "centre", "program": "programme", "counselor": "counsellor", "mechancial": "mechanical",
-    "principle": "principal", "registsered": "registered", "childnrens": "childrens", "labourer": "labourer",
-    "waitress": "waitress", "dietician": "dietitian", "paediatrics": "paediatric", "pediatric": "paediatric",
+    "principle": "principal", "registsered": "registered", "childnrens": "childrens",
+    "dietician": "dietitian", "paediatrics": "paediatric", "pediatric": "paediatric",
 }
 # Words that never name an occupation in an advert title: board and agency phrasing, shifts, contracts
 NOISE_WORDS = {
