@@ -10,18 +10,26 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test dev manifest validate bench clean browser gx-build
+.PHONY: install install-dev run test lint dev manifest validate bench clean browser gx-build
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# Installs exactly what uv.lock pins (project + dev group), then parses the dbt project.
+# Installs exactly what uv.lock pins: the platform alone for `make run` (--inexact keeps test tools a
+# `make test` added), the dev group (pytest, playwright, ruff) on top for `make test`. The r5py engine is
+# an extra: `uv sync --extra r5`.
 $(VENV)/.installed: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --no-dev --inexact
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(UV) sync --frozen --all-groups --inexact
 	touch $@
 
 install: $(VENV)/.installed manifest
+
+install-dev: $(VENV)/.installed-dev manifest
 
 manifest: $(VENV)/.installed
 	cd dbt_project && ../$(VENV)/bin/dbt parse --profiles-dir . --quiet
@@ -29,7 +37,11 @@ manifest: $(VENV)/.installed
 run: install
 	$(VENV)/bin/escalator refresh
 
-test: install browser
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install-dev browser lint
 	$(VENV)/bin/pytest
 
 dev: install
@@ -38,7 +50,7 @@ dev: install
 validate: install
 	$(VENV)/bin/dagster definitions validate -w workspace.yaml
 
-bench: install
+bench: install-dev
 	$(VENV)/bin/python -m benchmarks
 
 # After editing expectations/suites.py: rewrite the committed GE context under expectations/gx.

@@ -54,7 +54,7 @@ def _write_workbook(path: Path) -> None:
 
 
 def _ours() -> dict:
-    from assets.connectors.ons_job_adverts import parse_workbook
+    from assets.jobads.connectors.ons_job_adverts import parse_workbook
 
     quarantined: list = []
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@ failed expectations with their column, counts and sample offending rows."""
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import duckdb
@@ -43,7 +43,7 @@ def _context():
 
 def parameters(conn: duckdb.DuckDBPyConnection, suite: Suite, now: datetime | None = None) -> dict:
     """Suite parameters: row-count bounds from the last passing validation, freshness from the cadence."""
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    now = now or datetime.now(UTC).replace(tzinfo=None)
     conn.execute(OPS_DDL)
     prev = conn.execute("select row_count from ops.check_runs where suite = ? and passed "
                         "order by evaluated_at desc limit 1", [suite.name]).fetchone()
@@ -112,4 +112,4 @@ def record(conn: duckdb.DuckDBPyConnection, run_id: str, outcome: Outcome) -> No
     conn.execute("insert into ops.check_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         run_id, outcome.suite, outcome.table, outcome.success, outcome.evaluated, len(outcome.failures),
         outcome.row_count, json.dumps(outcome.failures, default=str),
-        datetime.now(timezone.utc).replace(tzinfo=None)])
+        datetime.now(UTC).replace(tzinfo=None)])

@@ -3,14 +3,14 @@ source; `python -m expectations.build_context` writes them to expectations/gx/ (
 
 Dynamic bounds are GE suite parameters filled at run time by expectations.runner:
   min_rows / max_rows  row count within 0.5x-2x of the previous successful validation of the table
-  fresh_after          `_loaded_at` no older than the feed's cadence (job ads 1 day, GTFS 7, ONS 35)
+  fresh_after          `_loaded_at` no older than the feed's cadence (assets/platform/feeds.py)
 """
 
 from dataclasses import dataclass, field
 
-EMCCA_LADS = ["E06000015", "E06000018", *[f"E070000{n}" for n in range(32, 40)],
-              *[f"E07000{n}" for n in range(170, 177)]]
-TRACKER_GEOGRAPHIES = [*EMCCA_LADS, "E47000013", "E12000004", "E92000001"]
+from assets.platform.feeds import cadence_days as feed_cadence
+from assets.platform.geography import EMCCA_CODE, EMCCA_LADS, TRACKER_GEOGRAPHIES
+
 RAG = ["green", "amber", "red", "not rated", "before baseline", "no data", "no source connected"]
 
 
@@ -250,7 +250,7 @@ def fct_employment_centre_reach_by_la() -> list:
 
     return [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_code", "centre_band", "within_minutes"]),
-        gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=[*EMCCA_LADS, "E47000013"]),
+        gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=[*EMCCA_LADS, EMCCA_CODE]),
         gxe.ExpectColumnValuesToBeInSet(column="centre_band", value_set=["100_499", "500_4999", "5000_plus"]),
         gxe.ExpectColumnValuesToBeInSet(column="within_minutes", value_set=[15, 30, 45, 60]),
         gxe.ExpectColumnValuesToBeBetween(column="share_within", min_value=0, max_value=1),
@@ -307,12 +307,14 @@ def raw_job_ads() -> list:
 
 SUITES: tuple[Suite, ...] = (
     Suite("raw_ons_local_indicators", "raw.ons_local_indicators", ("raw", "ons_local_indicators"),
-          "raw_ons_local_indicators", cadence_days=35),
+          "raw_ons_local_indicators", cadence_days=feed_cadence(("raw", "ons_local_indicators"))),
     Suite("raw_soc2020_unit_groups", "raw.soc2020_unit_groups", ("raw", "soc2020_unit_groups"),
-          "raw_soc2020_unit_groups", cadence_days=400, row_count_bounds=False),
-    Suite("raw_ashe_table14", "raw.ashe_table14", ("raw", "ashe_table14"), "raw_ashe_table14", cadence_days=400),
+          "raw_soc2020_unit_groups", cadence_days=feed_cadence(("raw", "soc2020_unit_groups")),
+          row_count_bounds=False),
+    Suite("raw_ashe_table14", "raw.ashe_table14", ("raw", "ashe_table14"), "raw_ashe_table14",
+          cadence_days=feed_cadence(("raw", "ashe_table14"))),
     Suite("raw_lsoa21_lookup", "raw.lsoa21_lookup", ("raw", "lsoa21_lookup"), "raw_lsoa21_lookup",
-          cadence_days=400),
+          cadence_days=feed_cadence(("raw", "lsoa21_lookup"))),
     Suite("raw_job_ads", "raw.job_ads", ("raw", "job_ads"), "raw_job_ads", row_count_bounds=False),
     Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"),
           "fct_plan_indicators"),

@@ -4,7 +4,7 @@ run holds the warehouse), a row in ops.alerts when the warehouse is free, and an
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,7 +32,7 @@ def post_webhook(url: str, payload: dict, timeout: float = 10) -> str:
 
 def record_alert(dagster_home: Path, database: Path | None, run_id: str, job: str, message: str,
                  webhook_url: str | None = None) -> dict:
-    created = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    created = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     payload = {"text": f"Opportunity Escalator: run {run_id[:8]} of {job} failed: {message[:500]}",
                "run_id": run_id, "job": job, "message": message[:2000], "created_at": created.isoformat()}
     status = post_webhook(webhook_url, payload) if webhook_url else "not configured"

@@ -5,7 +5,8 @@ import sys
 
 import duckdb
 
-from assets.warehouse import table_exists
+from assets.platform.geography import EMCCA_CODE, NAMES
+from assets.platform.warehouse import table_exists
 from orchestration.settings import load_settings
 from reports.numbers import format_value
 
@@ -60,7 +61,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
                        "where geography_code = ? or lower(geography_name) = lower(?)",
                        [args.geography, args.geography]).fetchone()
     if geo is None:
-        print(f"Unknown geography {args.geography!r}; known: EMCCA E47000013, LA codes, E12000004, E92000001",
+        print(f"Unknown geography {args.geography!r}; known: " + ", ".join(f"{c} {n}" for c, n in NAMES.items()),
               file=sys.stderr)
         return 2
     rows = conn.execute(f"""
@@ -202,7 +203,7 @@ def cmd_pathways(args: argparse.Namespace) -> int:
                                [soc]).fetchall()
         if ladders:
             print("\nLadders (each rung a get-up step from the one below):")
-            for n, r1, r2, r3, up, measured in ladders:
+            for _n, r1, r2, r3, up, measured in ladders:
                 rungs = " -> ".join(r for r in (r1, r2, r3) if r)
                 print(f"  {title} -> {rungs}: {up:+.0f}% pay" + ("" if measured else " (some pay borrowed)"))
     return 0
@@ -293,5 +294,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_code_titles)
 
     p = sub.add_parser("indicators", help="print the Plan's indicator tracker for a geography")
-    p.add_argument("--geography", "-g", default="E47000013", help="GSS code or name (default: EMCCA)")
+    p.add_argument("--geography", "-g", default=EMCCA_CODE, help="GSS code or name (default: EMCCA)")
     p.set_defaults(func=cmd_indicators)

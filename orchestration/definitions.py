@@ -1,51 +1,40 @@
-"""The Dagster code location: every asset, check, job, schedule, sensor and resource."""
+"""The Dagster code location: each domain's assets (assets/<domain>/defs.py), the great-expectations gate,
+freshness checks, jobs, schedules, sensors and the resources built from the settings file."""
 
 import dagster as dg
 
-from assets.dfe import raw_dfe_neet_observations
-from assets.employment_centres import raw_lsoa_jobs_population
-from assets.escalator.assets import (raw_ncs_profile_soc2020, raw_soc2020_ncs_similarity,
-                                     raw_soc2020_text_similarity)
-from assets.jobads.assets import raw_job_ads
-from assets.ons_job_adverts import raw_ons_job_advert_volumes
-from assets.ons import (raw_nomis_observations, raw_ons_dataset_metadata, raw_ons_local_indicators,
-                        raw_statxplore_observations)
-from assets.publish import tracker_publication
-from assets.reports import html_reports
-from assets.transport.assets import raw_gtfs_feed_versions
-from assets.transport.matrix import raw_travel_times
-from assets.reference import raw_lsoa21_boundaries, reference_assets
-from assets.transform import dbt_models
-from expectations.checks import ALL_CHECKS
-from orchestration.freshness import FRESHNESS_CHECKS
-from orchestration.jobs import ALL_JOBS
-from orchestration.resources import build_resources
-from orchestration.schedules import ALL_SCHEDULES
-from orchestration.sensors import ALL_SENSORS
-from orchestration.settings import Settings
+from assets.transform.project import prepare_manifest
 
-ASSETS = [
-    *reference_assets, raw_lsoa21_boundaries,
-    raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations, raw_statxplore_observations,
-    raw_dfe_neet_observations,
-    raw_job_ads, raw_ons_job_advert_volumes,
-    raw_soc2020_text_similarity, raw_ncs_profile_soc2020, raw_soc2020_ncs_similarity,
-    raw_gtfs_feed_versions, raw_travel_times, raw_lsoa_jobs_population,
-    dbt_models,
-    tracker_publication,
-    html_reports,
-]
+prepare_manifest()  # the dbt assets below are defined from the manifest: parse first if a model changed
+
+from assets.escalator import defs as escalator  # noqa: E402
+from assets.jobads import defs as jobads  # noqa: E402
+from assets.labour_market import defs as labour_market  # noqa: E402
+from assets.publication import defs as publication  # noqa: E402
+from assets.reference import defs as reference  # noqa: E402
+from assets.transform import defs as transform  # noqa: E402
+from assets.transport import defs as transport  # noqa: E402
+from expectations.checks import ALL_CHECKS  # noqa: E402
+from orchestration.freshness import FRESHNESS_CHECKS  # noqa: E402
+from orchestration.jobs import ALL_JOBS  # noqa: E402
+from orchestration.resources import build_resources  # noqa: E402
+from orchestration.schedules import ALL_SCHEDULES  # noqa: E402
+from orchestration.sensors import ALL_SENSORS  # noqa: E402
+from orchestration.settings import Settings  # noqa: E402
+from reports import defs as reports  # noqa: E402
+
+# modules, not their Definitions: Dagster allows one Definitions object at this module's scope
+DOMAINS = [reference, labour_market, jobads, transport, escalator, transform, publication, reports]
 
 
 def build_defs(settings: Settings | None = None) -> dg.Definitions:
-    return dg.Definitions(
-        assets=ASSETS,
+    return dg.Definitions.merge(*(d.defs for d in DOMAINS), dg.Definitions(
         asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
         jobs=ALL_JOBS,
         schedules=ALL_SCHEDULES,
         sensors=ALL_SENSORS,
         resources=build_resources(settings),
-    )
+    ))
 
 
 defs = build_defs()

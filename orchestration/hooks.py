@@ -1,7 +1,7 @@
 """Job hooks: a failed step is written to ops.refresh_failures and the tracker report is redrawn from
 the last good publication with a banner saying this refresh failed (the publication itself untouched)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import duckdb
@@ -17,7 +17,7 @@ create table if not exists ops.refresh_failures (
 def record_failure(conn: duckdb.DuckDBPyConnection, run_id: str, step_key: str, error: str) -> None:
     conn.execute(REFRESH_FAILURES_DDL)
     conn.execute("insert into ops.refresh_failures values (?, ?, ?, ?)",
-                 [run_id, step_key, error[:2000], datetime.now(timezone.utc).replace(tzinfo=None)])
+                 [run_id, step_key, error[:2000], datetime.now(UTC).replace(tzinfo=None)])
 
 
 @dg.failure_hook(name="record_refresh_failure", required_resource_keys={"warehouse", "platform"})

@@ -18,7 +18,7 @@ daily_refresh_job = dg.define_asset_job(
 
 
 def _publish_selection() -> dg.AssetSelection:
-    from assets.publish import PUBLISHED_MARTS
+    from assets.publication.publish import PUBLISHED_MARTS
 
     marts = [dg.AssetKey(["marts", m]) for m in PUBLISHED_MARTS]
     published = [dg.AssetKey(["published", m]) for m in PUBLISHED_MARTS]
@@ -60,9 +60,9 @@ jobads_day_job = dg.define_asset_job(
 # (or run transport_refresh).
 travel_time_matrix_job = dg.define_asset_job(
     name="travel_time_matrix",
-    selection=dg.AssetSelection.assets(["raw", "travel_times"]),
+    selection=dg.AssetSelection.assets(["derived", "travel_times"]),
     executor_def=dg.multiprocess_executor,
-    description="Recompute raw.travel_times with its origin chunks in parallel processes.",
+    description="Recompute derived.travel_times with its origin chunks in parallel processes.",
     hooks={record_refresh_failure},
 )
 

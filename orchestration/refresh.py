@@ -66,7 +66,7 @@ def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> i
 
     run_config = {
         "execution": {"config": {"max_concurrent": processes}},
-        "ops": {"raw__travel_times": {"ops": {"plan_travel_times": {"config": {"chunks": chunks}}}}},
+        "ops": {"derived__travel_times": {"ops": {"plan_travel_times": {"config": {"chunks": chunks}}}}},
         **_LOG_CONFIG,
     }
     started = time.monotonic()

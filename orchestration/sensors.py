@@ -4,14 +4,15 @@ new GTFS feed versions (conditional HEAD requests to BODS), and the freshness ch
 import hashlib
 import json
 import warnings
+from pathlib import Path
 
 import dagster as dg
 
 from assets.jobads.sources import DROP_SUFFIXES, drop_file_seen_date
+from assets.platform.resources import FeedSource, PlatformConfig
 from orchestration.alerts import record_alert, webhook_url
 from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import daily_refresh_job, transport_refresh_job
-from orchestration.settings import load_settings
 
 
 def _digest(path) -> str:
@@ -22,8 +23,8 @@ def _digest(path) -> str:
            default_status=dg.DefaultSensorStatus.RUNNING,
            description="Starts the refresh for a job-ad file's day when a new or changed CSV/JSON/JSONL file "
                        "appears in the drop folder; each file version is loaded once.")
-def jobads_dropzone_sensor(context: dg.SensorEvaluationContext):
-    folder = load_settings().dropzone_dir
+def jobads_dropzone_sensor(context: dg.SensorEvaluationContext, platform: PlatformConfig):
+    folder = platform.dropzone
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     if not folder.exists():
         return dg.SkipReason(f"no drop folder at {folder}")
@@ -47,11 +48,10 @@ def jobads_dropzone_sensor(context: dg.SensorEvaluationContext):
                        monitor_all_code_locations=False, minimum_interval_seconds=30,
                        description="Writes an alert record for every failed run (DAGSTER_HOME/alerts.jsonl and "
                                    "ops.alerts) and posts it to ESCALATOR_ALERT_WEBHOOK when set.")
-def run_failure_alert_sensor(context: dg.RunFailureSensorContext):
-    settings = load_settings()
+def run_failure_alert_sensor(context: dg.RunFailureSensorContext, platform: PlatformConfig):
     event = context.failure_event
     message = event.message or "run failed"
-    record = record_alert(settings.dagster_home, settings.warehouse_path, context.dagster_run.run_id,
+    record = record_alert(Path(platform.dagster_home), Path(platform.warehouse_path), context.dagster_run.run_id,
                           context.dagster_run.job_name, message, webhook_url())
     context.log.info(f"alert recorded for run {context.dagster_run.run_id}: webhook {record['webhook_status']}")
 
@@ -60,15 +60,14 @@ def run_failure_alert_sensor(context: dg.RunFailureSensorContext):
            default_status=dg.DefaultSensorStatus.RUNNING,
            description="Hourly conditional HEAD request to each live BODS GTFS feed; a new ETag or "
                        "Last-Modified starts the transport refresh (feeds, travel times, reach, publication).")
-def gtfs_feed_version_sensor(context: dg.SensorEvaluationContext):
-    from assets.connectors.bods import EAST_MIDLANDS_GTFS
-    from assets.connectors.http import make_session
+def gtfs_feed_version_sensor(context: dg.SensorEvaluationContext, bods_source: FeedSource):
+    from assets.transport.connectors.bods import EAST_MIDLANDS_GTFS
 
-    source = load_settings().source("bods")
+    source = bods_source
     if not source.live:
         return dg.SkipReason("BODS is not live: the embedded stand-in network does not change")
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    session = make_session(**source.http_options())
+    session = source.session()
     requests_, changed = [], []
     for feed in source.options.get("feeds") or [{"name": "east_midlands", "url": EAST_MIDLANDS_GTFS}]:
         resp = session.head(feed["url"], timeout=60, allow_redirects=True)

@@ -12,52 +12,27 @@ from typing import Any
 
 import yaml
 
+from assets.platform.feeds import SOURCES
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 EMBEDDED_DIR = PROJECT_ROOT / "data" / "embedded"
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
-# Live sources that can be switched on, and the environment variables holding their secrets.
-SOURCE_SECRETS: dict[str, tuple[str, ...]] = {
-    "nomis": ("NOMIS_API_KEY",),  # optional for Nomis: raises the row limit
-    "nomis_small_area": ("NOMIS_API_KEY",),  # BRES jobs and population by LSOA (employment centres)
-    "ons_local_stats": (),
-    "adzuna": ("ADZUNA_APP_ID", "ADZUNA_APP_KEY"),
-    "ons_job_adverts": (),
-    "statxplore": ("STATXPLORE_API_KEY",),
-    "dfe_neet": (),
-    "bods": ("BODS_API_KEY",),
-}
-
-
-def _network_retry():
-    # Step-level retries for network assets (on top of per-request HTTP retries). Read once at import:
-    # it shapes asset definitions. Tests set ESCALATOR_NETWORK_RETRY_DELAY=0.
-    import dagster as dg
-
-    return dg.RetryPolicy(
-        max_retries=int(os.environ.get("ESCALATOR_NETWORK_RETRIES", "3")),
-        delay=float(os.environ.get("ESCALATOR_NETWORK_RETRY_DELAY", "30")),
-        backoff=dg.Backoff.EXPONENTIAL,
-        jitter=dg.Jitter.PLUS_MINUS,
-    )
-
-
-NETWORK_RETRY = _network_retry()
+# Every switchable source and the environment variables holding its secrets (the feed registry)
+SOURCE_SECRETS: dict[str, tuple[str, ...]] = {s.name: s.secrets for s in SOURCES}
 
 
 @dataclass(frozen=True)
 class SourceConfig:
     name: str
     live: bool = False
+    enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    step_retries: int = 3  # ESCALATOR_NETWORK_RETRIES
+    step_retry_delay: float = 30.0  # ESCALATOR_NETWORK_RETRY_DELAY (seconds, doubled per retry)
+    force_refetch: bool = False  # ESCALATOR_FORCE_REFETCH
 
     def secret(self, env_name: str) -> str | None:
         return os.environ.get(env_name) or None
-
-    def http_options(self) -> dict[str, float]:
-        """Per-request retries/backoff for this feed's HTTP session (options http_retries, http_backoff)."""
-        return {"retries": int(self.options.get("http_retries", 4)),
-                "backoff": float(self.options.get("http_backoff", 1.0))}
 
 
 @dataclass(frozen=True)
@@ -104,10 +79,15 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
     for name in SOURCE_SECRETS:
         opts = dict((raw.get("sources") or {}).get(name) or {})
         live = bool(opts.pop("live", False))
+        enabled = bool(opts.pop("enabled", True))
         env_live = env.get(f"ESCALATOR_{name.upper()}_LIVE")
         if env_live is not None:
             live = _truthy(env_live)
-        sources[name] = SourceConfig(name=name, live=live, options=opts)
+        sources[name] = SourceConfig(
+            name=name, live=live, enabled=enabled, options=opts,
+            step_retries=int(env.get("ESCALATOR_NETWORK_RETRIES") or opts.pop("step_retries", 3)),
+            step_retry_delay=float(env.get("ESCALATOR_NETWORK_RETRY_DELAY") or opts.pop("step_retry_delay", 30)),
+            force_refetch=_truthy(env.get("ESCALATOR_FORCE_REFETCH", "")))
 
     r5_jar = env.get("R5_JAR") or raw.get("r5_jar")
     return Settings(

@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.warehouse import table_exists
+from assets.platform.geography import EMCCA_CODE, ENGLAND_CODE
+from assets.platform.warehouse import table_exists
 from reports import explorer, quality, reach, tracker
 from reports.page import COLOURS, PLOTLY_FILE, esc, page, plotly_js
 from reports.status import collect_status
@@ -47,9 +48,8 @@ def _at_a_glance(conn) -> str:
         from published.dim_indicator as d
         left join published.fct_plan_indicators as f
             on f.indicator_id = d.indicator_id and f.is_latest
-           and f.geography_code = case when d.baseline_geography = 'E92000001' then 'E92000001'
-                                       else 'E47000013' end
-        order by d.display_order""").df()
+           and f.geography_code = case when d.baseline_geography = ? then ? else ? end
+        order by d.display_order""", [ENGLAND_CODE, ENGLAND_CODE, EMCCA_CODE]).df()
     if rows.empty:
         return ""
     rows["rag_status"] = rows.rag_status.fillna("no data")

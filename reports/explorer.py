@@ -2,7 +2,7 @@
 
 import json
 
-from assets.warehouse import table_exists
+from assets.platform.warehouse import table_exists
 from reports.page import COLOURS, esc
 
 TOP_STEPS = 8

@@ -36,7 +36,7 @@ def polygon_map(areas: list[tuple[str, str, object, float]], unit: str, classes:
         lo, hi = breaks[k], breaks[k + 1]
         members = [a for a in areas if (lo <= a[3] <= hi if k == n - 1 else lo <= a[3] < hi)]
         xs, ys, text = [], [], []
-        for code, name, geom, value in members:
+        for _code, name, geom, value in members:
             for ring in _rings(geom):
                 # ~10 m precision, repeated points dropped: a third of the bytes, no visible change
                 pts = [(round(p[0], 4), round(p[1], 4)) for p in ring]

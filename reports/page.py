@@ -20,7 +20,7 @@ header{background:#0b0c0c;color:#fff;padding:12px 24px}header a{color:#fff;margi
 main{padding:16px 24px;max-width:1280px}h1{font-size:1.8rem;margin:.4em 0}h2{font-size:1.35rem;margin-top:1.6em}
 .status{display:flex;flex-wrap:wrap;gap:8px 24px;background:#f3f2f1;border-left:6px solid #505050;
         padding:10px 16px;margin:12px 0}.status.failed{border-left-color:#b00020;background:#fbe9ea}
-.status.ok{border-left-color:#006d2c}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px}
+.status.ok{border-left-color:#006d2c}.status.stale{border-left-color:#b35c00;background:#fff4e5}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px}
 .card{border:1px solid #b1b4b6;border-radius:4px;padding:12px}.card h3{font-size:1.05rem;margin:0 0 6px}
 .value{font-size:1.9rem;font-weight:bold}.rag{display:inline-block;padding:2px 8px;border-radius:3px;color:#fff;
 font-weight:bold}.muted{color:#505a5f}.small{font-size:.88rem}table{border-collapse:collapse;margin:8px 0}
@@ -56,7 +56,7 @@ def figure(fig: go.Figure, alt: str, div_id: str | None = None, height: int | No
 
 
 def status_strip(status: dict) -> str:
-    cls = "failed" if status.get("failed") else "ok"
+    cls = "failed" if status.get("failed") else "stale" if status.get("stale") else "ok"
     items = [f"<span><strong>Last refresh:</strong> {esc(status.get('last_refresh', 'never'))}</span>",
              f"<span><strong>Published version:</strong> {esc(status.get('publication', 'none yet'))}</span>",
              f"<span><strong>Checks:</strong> {esc(status.get('checks', 'not run'))}</span>",
@@ -64,6 +64,9 @@ def status_strip(status: dict) -> str:
     if status.get("failed"):
         items.insert(0, f"<span class='fail' role='alert'>The latest refresh failed ({esc(status['failed'])}). "
                         "The figures below are the last good publication, unchanged.</span>")
+    elif status.get("stale"):
+        items.insert(0, f"<span class='fail'>Out of date: {esc(', '.join(status['stale']))} "
+                        "not updated within the feed's usual cadence.</span>")
     return f'<section class="status {cls}" aria-label="Data status">{"".join(items)}</section>'
 
 

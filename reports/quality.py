@@ -2,8 +2,7 @@
 
 import json
 
-from assets.warehouse import table_exists
-
+from assets.platform.warehouse import table_exists
 from reports.page import esc
 
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 
-from assets.warehouse import table_exists
+from assets.platform.warehouse import table_exists
 from reports.maps import PALETTE, _rings
 from reports.page import esc, figure
 

@@ -1,20 +1,15 @@
 """What the data-status strip says: last refresh, last publication, check outcomes, feed freshness."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from assets.warehouse import table_exists
-
-# feeds whose age the strip reports, with the cadence the freshness checks use (days)
-FEEDS = [("ONS local indicators", "raw.ons_local_indicators", "_loaded_at", 35),
-         ("job adverts", "raw.job_ads", "seen_date", 1),
-         ("SOC / ASHE reference", "raw.ashe_table14", "_loaded_at", 400)]
+from assets.platform.warehouse import table_exists
 
 
 def _age(value) -> str:
     if value is None:
         return "no data"
     stamp = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
-    days = (datetime.now(timezone.utc).replace(tzinfo=None) - stamp).days
+    days = (datetime.now(UTC).replace(tzinfo=None) - stamp).days
     return f"{stamp:%d %b %Y}" + (f" ({days} days ago)" if days > 1 else "")
 
 
@@ -42,9 +37,14 @@ def collect_status(conn) -> dict:
                                          "where run_id = ?", [run[0]]).fetchone()
             status["checks"] = f"{passed} of {total} suites passed"
             status["checks_failed"] = total - passed
-    fresh = []
-    for label, table, column, _cadence in FEEDS:
-        if table_exists(conn, table):
-            fresh.append(f"{label} {_age(conn.execute(f'select max({column}) from {table}').fetchone()[0])}")
+    fresh, stale = [], []
+    if table_exists(conn, "published.feed_status"):
+        for label, latest, cadence, is_stale in conn.execute(
+                "select label, latest_data, cadence_days, stale from published.feed_status "
+                "where on_status_strip order by feed").fetchall():
+            fresh.append(f"{label} {_age(latest)}" + (f" - older than its {cadence:g}-day cadence" if is_stale else ""))
+            if is_stale:
+                stale.append(label)
     status["freshness"] = "; ".join(fresh)
+    status["stale"] = stale
     return status

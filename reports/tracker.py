@@ -5,12 +5,14 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
-from assets.warehouse import table_exists
+from assets.platform.geography import EMCCA_CODE as EMCCA
+from assets.platform.geography import ENGLAND_CODE as ENGLAND
+from assets.platform.geography import REGION_CODE as REGION
+from assets.platform.warehouse import table_exists
 from reports.maps import polygon_map
 from reports.numbers import format_value as fmt
 from reports.page import COLOURS, esc, figure
 
-EMCCA, REGION, ENGLAND = "E47000013", "E12000004", "E92000001"
 RAG_COLOUR = {"green": COLOURS["green"], "amber": COLOURS["amber"], "red": COLOURS["red"]}
 
 

@@ -14,10 +14,9 @@ def warehouse_copy(tmp_path: Path) -> Path:
 
 
 def dbt_on(copy: Path, tmp_path: Path, select: str, command: str = "run") -> None:
-    from orchestration.dbt import DBT_ENV, dbt_executable
-    from orchestration.settings import DBT_PROJECT_DIR
+    from assets.transform.project import DBT_PROJECT_DIR, GLOBAL_FLAGS, dbt_executable
 
-    env = {**os.environ, **DBT_ENV, "ESCALATOR_WAREHOUSE": str(copy)}
-    subprocess.run([dbt_executable(), command, "--quiet", "--select", select, "--project-dir", str(DBT_PROJECT_DIR),
+    env = {**os.environ, "ESCALATOR_WAREHOUSE": str(copy)}
+    subprocess.run([dbt_executable(), *GLOBAL_FLAGS, command, "--quiet", "--select", select, "--project-dir", str(DBT_PROJECT_DIR),
                     "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
                    check=True, env=env, cwd=DBT_PROJECT_DIR)

@@ -9,7 +9,7 @@ The layout is ONS's; the counts written here are test values, not ONS figures.
 
 import io
 
-from assets.connectors.ons_job_adverts import DATASET_PAGE
+from assets.jobads.connectors.ons_job_adverts import DATASET_PAGE
 
 EDITION = DATASET_PAGE + "/january2017tojuly2026"
 RELEASE_DATE = "2026-08-20T23:00:00.000Z"

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from assets.csv_loader import DataFileError, TableSpec, load_csv, typed_frame
+from assets.platform.csv_loader import DataFileError, TableSpec, load_csv, typed_frame
 
 SPEC = TableSpec("t", "t.csv", {"code": "varchar", "n": "integer", "x": "double", "ok": "boolean"},
                  ("code",), "g", "d", "s", "l")

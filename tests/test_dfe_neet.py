@@ -12,10 +12,11 @@ import yaml
 from dagster_duckdb import DuckDBResource
 from werkzeug import Response
 
-from assets.connectors import dfe_ees
-from assets.connectors.http import FeedError, make_session
-from assets.dfe import raw_dfe_neet_observations
+from assets.labour_market.connectors import dfe_ees
+from assets.labour_market.dfe_neet import raw_dfe_neet_observations
+from assets.platform.http import FeedError, make_session
 from tests.dbt_copy import dbt_on, warehouse_copy
+from tests.feed_resources import with_feeds
 
 DATA_SET = "0a1b2c3d-0000-4000-8000-000000000001"
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
@@ -109,8 +110,8 @@ def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_t
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data(
         "\ufeff" + _csv(), content_type="text/csv")
     resources = _config(tmp_path, monkeypatch, httpserver)
-    assert dg.materialize([raw_dfe_neet_observations], resources=resources).success
-    assert dg.materialize([raw_dfe_neet_observations], resources=resources).success
+    assert dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources)).success
+    assert dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources)).success
     csv_gets = sum(req.path.endswith("/csv") for req, _ in httpserver.log)
     assert csv_gets == 1  # version 1.0 was already held on the second run
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
@@ -121,7 +122,7 @@ def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_t
     httpserver.clear()
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_json(_summary("2.0"))
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_response(Response("down", 503))
-    assert not dg.materialize([raw_dfe_neet_observations], resources=resources, raise_on_error=False).success
+    assert not dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources), raise_on_error=False).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.dfe_neet_observations").fetchone()[0] == 4
         assert conn.execute("select release from raw.feed_releases where source = 'dfe_neet'").fetchone()[0] \
@@ -130,7 +131,7 @@ def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_t
 
 def test_live_without_a_data_set_id_says_what_to_set(httpserver, tmp_path, monkeypatch):
     resources = _config(tmp_path, monkeypatch, httpserver, data_set_id="")
-    result = dg.materialize([raw_dfe_neet_observations], resources=resources, raise_on_error=False)
+    result = dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources), raise_on_error=False)
     assert not result.success
     failure = result.failure_data_for_node("raw__dfe_neet_observations")
     assert "data_set_id is not set" in str(failure.error)
@@ -141,8 +142,8 @@ def test_dfe_rows_reach_the_tracker_mart(refreshed, tmp_path):
     connected' and carries DfE's December-February period."""
     import pandas as pd
 
-    from assets.ons import official_frame
-    from assets.warehouse import replace_table, stamp
+    from assets.labour_market.official import official_frame
+    from assets.platform.warehouse import replace_table, stamp
 
     copy = warehouse_copy(tmp_path)
     rows = pd.DataFrame([{"indicator_id": "neet_16_24", "dataset": DATA_SET, "geography_code": "E06000015",

@@ -11,9 +11,10 @@ import yaml
 from dagster_duckdb import DuckDBResource
 from werkzeug import Response
 
-from assets.employment_centres import CHUNK, raw_lsoa_jobs_population
-from tests.nomis_format import HEADER, definition
+from assets.labour_market.small_area import CHUNK, raw_lsoa_jobs_population
 from tests.dbt_copy import dbt_on, warehouse_copy
+from tests.feed_resources import with_feeds
+from tests.nomis_format import HEADER, definition
 
 
 def _nomis_csv(request) -> Response:
@@ -45,10 +46,10 @@ def served(httpserver, tmp_path, monkeypatch):
 def test_small_area_feed_chunks_lsoas_and_skips_an_unchanged_release(refreshed, served, tmp_path):
     copy = warehouse_copy(tmp_path)
     resources = {"warehouse": DuckDBResource(database=str(copy))}
-    assert dg.materialize([raw_lsoa_jobs_population], resources=resources).success
+    assert dg.materialize([raw_lsoa_jobs_population], resources=with_feeds(resources)).success
     data_gets = [r for r, _ in served.log if r.path.endswith(".data.csv")]
     assert len(data_gets) == 2 * -(-1335 // CHUNK)  # both datasets, every LSOA in chunks
-    assert dg.materialize([raw_lsoa_jobs_population], resources=resources).success
+    assert dg.materialize([raw_lsoa_jobs_population], resources=with_feeds(resources)).success
     assert len([r for r, _ in served.log if r.path.endswith(".data.csv")]) == len(data_gets)
     with duckdb.connect(str(copy), read_only=True) as conn:
         counts = dict(conn.execute("select measure, count(distinct lsoa21cd) from raw.lsoa_jobs_population "

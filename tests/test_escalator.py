@@ -181,13 +181,13 @@ def test_pathways_cli_shows_routes_barriers_and_ladders(warehouse, refreshed):
 def test_a_profile_that_fits_no_soc_2020_group_is_quarantined_with_its_reason(tmp_path):
     """The careers asset on a warehouse holding one real profile and one whose SOC 2010 code is bogus and
     whose title codes to nothing: the second is quarantined naming the field, not silently left out."""
-    import duckdb
     import dagster as dg
+    import duckdb
     from dagster_duckdb import DuckDBResource
 
-    from assets.escalator.assets import raw_ncs_profile_soc2020
-    from assets.reference import REFERENCE_TABLES
-    from assets.csv_loader import load_csv
+    from assets.escalator.assets import derived_ncs_profile_soc2020
+    from assets.platform.csv_loader import load_csv
+    from assets.reference.assets import REFERENCE_TABLES
     from orchestration.settings import EMBEDDED_DIR
 
     path = tmp_path / "w.duckdb"
@@ -201,9 +201,9 @@ def test_a_profile_that_fits_no_soc_2020_group_is_quarantined_with_its_reason(tm
             conn.unregister("f")
         conn.execute("create table raw.ncs_job_profiles as select * from (values "
                      "('care-worker', 'Care worker', '6145'), ('zz', 'Zzyzx qwerty', '0000')) t(url_name, title, soc2010)")
-    dg.materialize([raw_ncs_profile_soc2020], resources={"warehouse": DuckDBResource(database=str(path))})
+    dg.materialize([derived_ncs_profile_soc2020], resources={"warehouse": DuckDBResource(database=str(path))})
     with duckdb.connect(str(path), read_only=True) as conn:
-        mapped = dict(conn.execute("select url_name, soc2020 from raw.ncs_profile_soc2020").fetchall())
+        mapped = dict(conn.execute("select url_name, soc2020 from derived.ncs_profile_soc2020").fetchall())
         quarantined = conn.execute("select record_id, field, reason from raw.quarantine "
                                    "where source = 'ncs_profile_soc2020'").fetchall()
     assert mapped == {"care-worker": "6135", "zz": None}

@@ -34,7 +34,7 @@ def test_clean_run_publishes_and_manifest_matches_files(env):
     manifest = json.loads((folder / "manifest.json").read_text())
     listed = {f["path"] for f in manifest["files"]}
     assert listed == {p.name for p in folder.iterdir()} - {"manifest.json"}
-    from assets.publish import sha256
+    from assets.publication.publish import sha256
 
     for f in manifest["files"]:
         path = folder / f["path"]

@@ -11,11 +11,12 @@ from dagster_duckdb import DuckDBResource
 from werkzeug import Response
 
 from assets.jobads.assets import raw_job_ads, today_london
-from assets.reference import reference_assets
-from orchestration.resources import PlatformConfig
+from assets.platform.resources import PlatformConfig
+from assets.reference.assets import reference_assets
 from orchestration.sensors import jobads_dropzone_sensor
 from orchestration.settings import EMBEDDED_DIR
 from tests.conftest import FIXTURES
+from tests.feed_resources import with_feeds
 
 NEEDED = {"soc2020_coding_index", "soc2020_unit_groups", "lsoa21_lookup", "lad_lookup"}
 REFERENCE = [a for a in reference_assets if a.key.path[1] in NEEDED]
@@ -30,13 +31,13 @@ def env(tmp_path, monkeypatch):
     resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
                  "platform": PlatformConfig(embedded_dir=str(EMBEDDED_DIR), published_dir=str(tmp_path / "p"),
                                             reports_dir=str(tmp_path / "r"), dropzone_dir=str(tmp_path / "drop"))}
-    assert dg.materialize(REFERENCE, resources=resources).success
+    assert dg.materialize(REFERENCE, resources=with_feeds(resources)).success
     (tmp_path / "drop").mkdir()
     return tmp_path, resources, cfg
 
 
 def _run(resources, day, **kw):
-    return dg.materialize([raw_job_ads, *REFERENCE], resources=resources, partition_key=day,
+    return dg.materialize([raw_job_ads, *REFERENCE], resources=with_feeds(resources), partition_key=day,
                           selection=[raw_job_ads], **kw)
 
 
@@ -88,7 +89,7 @@ def _adzuna_page(results, count):
 def _adzuna_result(i):
     return {"id": str(4000 + i), "title": ["Care Worker", "Warehouse Operative", "HGV Driver"][i % 3],
             "description": "Apply to jobs@example.org", "created": "2026-11-24T06:00:00Z",
-            "company": {"display_name": "Employer %d" % i}, "location": {"display_name": "Mansfield, Nottinghamshire",
+            "company": {"display_name": f"Employer {i}"}, "location": {"display_name": "Mansfield, Nottinghamshire",
             "area": ["UK", "East Midlands", "Nottinghamshire", "Mansfield"]}, "latitude": 53.14, "longitude": -1.2,
             "salary_min": 24000, "salary_max": 26000, "salary_is_predicted": "0", "contract_time": "full_time",
             "category": {"label": "Healthcare & Nursing Jobs", "tag": "healthcare-nursing-jobs"}}
@@ -126,10 +127,20 @@ def test_dropzone_sensor_requests_one_run_per_new_file(tmp_path, monkeypatch):
     monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "none.yaml"))
     (tmp_path / "ads_2026-10-01.csv").write_text("title,employer\nCare Worker,Acme\n")
     (tmp_path / "notes.txt").write_text("ignored")
-    first = jobads_dropzone_sensor(dg.build_sensor_context())
+    platform = {"platform": with_feeds({})["platform"]}  # the drop folder reaches the sensor as a resource
+    first = jobads_dropzone_sensor(dg.build_sensor_context(resources=platform))
     assert [r.partition_key for r in first.run_requests] == ["2026-10-01"]
-    again = jobads_dropzone_sensor(dg.build_sensor_context(cursor=first.cursor))
+    again = jobads_dropzone_sensor(dg.build_sensor_context(cursor=first.cursor, resources=platform))
     assert not again.run_requests
     (tmp_path / "ads_2026-10-01.csv").write_text("title,employer\nCare Worker,Acme\nCook,Acme\n")
-    changed = jobads_dropzone_sensor(dg.build_sensor_context(cursor=first.cursor))
+    changed = jobads_dropzone_sensor(dg.build_sensor_context(cursor=first.cursor, resources=platform))
     assert len(changed.run_requests) == 1
+
+
+def test_embedded_adverts_can_be_switched_off_in_the_settings_file(env):
+    tmp_path, resources, cfg = env
+    assert _run(resources, "2026-08-26").success
+    assert _sql(tmp_path, "select count(*) from raw.job_ads where seen_date = '2026-08-26'")[0][0] > 0
+    cfg.write_text(yaml.safe_dump({"sources": {"embedded_jobads": {"enabled": False}}}))
+    assert _run(resources, "2026-08-26").success  # the day is replaced by what the sources now deliver
+    assert _sql(tmp_path, "select count(*) from raw.job_ads where seen_date = '2026-08-26'")[0][0] == 0

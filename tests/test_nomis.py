@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 from werkzeug import Response
 
-from assets.connectors.http import FeedError, make_session
-from assets.connectors.nomis import SELECT, NomisClient, tidy
-from assets.ons import DEFAULT_NOMIS_QUERIES, fetch_nomis
+from assets.labour_market.connectors.nomis import SELECT, NomisClient, tidy
+from assets.labour_market.nomis import DEFAULT_NOMIS_QUERIES, fetch_nomis
+from assets.platform.http import FeedError, make_session
 from tests.nomis_format import STATUS_NAMES, employment_rate_rows, to_csv
 
 CODES = ["E06000015", "E06000018", "E07000032", "E07000033", "E47000013", "E12000004", "E92000001"]

@@ -10,13 +10,15 @@ import yaml
 from dagster_duckdb import DuckDBResource
 from werkzeug import Response
 
-from assets.connectors.http import FeedError, make_session
-from assets.connectors.ons_local_stats import OnsLocalStatsClient
-from assets.ons import raw_nomis_observations, raw_ons_local_indicators
-from orchestration.resources import PlatformConfig
+from assets.labour_market.connectors.ons_local_stats import OnsLocalStatsClient
+from assets.labour_market.nomis import raw_nomis_observations
+from assets.labour_market.ons import raw_ons_local_indicators
+from assets.platform.http import FeedError, make_session
+from assets.platform.resources import PlatformConfig
 from orchestration.settings import EMBEDDED_DIR
-from tests.nomis_format import definition, employment_rate_rows, to_csv
 from tests.dbt_copy import dbt_on, warehouse_copy
+from tests.feed_resources import with_feeds
+from tests.nomis_format import definition, employment_rate_rows, to_csv
 
 ONS = pd.read_csv(EMBEDDED_DIR / "ons/emcca_local_indicators_long.csv", dtype=str, keep_default_na=False)
 
@@ -65,7 +67,7 @@ def test_live_ons_asset_loads_the_served_files(httpserver, tmp_path, monkeypatch
     _live_config(tmp_path, monkeypatch, {"ons_local_stats": {
         "live": True, "base_url": httpserver.url_for("/"), "datasets": ["employment-rate", "claimant-count"],
         "http_backoff": 0}})
-    result = dg.materialize([raw_ons_local_indicators], resources=_resources(tmp_path))
+    result = dg.materialize([raw_ons_local_indicators], resources=with_feeds(_resources(tmp_path)))
     assert result.success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         datasets = {r[0] for r in conn.execute("select distinct dataset from raw.ons_local_indicators").fetchall()}
@@ -90,13 +92,13 @@ def test_nomis_asset_live_then_failing_feed_keeps_previous_table(httpserver, tmp
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
         to_csv(employment_rate_rows(codes)), content_type="text/csv")
     resources = _nomis_live(tmp_path, monkeypatch, httpserver, codes)
-    assert dg.materialize([raw_nomis_observations], resources=resources).success
+    assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
     httpserver.clear()
     # a new release is announced but the data endpoint is down
     httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_json(
         definition("NM_17_5", "2026-11-11 09:30:00"))
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_response(Response("down", 503))
-    failed = dg.materialize([raw_nomis_observations], resources=resources, raise_on_error=False)
+    failed = dg.materialize([raw_nomis_observations], resources=with_feeds(resources), raise_on_error=False)
     assert not failed.success
     # two step attempts (ESCALATOR_NETWORK_RETRIES=1) x five HTTP tries each (4 retries)
     assert sum(req.path.endswith(".data.csv") for req, _ in httpserver.log) == 10
@@ -121,15 +123,15 @@ def test_nomis_refetches_only_when_lastupdated_changes(httpserver, tmp_path, mon
         to_csv(employment_rate_rows(codes)), content_type="text/csv")
     resources = _nomis_live(tmp_path, monkeypatch, httpserver, codes)
     for _ in range(2):
-        assert dg.materialize([raw_nomis_observations], resources=resources).success
+        assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
     assert _data_requests(httpserver, ".data.csv") == 1  # the second run saw the same release
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.nomis_observations").fetchone()[0] == 2
     released["at"] = "2026-11-11 09:30:00"
-    assert dg.materialize([raw_nomis_observations], resources=resources).success
+    assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
     assert _data_requests(httpserver, ".data.csv") == 2
     monkeypatch.setenv("ESCALATOR_FORCE_REFETCH", "1")
-    assert dg.materialize([raw_nomis_observations], resources=resources).success
+    assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
     assert _data_requests(httpserver, ".data.csv") == 3
 
 
@@ -141,11 +143,11 @@ def test_ons_local_stats_refetches_only_changed_files(httpserver, tmp_path, monk
     _live_config(tmp_path, monkeypatch, {"ons_local_stats": {
         "live": True, "base_url": httpserver.url_for("/"), "datasets": list(etags), "http_backoff": 0}})
     resources = _resources(tmp_path)
-    assert dg.materialize([raw_ons_local_indicators], resources=resources).success
-    assert dg.materialize([raw_ons_local_indicators], resources=resources).success
+    assert dg.materialize([raw_ons_local_indicators], resources=with_feeds(resources)).success
+    assert dg.materialize([raw_ons_local_indicators], resources=with_feeds(resources)).success
     assert _data_requests(httpserver, ".csv") == 2  # one GET per file, none on the unchanged second run
     etags["claimant-count"] = '"b2"'
-    result = dg.materialize([raw_ons_local_indicators], resources=resources)
+    result = dg.materialize([raw_ons_local_indicators], resources=with_feeds(resources))
     meta = result.asset_materializations_for_node("raw__ons_local_indicators")[0].metadata
     assert meta["datasets_refetched"].data == ["claimant-count"]
     assert meta["datasets_unchanged"].data == ["employment-rate"]
@@ -157,7 +159,7 @@ def test_ons_local_stats_refetches_only_changed_files(httpserver, tmp_path, monk
 
 def test_nomis_asset_off_gives_an_empty_table(tmp_path, monkeypatch):
     _live_config(tmp_path, monkeypatch, {"nomis": {"live": False}})
-    assert dg.materialize([raw_nomis_observations], resources=_resources(tmp_path)).success
+    assert dg.materialize([raw_nomis_observations], resources=with_feeds(_resources(tmp_path))).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.nomis_observations").fetchone()[0] == 0
 
@@ -166,8 +168,8 @@ def test_nomis_disability_rates_become_the_gap_in_the_tracker(refreshed, tmp_pat
     """dbt over a copy of the refreshed warehouse with APS rows for disabled / not disabled people (test
     values): the tracker's disability employment gap is their difference, with the CI of a difference,
     rated against the Plan's 28.4 pp; a suppressed input leaves the gap suppressed."""
-    from assets.ons import official_frame
-    from assets.warehouse import replace_table, stamp
+    from assets.labour_market.official import official_frame
+    from assets.platform.warehouse import replace_table, stamp
 
     copy = warehouse_copy(tmp_path)
     inputs = {("E47000013", "employment_rate_not_disabled"): (82.0, 1.0, "reliable"),

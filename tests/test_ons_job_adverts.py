@@ -13,10 +13,11 @@ from dagster_duckdb import DuckDBResource
 from werkzeug import Response
 
 import tests.ons_adverts_format as fmt
-from assets.connectors import ons_job_adverts as ons_ads
-from assets.connectors.http import FeedError, make_session
-from assets.ons_job_adverts import raw_ons_job_advert_volumes
+from assets.jobads.connectors import ons_job_adverts as ons_ads
+from assets.jobads.ons_volumes import raw_ons_job_advert_volumes
+from assets.platform.http import FeedError, make_session
 from tests.dbt_copy import dbt_on, warehouse_copy
+from tests.feed_resources import with_feeds
 
 OURS = {"E06000015", "E06000018"}
 
@@ -138,8 +139,8 @@ def test_asset_loads_skips_an_unchanged_release_and_keeps_the_table_when_the_fee
         httpserver, tmp_path, monkeypatch):
     fmt.serve(httpserver)
     resources = _config(tmp_path, monkeypatch, httpserver)
-    assert dg.materialize([raw_ons_job_advert_volumes], resources=resources).success
-    assert dg.materialize([raw_ons_job_advert_volumes], resources=resources).success
+    assert dg.materialize([raw_ons_job_advert_volumes], resources=with_feeds(resources)).success
+    assert dg.materialize([raw_ons_job_advert_volumes], resources=with_feeds(resources)).success
     assert _file_gets(httpserver) == 1  # the second run found the same edition and release date
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         n, derby = conn.execute("""select count(*), sum(adverts) filter (where geography_code = 'E06000015'
@@ -152,7 +153,7 @@ def test_asset_loads_skips_an_unchanged_release_and_keeps_the_table_when_the_fee
     httpserver.expect_request(fmt.EDITION + "/data").respond_with_json(
         fmt.edition_page(release_date="2026-09-17T23:00:00.000Z"))
     httpserver.expect_request("/file").respond_with_response(Response("busy", 503))
-    result = dg.materialize([raw_ons_job_advert_volumes], resources=resources, raise_on_error=False)
+    result = dg.materialize([raw_ons_job_advert_volumes], resources=with_feeds(resources), raise_on_error=False)
     assert not result.success
     assert "HTTP 503" in str(result.failure_data_for_node("raw__ons_job_advert_volumes").error)
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
@@ -166,7 +167,7 @@ def test_quarantined_cells_reach_the_quarantine_table(httpserver, tmp_path, monk
     rows[4] = (*rows[4][:6], [60, 70, "-", 71])
     fmt.serve(httpserver, content=fmt.workbook(la_rows=[tuple(r) for r in rows]))
     resources = _config(tmp_path, monkeypatch, httpserver)
-    assert dg.materialize([raw_ons_job_advert_volumes], resources=resources).success
+    assert dg.materialize([raw_ons_job_advert_volumes], resources=with_feeds(resources)).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         got = conn.execute("select record_id, field, reason from raw.quarantine "
                            "where source = 'ons_job_adverts'").fetchall()
@@ -177,7 +178,7 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
     """dbt over a copy of the refreshed warehouse with ONS rows loaded: the vacancies rows come from ONS,
     a suppressed cell makes a total unknown (with the lower bound in the note), EMCCA is not rated
     against the Plan's feed-based baseline, and the official mart carries every published cell."""
-    from assets.warehouse import replace_table, stamp
+    from assets.platform.warehouse import replace_table, stamp
 
     copy = warehouse_copy(tmp_path)
     frame = _parse(fmt.workbook()).assign(dataset_key="labour_demand_volumes_soc2020")

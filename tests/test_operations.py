@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -17,9 +17,10 @@ import pytest
 import requests
 import yaml
 
-from assets.publish import PUBLISHED_MARTS
+from assets.publication.publish import PUBLISHED_MARTS
 from tests.browser import launch
 from tests.conftest import ROOT
+from tests.feed_resources import with_feeds
 
 
 def test_schedule_requests_todays_partition_in_london_time():
@@ -56,8 +57,9 @@ def test_failure_sensor_writes_the_alert_and_posts_the_webhook(tmp_path, monkeyp
         ctx = dg.build_run_status_sensor_context(sensor_name="run_failure_alert_sensor", dagster_event=failure,
                                                  dagster_instance=instance, dagster_run=run,
                                                  repository_def=defs.get_repository_def()).for_run_failure()
-        run_failure_alert_sensor(ctx)
         home = os.environ["DAGSTER_HOME"]  # instance_for_test points DAGSTER_HOME at its own folder
+        resources = with_feeds({})  # the sensor gets DAGSTER_HOME through the platform resource
+        run_failure_alert_sensor(ctx, platform=resources["platform"])
         lines = (Path(home) / "alerts.jsonl").read_text().splitlines()
     assert len(lines) == 1
     alert = json.loads(lines[0])
@@ -74,25 +76,29 @@ def test_gtfs_sensor_starts_one_run_per_new_feed_version(tmp_path, monkeypatch, 
         {"name": "em", "url": httpserver.url_for("/gtfs")}]}}}))
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
     httpserver.expect_request("/gtfs", method="HEAD").respond_with_data("", headers={"ETag": '"v1"'})
-    first = gtfs_feed_version_sensor.evaluate_tick(dg.build_sensor_context())
+    bods = {"bods_source": with_feeds({})["bods_source"]}
+    first = gtfs_feed_version_sensor.evaluate_tick(dg.build_sensor_context(resources=bods))
     assert len(first.run_requests) == 1 and first.run_requests[0].tags["feeds"] == "em"
-    again = gtfs_feed_version_sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
+    again = gtfs_feed_version_sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor, resources=bods))
     assert again.run_requests == []
     httpserver.clear()
     httpserver.expect_request("/gtfs", method="HEAD").respond_with_data("", headers={"ETag": '"v2"'})
-    changed = gtfs_feed_version_sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
+    changed = gtfs_feed_version_sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor, resources=bods))
     assert len(changed.run_requests) == 1
 
 
-def test_every_source_asset_has_a_freshness_check():
+def test_every_raw_asset_has_a_freshness_check_from_the_feed_registry():
+    """Walks the graph, not the registry: a new raw asset without a feed entry fails here."""
+    from assets.platform.feeds import FEEDS
     from orchestration.definitions import defs
-    from orchestration.freshness import CADENCES
 
     graph = defs.resolve_asset_graph()
     checked = {k.asset_key for k in graph.asset_check_keys if k.name == "freshness_check"}
-    for keys in CADENCES.values():
-        for key in keys:
-            assert dg.AssetKey(key) in checked and dg.AssetKey(key) in graph.get_all_asset_keys()
+    raw = {k for k in graph.get_all_asset_keys() if k.path[0] == "raw" and graph.get(k).is_materializable}
+    assert len(raw) >= 25
+    assert sorted(k.to_user_string() for k in raw - checked) == []
+    registered = {dg.AssetKey(list(k)) for f in FEEDS for k in f.assets}
+    assert registered == raw  # the registry names exactly the raw assets that exist
 
 
 def _free_port() -> int:
@@ -160,3 +166,10 @@ def test_dagster_ui_shows_dbt_models_checks_and_schedule(webserver, artifacts_di
         assert "daily_refresh_schedule" in text and "jobads_dropzone_sensor" in text
         automation.screenshot(path=str(artifacts_dir / "dagster-ui-automation.png"))
         browser.close()
+
+
+def test_feeds_doc_is_the_registry():
+    from assets.platform.feeds import markdown
+
+    assert (Path(__file__).resolve().parents[1] / "docs" / "FEEDS.md").read_text() == markdown(), \
+        "docs/FEEDS.md is stale: python -m assets.platform.feeds > docs/FEEDS.md"

@@ -5,11 +5,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from assets.csv_loader import DataFileError, load_csv
-from assets.geography import read_boundaries
-from assets.ons_metadata import read_metadata_folder
-from assets.ons import ONS_INDICATORS_SPEC
-from assets.reference import REFERENCE_TABLES
+from assets.labour_market.ons import ONS_INDICATORS_SPEC
+from assets.labour_market.ons_metadata import read_metadata_folder
+from assets.platform.csv_loader import DataFileError, load_csv
+from assets.reference.assets import REFERENCE_TABLES
+from assets.reference.boundaries import read_boundaries
 from orchestration.settings import EMBEDDED_DIR
 
 SPECS = {s.name: s for s in (*REFERENCE_TABLES, ONS_INDICATORS_SPEC)}

@@ -7,9 +7,10 @@ import pytest
 import yaml
 from dagster_duckdb import DuckDBResource
 
-from assets.connectors import statxplore
-from assets.connectors.http import FeedError, make_session
-from assets.ons import raw_statxplore_observations
+from assets.labour_market.connectors import statxplore
+from assets.labour_market.statxplore import raw_statxplore_observations
+from assets.platform.http import FeedError, make_session
+from tests.feed_resources import with_feeds
 
 LAS = [("E06000015", "Derby"), ("E06000018", "Nottingham")]
 
@@ -89,8 +90,8 @@ def test_asset_loads_live_rows_and_an_empty_cube_keeps_the_previous_table(tmp_pa
     httpserver.expect_ordered_request("/table", method="POST").respond_with_json(_response())
     httpserver.expect_ordered_request("/table", method="POST").respond_with_json(
         {**_response(), "cubes": {}})
-    assert dg.materialize([raw_statxplore_observations], resources=resources).success
-    failed = dg.materialize([raw_statxplore_observations], resources=resources, raise_on_error=False)
+    assert dg.materialize([raw_statxplore_observations], resources=with_feeds(resources)).success
+    failed = dg.materialize([raw_statxplore_observations], resources=with_feeds(resources), raise_on_error=False)
     assert not failed.success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         rows = conn.execute("select indicator_id, geography_code, value from raw.statxplore_observations "

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from assets.connectors import bods
-from assets.connectors.http import FeedError, make_session
-from assets.transport import gtfs, raptor, timetable
 from transport_bruteforce import earliest_arrivals
+
+from assets.platform.http import FeedError, make_session
+from assets.transport import gtfs, raptor, timetable
+from assets.transport.connectors import bods
+from tests.feed_resources import with_feeds
 
 CHESTER = Path(__file__).resolve().parents[1] / "data" / "embedded" / "gtfs" / "chester-20230816-small_gtfs.zip"
 
@@ -110,9 +111,9 @@ def test_a_broken_live_feed_is_quarantined_and_the_last_good_network_stays(tmp_p
     import yaml
     from dagster_duckdb import DuckDBResource
 
-    from assets.reference import reference_assets
+    from assets.platform.resources import PlatformConfig
+    from assets.reference.assets import reference_assets
     from assets.transport.assets import raw_gtfs_feed_versions
-    from orchestration.resources import PlatformConfig
     from orchestration.settings import EMBEDDED_DIR
 
     tables = gtfs.read_tables(CHESTER)
@@ -132,7 +133,7 @@ def test_a_broken_live_feed_is_quarantined_and_the_last_good_network_stays(tmp_p
                                             reports_dir=str(tmp_path / "r"), dropzone_dir=str(tmp_path / "d"))}
     lookup = [a for a in reference_assets if a.key.path[1] == "lsoa21_lookup"]
     for _ in range(2):
-        assert dg.materialize([raw_gtfs_feed_versions, *lookup], resources=resources).success
+        assert dg.materialize([raw_gtfs_feed_versions, *lookup], resources=with_feeds(resources)).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         statuses = conn.execute("select status, errors, version from raw.gtfs_feed_versions order by checked_at"
                                 ).fetchall()
@@ -174,7 +175,7 @@ def test_origin_chunks_cover_each_origin_once(n_origins, chunks):
 
 def test_matrix_fans_out_across_processes_with_the_same_result(refreshed):
     """The travel_time_matrix job on the multiprocess executor (3 chunks, 2 processes) rewrites
-    raw.travel_times with exactly the rows the in-process daily refresh computed in its 4 chunks."""
+    derived.travel_times with exactly the rows the in-process daily refresh computed in its 4 chunks."""
     import os
 
     import dagster as dg
@@ -184,7 +185,7 @@ def test_matrix_fans_out_across_processes_with_the_same_result(refreshed):
     from orchestration.settings import load_settings
 
     query = ("select origin_lsoa, destination_lsoa, \"window\", p50_minutes, p80_minutes, network_version "
-             "from raw.travel_times order by all")
+             "from derived.travel_times order by all")
     with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
         before = conn.execute(query).df()
     assert run_travel_time_matrix(load_settings(), chunks=3, processes=2) == 0

@@ -1,22 +1,28 @@
 """Job-advert assets: the daily-partitioned raw feed (embedded file, file drops, Adzuna)."""
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.connectors.http import make_session
 from assets.jobads.clean import ADVERT_COLUMNS, ADVERT_TYPES, clean
 from assets.jobads.places import PlaceResolver
 from assets.jobads.soc_coder import SocCoder
-from assets.jobads.sources import (DROP_SUFFIXES, AdzunaClient, RateLimiter, drop_file_seen_date,
-                                   read_drop_file, read_embedded_notts)
-from assets.warehouse import ensure_schemas, write_quarantine
-from orchestration.resources import PlatformConfig
-from orchestration.settings import NETWORK_RETRY, PROJECT_ROOT, load_settings
+from assets.jobads.sources import (
+    DROP_SUFFIXES,
+    AdzunaClient,
+    RateLimiter,
+    drop_file_seen_date,
+    read_drop_file,
+    read_embedded_notts,
+)
+from assets.platform.resources import FeedSource, PlatformConfig, step_retries
+from assets.platform.warehouse import ensure_schemas, write_quarantine
 
+GAZETTEER = Path(__file__).resolve().parents[2] / "data/reference/emcca_places_gazetteer.csv"
 EMBEDDED_JOBADS = "jobads/nottinghamshire_public_sector_jobs_2026-08-26.csv"
 EMBEDDED_SEEN_DATE = "2026-08-26"  # the day the embedded vacancies were checked
 JOB_AD_PARTITIONS = dg.DailyPartitionsDefinition(start_date="2026-08-01", timezone="Europe/London", end_offset=1)
@@ -41,7 +47,7 @@ def build_coder(conn) -> SocCoder:
 def build_places(conn) -> PlaceResolver:
     lsoa = conn.execute("select lsoa21cd, lad_code, pwc_lat, pwc_lon from raw.lsoa21_lookup").df()
     lads = conn.execute("select ladcd, ladnm, cast(in_emcca as varchar) as in_emcca from raw.lad_lookup").df()
-    gazetteer = pd.read_csv(PROJECT_ROOT / "data/reference/emcca_places_gazetteer.csv")
+    gazetteer = pd.read_csv(GAZETTEER)
     return PlaceResolver(lsoa, lads, gazetteer)
 
 
@@ -52,11 +58,10 @@ def drop_files_for(day: str, folder) -> list:
                   if p.is_file() and p.suffix.lower() in DROP_SUFFIXES and drop_file_seen_date(p) == day)
 
 
-def collect_records(day: str, platform: PlatformConfig, log) -> tuple[pd.DataFrame, dict]:
-    settings = load_settings()
+def collect_records(day: str, platform: PlatformConfig, adzuna: FeedSource, embedded: FeedSource,
+                    log) -> tuple[pd.DataFrame, dict]:
     frames, info = [], {"sources": []}
-    adzuna = settings.source("adzuna")
-    if settings.source("embedded_jobads").options.get("disabled") is not True and not adzuna.live:
+    if embedded.enabled and not adzuna.live:
         notts = read_embedded_notts(platform.embedded / EMBEDDED_JOBADS)
         notts = notts[notts.seen_date == day]
         if len(notts):
@@ -66,10 +71,10 @@ def collect_records(day: str, platform: PlatformConfig, log) -> tuple[pd.DataFra
         frames.append(read_drop_file(path))
         info["sources"].append(f"file drop {path.name}")
     if adzuna.live and day == today_london():
-        client = AdzunaClient(adzuna.secret("ADZUNA_APP_ID"), adzuna.secret("ADZUNA_APP_KEY"),
+        client = AdzunaClient(adzuna.app_id, adzuna.api_key,
                               base_url=adzuna.options.get("base_url", "https://api.adzuna.com"),
-                              limiter=RateLimiter(state_file=settings.dagster_home / "adzuna_calls.json"),
-                              session=make_session(**adzuna.http_options()))
+                              limiter=RateLimiter(state_file=Path(platform.dagster_home) / "adzuna_calls.json"),
+                              session=adzuna.session())
         results = []
         for where in adzuna.options.get("where", EMCCA_WHERE):
             results.extend(client.search(where, distance_km=int(adzuna.options.get("distance_km", 10))))
@@ -95,12 +100,12 @@ def collect_records(day: str, platform: PlatformConfig, log) -> tuple[pd.DataFra
     metadata={"sources": "embedded Nottinghamshire vacancies (default); file drops; Adzuna API (live)",
               "cadence": "daily"},
     pool="duckdb",
-    retry_policy=NETWORK_RETRY,
 )
-def raw_job_ads(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                platform: PlatformConfig) -> dg.MaterializeResult:
+def raw_job_ads(context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig,
+                adzuna_source: FeedSource, embedded_jobads_source: FeedSource) -> dg.MaterializeResult:
     day = context.partition_key
-    records, info = collect_records(day, platform, context.log)  # a failing feed raises here: day untouched
+    with step_retries(context, adzuna_source):  # a failing feed raises here: the day is untouched
+        records, info = collect_records(day, platform, adzuna_source, embedded_jobads_source, context.log)
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         cleaned = clean(records, build_coder(conn), build_places(conn)) if len(records) else None

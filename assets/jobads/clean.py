@@ -11,7 +11,7 @@ from assets.jobads.places import PlaceResolver
 from assets.jobads.salary import HOURS_PER_YEAR, parse_salary
 from assets.jobads.soc_coder import SocCoder
 from assets.jobads.text import broken_encoding, scrub, work_pattern
-from assets.warehouse import QuarantineRow
+from assets.platform.warehouse import QuarantineRow
 
 TEXT_FIELDS = ["title", "employer", "location", "salary_text", "description", "job_area"]
 

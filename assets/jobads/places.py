@@ -47,7 +47,7 @@ class PlaceResolver:
                 if f" {name} " in key:
                     return self.names[name]
         for text in texts:
-            for county, code in COUNTIES.items():
+            for county in COUNTIES:
                 if county in (text or "").lower():
                     return None, "county"
         return None, "unresolved"

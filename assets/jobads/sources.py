@@ -6,13 +6,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 import requests
 
-from assets.connectors.http import FeedError, get, make_session, redact
+from assets.platform.http import FeedError, get, make_session, redact
 
 COLUMNS = ["source", "source_id", "title", "employer", "employer_type", "job_area", "location", "location_area",
            "latitude", "longitude", "salary_text", "salary_min", "salary_max", "contract_type", "work_pattern",
@@ -71,7 +71,7 @@ def drop_file_seen_date(path: Path) -> str:
     m = re.search(r"(\d{4}-\d{2}-\d{2})", path.name)
     if m:
         return m.group(1)
-    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
 
 
 def read_drop_file(path: Path) -> pd.DataFrame:

@@ -1,20 +1,18 @@
 """Transport assets: GTFS feed versions (validated, health-gated, quarantined when broken). The travel-time
 matrix over the last good network is in matrix.py."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.connectors import bods
-from assets.connectors.http import make_session
+from assets.platform.resources import FeedSource, PlatformConfig, step_retries
+from assets.platform.warehouse import QuarantineRow, ensure_schemas, write_quarantine
 from assets.transport import gtfs
+from assets.transport.connectors import bods
 from assets.transport.standin import SYNTHETIC_VERSION, build_standin
-from assets.warehouse import QuarantineRow, ensure_schemas, write_quarantine
-from orchestration.resources import PlatformConfig
-from orchestration.settings import NETWORK_RETRY, load_settings
 
 EMCCA_BBOX = (-2.1, 52.6, -0.6, 53.6)  # lon/lat: clip UK-wide coach stops to the region
 STANDIN_ROUTING_DATE = date(2026, 10, 13)  # a Tuesday in term time, inside the stand-in calendar
@@ -49,7 +47,6 @@ def _check(feed: str, path: Path, routing_date: date | None, bbox=EMCCA_BBOX) ->
     deps=[dg.AssetKey(["raw", "lsoa21_lookup"])],
     kinds={"duckdb", "gtfs"},
     pool="duckdb",
-    retry_policy=NETWORK_RETRY,
     description="GTFS timetable versions: BODS downloads (conditional, stored by content hash) or the "
                 "SYNTHETIC stand-in network, each validated and health-gated; a broken feed is quarantined "
                 "and the last good version stays in use.",
@@ -57,15 +54,19 @@ def _check(feed: str, path: Path, routing_date: date | None, bbox=EMCCA_BBOX) ->
               "cadence": "weekly or on change"},
 )
 def raw_gtfs_feed_versions(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                           platform: PlatformConfig) -> dg.MaterializeResult:
-    source = load_settings().source("bods")
+                           platform: PlatformConfig, bods_source: FeedSource) -> dg.MaterializeResult:
+    with step_retries(context, bods_source):
+        return _load(context, warehouse, platform, bods_source)
+
+
+def _load(context, warehouse: DuckDBResource, platform: PlatformConfig, source: FeedSource) -> dg.MaterializeResult:
     folder = gtfs_folder(warehouse)
     rows, quarantine = [], []
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         conn.execute(FEED_VERSIONS_DDL)
         if source.live:
-            session = make_session(**source.http_options())
+            session = source.session()
             feeds = source.options.get("feeds") or [{"name": "east_midlands", "url": bods.EAST_MIDLANDS_GTFS}]
             for f in feeds:
                 found = conn.execute("select etag, last_modified, version, path from raw.gtfs_feed_versions "
@@ -73,7 +74,7 @@ def raw_gtfs_feed_versions(context: dg.AssetExecutionContext, warehouse: DuckDBR
                                      [f["name"]]).fetchall()  # fetchall: leaves no pending result
                 last = found[0] if found else None
                 dl = bods.fetch(session, f["name"], f["url"], folder, *(last[:2] if last else (None, None)),
-                                api_key=source.secret("BODS_API_KEY"))
+                                api_key=source.api_key)
                 if dl.status == "unchanged":
                     context.log.info(f"{f['name']}: not modified since {last[2]}")
                     continue
@@ -113,7 +114,7 @@ def _record(feed, path: Path, synthetic, etag, last_modified, routing_date, quar
             "routing_date": info.get("routing_date"), "service_share": info.get("service_share"),
             "stops_inside": info.get("stops_inside"), "stop_times": info.get("stop_times"),
             "errors": "; ".join(str(p) for p in problems[:20]) or None, "etag": etag,
-            "last_modified": last_modified, "checked_at": datetime.now(timezone.utc).replace(tzinfo=None)}
+            "last_modified": last_modified, "checked_at": datetime.now(UTC).replace(tzinfo=None)}
 
 
 def _services(path: Path, day: date, feed: str) -> frozenset:

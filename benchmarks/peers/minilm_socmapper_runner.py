@@ -64,7 +64,7 @@ def encode(texts, weights, tokenizer, config, batch=256):
         for layer in range(config["num_hidden_layers"]):
             p = f"encoder.layer.{layer}."
 
-            def lin(h, name):
+            def lin(h, name, w=w, p=p):
                 return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
 
             q, k, v = (lin(x, f"attention.self.{m}").reshape(n, t, heads, hd).transpose(0, 2, 1, 3)

@@ -109,7 +109,7 @@ primary_obs as (
 
 emcca_rate as (
     select period_start, period_end, value, (uci_95 - lci_95) / 2 as half
-    from primary_obs where indicator_id = 'employment_rate' and geography_code = 'E47000013'
+    from primary_obs where indicator_id = 'employment_rate' and geography_code = {{ emcca_code() }}
 ),
 
 la_rates as (
@@ -127,7 +127,7 @@ lowest_la as (
         'employment_rate_lowest_la' as indicator_id,
         low.source,
         low.source_dataset,
-        'E47000013' as geography_code,
+        {{ emcca_code() }} as geography_code,
         'East Midlands Combined County Authority' as geography_name,
         low.period_start,
         low.period_end,
@@ -177,7 +177,7 @@ earnings_gaps as (
         'area ' || a.value || ', England ' || e.value as note
     from primary_obs as a
     inner join primary_obs as e
-        on e.indicator_id = a.indicator_id and e.geography_code = 'E92000001'
+        on e.indicator_id = a.indicator_id and e.geography_code = {{ england_code() }}
        and e.period_start = a.period_start and e.period_end = a.period_end
     cross join lateral (
         select '_gbp' as suffix, 'minus' as how, a.value - e.value as value,
@@ -188,7 +188,7 @@ earnings_gaps as (
                * sqrt(((a.uci_95 - a.lci_95) / 2 / a.value) ^ 2 + ((e.uci_95 - e.lci_95) / 2 / e.value) ^ 2)
     ) as g
     where a.indicator_id in ('gdhi_per_head', 'gross_median_weekly_pay')
-      and a.geography_code <> 'E92000001' and a.value is not null and e.value is not null
+      and a.geography_code <> {{ england_code() }} and a.value is not null and e.value is not null
 ),
 
 select * from primary_obs

@@ -16,11 +16,11 @@ coverage as (
     select case when count(*) filter (where source <> 'notts_public_sector') = 0
                 then 'partial coverage: embedded Nottinghamshire public-sector vacancies only; '
                 else '' end as note,
-           string_agg(distinct source, ', ') as sources
+           string_agg(distinct source, ', ' order by source) as sources
     from live
 ),
 by_area as (
-    select 'E47000013' as geography_code, count(*) as n, count(*) filter (where part_time or flexible) as ptf from live
+    select {{ emcca_code() }} as geography_code, count(*) as n, count(*) filter (where part_time or flexible) as ptf from live
     union all
     select la_code, count(*), count(*) filter (where part_time or flexible) from live where la_code is not null group by la_code
 ),
@@ -58,7 +58,7 @@ select
     'skill_shortage_occupations',
     'Job-ad feeds (' || coverage.sources || ') and ASHE 2023p',
     'raw.job_ads',
-    'E47000013',
+    {{ emcca_code() }},
     cast(null as varchar),
     as_of.day,
     as_of.day,

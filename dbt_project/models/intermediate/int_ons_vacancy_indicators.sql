@@ -29,7 +29,7 @@ la as (select b.* from by_area b join emcca e on b.geography_code = e.lad_code),
 
 emcca_total as (
     select
-        'E47000013' as geography_code,
+        {{ emcca_code() }} as geography_code,
         period_start,
         period_end,
         'quarterly' as frequency,
@@ -44,7 +44,7 @@ emcca_total as (
 
 rows_ as (
     select *, 1 as n_areas from by_area
-    where geography_code in (select lad_code from emcca) or geography_code = 'E12000004'
+    where geography_code in (select lad_code from emcca) or geography_code = {{ region_code() }}
     union all by name
     select * from emcca_total
 )
@@ -69,13 +69,13 @@ select
         case when n_suppressed > 0 and complete_areas and published_sum is not null
              then 'lower bound: ' || n_suppressed || ' of ' || n_cells
                   || ' occupation cells suppressed, the published cells sum to ' || published_sum end,
-        case when geography_code = 'E47000013'
+        case when geography_code = {{ emcca_code() }}
              then 'not comparable with the Plan baseline (live adverts in a job-ad feed)' end,
         case when not complete_areas
              then n_areas || ' of ' || (select count(*) from emcca) || ' local authorities published' end,
         'new online adverts in the ' || case frequency when 'monthly' then 'month' else 'quarter' end
             || ' (ONS statistics in development)') as note
 from (
-    select *, geography_code <> 'E47000013' or n_areas = (select count(*) from emcca) as complete_areas
+    select *, geography_code <> {{ emcca_code() }} or n_areas = (select count(*) from emcca) as complete_areas
     from rows_
 )

@@ -68,7 +68,7 @@ unconnected as (
     -- indicators with no connected source still appear, on their baseline geography
     select
         i.indicator_id, cast(null as varchar) as source, cast(null as varchar) as source_dataset,
-        coalesce(i.baseline_geography, 'E47000013') as geography_code,
+        coalesce(i.baseline_geography, {{ emcca_code() }}) as geography_code,
         cast(null as varchar) as geography_name,
         cast(null as date) as period_start, cast(null as date) as period_end,
         cast(null as double) as value, cast(null as double) as lci_95, cast(null as double) as uci_95,

@@ -33,7 +33,7 @@ standards as (
     where apprenticeship_standards is not null
 ),
 lowest_standard as (
-    select url_name, arg_min(regexp_replace(standard, ', ST\d+\)', ')'), level) as standard, min(level) as level
+    select url_name, first(regexp_replace(standard, ', ST\d+\)', ')') order by level, standard) as standard, min(level) as level
     from standards group by url_name
 ),
 route_summary as (
@@ -52,8 +52,8 @@ route_summary as (
 barriers as (
     select
         url_name,
-        string_agg(distinct coalesce(label, text), '; ') filter (where kind = 'restriction') as restrictions,
-        string_agg(distinct coalesce(label, text), '; ') filter (where kind = 'registration') as registrations,
+        string_agg(distinct coalesce(label, text), '; ' order by coalesce(label, text)) filter (where kind = 'restriction') as restrictions,
+        string_agg(distinct coalesce(label, text), '; ' order by coalesce(label, text)) filter (where kind = 'registration') as registrations,
         bool_or(lower(coalesce(label, '') || ' ' || text) like '%driving licence%') as driving_licence
     from reqs group by url_name
 )

@@ -25,9 +25,10 @@ facets as (
     select
         d.origin_soc2020,
         d.destination_soc2020,
-        greatest(max(d.dot / nullif(na.norm * nb.norm, 0)) filter (where d.domain = 'skill'), 0)
+        -- 6 decimals before the mean: parallel float sums differ in the last bits from run to run
+        round(greatest(max(d.dot / nullif(na.norm * nb.norm, 0)) filter (where d.domain = 'skill'), 0), 6)
             as skills_similarity,
-        greatest(max(d.dot / nullif(na.norm * nb.norm, 0)) filter (where d.domain = 'knowledge'), 0)
+        round(greatest(max(d.dot / nullif(na.norm * nb.norm, 0)) filter (where d.domain = 'knowledge'), 0), 6)
             as knowledge_similarity
     from dots as d
     inner join norms as na on na.soc2020 = d.origin_soc2020 and na.domain = d.domain

@@ -16,16 +16,18 @@ weighted as (
         r.domain,
         r.element_id,
         r.element_name,
-        sum(xw.weight * r.data_value) filter (where r.scale_id = 'IM')
-            / nullif(sum(xw.weight) filter (where r.scale_id = 'IM'), 0) as importance,
-        sum(xw.weight * r.data_value) filter (where r.scale_id = 'LV')
-            / nullif(sum(xw.weight) filter (where r.scale_id = 'LV'), 0) as level
+        -- rounded: DuckDB sums doubles in parallel, in no fixed order, so the last bits vary run to run;
+        -- 9 decimals keep every figure and make two runs on the same data identical
+        round(sum(xw.weight * r.data_value) filter (where r.scale_id = 'IM')
+              / nullif(sum(xw.weight) filter (where r.scale_id = 'IM'), 0), 9) as importance,
+        round(sum(xw.weight * r.data_value) filter (where r.scale_id = 'LV')
+              / nullif(sum(xw.weight) filter (where r.scale_id = 'LV'), 0), 9) as level
     from xw
     inner join ratings as r using (onetsoc_code)
     group by all
 )
 select
     *,
-    (importance - avg(importance) over (partition by element_id))
-        / nullif(stddev_pop(importance) over (partition by element_id), 0) as importance_z
+    round((importance - avg(importance) over (partition by element_id))
+          / nullif(stddev_pop(importance) over (partition by element_id), 0), 9) as importance_z
 from weighted

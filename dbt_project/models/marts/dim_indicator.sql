@@ -3,7 +3,7 @@
 with plan as (select * from {{ ref('plan_indicators') }}),
 connected as (
     select indicator_id, count(*) as n_observations, max(period_end) as latest_period_end,
-           string_agg(distinct source, '; ') as connected_sources
+           string_agg(distinct source, '; ' order by source) as connected_sources
     from {{ ref('int_indicator_observations') }}
     where value is not null
     group by indicator_id

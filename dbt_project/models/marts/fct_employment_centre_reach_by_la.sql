@@ -5,7 +5,7 @@ with access as (select * from {{ ref('fct_employment_centre_access') }}),
 areas as (
     select lad_code as geography_code, lad_name as geography_name, 'local authority' as geography_level, * from access
     union all
-    select 'E47000013', 'East Midlands Combined County Authority', 'combined authority', * from access
+    select {{ emcca_code() }}, 'East Midlands Combined County Authority', 'combined authority', * from access
 ),
 bands as (select unnest(['100_499', '500_4999', '5000_plus']) as centre_band),
 thresholds as (select unnest([15, 30, 45, 60]) as within_minutes)

@@ -38,7 +38,7 @@ feed as (
 gaps as (
     -- the destination's most important skills and knowledge the origin rates lowest: what to build
     select origin_soc2020, destination_soc2020,
-           string_agg(element_name, '; ' order by gap desc) as skills_to_build
+           string_agg(element_name, '; ' order by gap desc, element_name) as skills_to_build
     from (
         select s.origin_soc2020, s.destination_soc2020, d.element_name,
                d.importance - o.importance as gap,

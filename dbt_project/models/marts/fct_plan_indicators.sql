@@ -35,7 +35,7 @@ rated as (
             when baseline_value is null or better_direction = 'none' then 'not rated'
             when before_baseline then 'before baseline'
             when different_measure or not_significant then 'not rated'
-            when target_value is not null and geography_code = 'E47000013'
+            when target_value is not null and geography_code = {{ emcca_code() }}
                  and ((better_direction = 'higher' and value >= target_value)
                    or (better_direction = 'lower' and value <= target_value)) then 'green'
             when lci_95 is not null and uci_95 is not null and baseline_value between lci_95 and uci_95 then 'amber'
@@ -70,7 +70,7 @@ select
                  when not_significant then 'not significantly below the EMCCA rate'
                  else split_part(note, ':', 1) end
         when 'green' then
-            case when target_value is not null and geography_code = 'E47000013'
+            case when target_value is not null and geography_code = {{ emcca_code() }}
                       and ((better_direction = 'higher' and value >= target_value)
                         or (better_direction = 'lower' and value <= target_value)) then 'target met'
                  when lci_95 is null then 'better than the baseline by 1% or more (no CI)'

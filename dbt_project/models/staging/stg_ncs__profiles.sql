@@ -1,5 +1,5 @@
 -- National Careers Service job profiles with the SOC 2020 unit group each describes
--- (raw.ncs_profile_soc2020: the ONS SOC 2010 -> 2020 split settled by coding the profile's title).
+-- (derived.ncs_profile_soc2020: the ONS SOC 2010 -> 2020 split settled by coding the profile's title).
 select
     p.url_name,
     p.title,
@@ -16,4 +16,4 @@ select
     nullif(p.working_pattern, '') as working_pattern,
     nullif(p.apprenticeship_standards, '') as apprenticeship_standards
 from {{ source('raw', 'ncs_job_profiles') }} as p
-left join {{ source('raw', 'ncs_profile_soc2020') }} as m using (url_name)
+left join {{ source('derived', 'ncs_profile_soc2020') }} as m using (url_name)

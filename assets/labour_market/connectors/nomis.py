@@ -1,0 +1,148 @@
+"""Nomis API client (https://www.nomisweb.co.uk/api/v01): dataset CSV downloads with paging.
+
+Queries look like `/dataset/NM_17_5.data.csv?geography=...&date=latestMINUS4-latest&variable=45
+&measures=20599,21001,21002,21003&select=...`. Nomis returns at most 25,000 rows per call (more
+with a registered `uid`); RECORD_COUNT says how many there are and `recordoffset` pages on.
+OBS_STATUS carries the SDMX observation status (A normal, Q suppressed, U low reliability, ...).
+"""
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+import requests
+
+from assets.platform.http import FeedError, get, make_session
+
+BASE_URL = "https://www.nomisweb.co.uk/api/v01"
+PAGE_LIMIT = 25_000
+SELECT = ["date_name", "date_code", "geography_code", "geography_name", "geography_type",
+          "measures", "measures_name", "obs_value", "obs_status", "obs_status_name", "record_count"]
+REQUIRED = ["DATE_CODE", "GEOGRAPHY_CODE", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "RECORD_COUNT"]
+# SDMX observation status codes as Nomis publishes them
+SUPPRESSED = {"Q", "M", "X", "!"}
+UNRELIABLE = {"U", "*"}
+
+
+
+@dataclass(frozen=True)
+class NomisQuery:
+    indicator_id: str
+    dataset: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    # {column: regex} the response must match, e.g. {"variable_name": "(?i)female"}: a dimension code
+    # that means something else than we think fails the feed instead of publishing the wrong series.
+    expect: Mapping[str, str] = field(default_factory=dict)
+
+
+def check_expected(query: NomisQuery, frame: pd.DataFrame) -> None:
+    for column, pattern in query.expect.items():
+        col = column.upper()
+        if col not in frame.columns:
+            raise FeedError(f"Nomis {query.dataset} ({query.indicator_id}): response lacks {col} to check")
+        names = sorted(set(frame[col]))
+        wrong = [n for n in names if not re.search(pattern, n)]
+        if wrong:
+            raise FeedError(f"Nomis {query.dataset} ({query.indicator_id}): {col} is {wrong}, expected "
+                            f"/{pattern}/ for {dict(query.params)}; fix sources.nomis.queries")
+
+
+class NomisClient:
+    def __init__(self, base_url: str = BASE_URL, uid: str | None = None,
+                 session: requests.Session | None = None, page_limit: int = PAGE_LIMIT):
+        self.base_url = base_url.rstrip("/")
+        self.uid = uid
+        self.session = session or make_session()
+        self.page_limit = page_limit
+
+    def fetch(self, dataset: str, params: Mapping[str, str], extra_select: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Every row of one query, all pages, as text columns (plus `extra_select` columns)."""
+        query = {**params, "select": ",".join([*SELECT, *extra_select])}
+        if self.uid:
+            query["uid"] = self.uid
+        url = f"{self.base_url}/dataset/{dataset}.data.csv"
+        pages: list[pd.DataFrame] = []
+        offset, total = 0, None
+        while total is None or offset < total:
+            page_query = {**query, "recordoffset": str(offset)} if offset else query
+            resp = get(self.session, f"Nomis {dataset}", url, params=page_query)
+            page = self._parse(dataset, resp)
+            if page.empty:
+                break
+            total = int(page["RECORD_COUNT"].iloc[0])
+            pages.append(page)
+            offset += len(page)
+        if not pages:
+            return pd.DataFrame(columns=REQUIRED)
+        out = pd.concat(pages, ignore_index=True)
+        if total is not None and len(out) != total:
+            raise FeedError(f"Nomis {dataset}: got {len(out)} rows, RECORD_COUNT says {total}")
+        return out
+
+    def last_updated(self, dataset: str) -> str | None:
+        """The dataset's `LastUpdated` annotation from its definition (`/dataset/{id}.def.sdmx.json`):
+        Nomis's release marker, used to skip downloads when nothing new was published."""
+        params = {"uid": self.uid} if self.uid else None
+        resp = get(self.session, f"Nomis {dataset} definition", f"{self.base_url}/dataset/{dataset}.def.sdmx.json",
+                   params=params)
+        try:
+            families = resp.json()["structure"]["keyfamilies"]["keyfamily"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise FeedError(f"Nomis {dataset} definition: not an SDMX-JSON structure ({exc})") from None
+        for family in families if isinstance(families, list) else [families]:
+            notes = ((family.get("annotations") or {}).get("annotation")) or []
+            for note in notes if isinstance(notes, list) else [notes]:
+                if str(note.get("annotationtitle", "")).lower() == "lastupdated":
+                    return str(note.get("annotationtext"))
+        return None
+
+    @staticmethod
+    def _parse(dataset: str, resp: requests.Response) -> pd.DataFrame:
+        ctype = resp.headers.get("Content-Type", "")
+        if "csv" not in ctype and "text/plain" not in ctype:
+            raise FeedError(f"Nomis {dataset}: expected CSV, got {ctype or 'no content type'}: "
+                            f"{resp.text[:200].strip()}")
+        if not resp.text.strip():
+            return pd.DataFrame(columns=REQUIRED)
+        frame = pd.read_csv(io.StringIO(resp.text), dtype=str, keep_default_na=False)
+        missing = [c for c in REQUIRED if c not in frame.columns]
+        if missing:
+            raise FeedError(f"Nomis {dataset}: response lacks column(s) {', '.join(missing)} "
+                            f"(has {', '.join(frame.columns)})")
+        return frame
+
+
+def tidy(indicator_id: str, dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per geography x period with value, CI and numerator/denominator where Nomis gives them
+    (APS measures 20599 value, 21001 numerator, 21002 denominator, 21003 95% CI half-width)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["indicator_id", "dataset", "geography_code", "geography_name",
+                                     "geography_type", "period", "value", "numerator", "denominator",
+                                     "ci_half_width", "obs_status", "reliability"])
+    f = frame.copy()
+    f["OBS_VALUE"] = pd.to_numeric(f["OBS_VALUE"], errors="coerce")
+    keys = ["GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "GEOGRAPHY_TYPE", "DATE_CODE"]
+    for k in keys:
+        if k not in f.columns:
+            f[k] = None
+    measure = f["MEASURES_NAME"].str.lower()
+    kind = pd.Series("value", index=f.index)
+    kind[measure.str.contains("numerator")] = "numerator"
+    kind[measure.str.contains("denominator")] = "denominator"
+    kind[measure.str.contains("confidence")] = "ci_half_width"
+    f["kind"] = kind
+    wide = f.groupby([*keys, "kind"], dropna=False)["OBS_VALUE"].first().unstack("kind")
+    status = f[f.kind == "value"].set_index(keys)["OBS_STATUS"]
+    wide = wide.join(status.rename("obs_status")).reset_index()
+    for col in ["value", "numerator", "denominator", "ci_half_width"]:
+        if col not in wide.columns:
+            wide[col] = None
+    wide["reliability"] = wide["obs_status"].map(
+        lambda s: "suppressed" if s in SUPPRESSED else ("unreliable" if s in UNRELIABLE else "reliable"))
+    wide.loc[wide.reliability == "suppressed", "value"] = None
+    wide.insert(0, "indicator_id", indicator_id)
+    wide.insert(1, "dataset", dataset)
+    return wide.rename(columns={"GEOGRAPHY_CODE": "geography_code", "GEOGRAPHY_NAME": "geography_name",
+                                "GEOGRAPHY_TYPE": "geography_type", "DATE_CODE": "period"})
