@@ -203,6 +203,38 @@ def dim_geography() -> list:
     ]
 
 
+def dim_occupation() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="soc2020"),
+        gxe.ExpectColumnValuesToMatchRegex(column="soc2020", regex=r"^[1-9]\d{3}$"),
+        gxe.ExpectTableRowCountToEqual(value=412),  # every SOC 2020 unit group
+        gxe.ExpectColumnValuesToBeBetween(column="median_annual_pay", min_value=10_000, max_value=200_000),
+    ]
+
+
+def dim_job_title() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="job_title"),
+        gxe.ExpectColumnValuesToMatchRegex(column="soc2020", regex=r"^[1-9]\d{3}$"),
+        gxe.ExpectColumnValuesToBeBetween(column="confidence", min_value=0, max_value=1),
+    ]
+
+
+def dim_lsoa21() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="lsoa21cd"),
+        gxe.ExpectColumnValuesToMatchRegex(column="lsoa21cd", regex=r"^E01\d{6}$"),
+        gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnValuesToNotBeNull(column="geometry_geojson"),
+    ]
+
+
 def fct_vacancies_by_occupation_area() -> list:
     import great_expectations.expectations as gxe
 
@@ -328,6 +360,10 @@ SUITES: tuple[Suite, ...] = (
           "fct_escalator_ladders"),
     Suite("dim_geography", "marts.dim_geography", ("marts", "dim_geography"), "dim_geography",
           row_count_bounds=False),
+    Suite("dim_occupation", "marts.dim_occupation", ("marts", "dim_occupation"), "dim_occupation",
+          row_count_bounds=False),
+    Suite("dim_job_title", "marts.dim_job_title", ("marts", "dim_job_title"), "dim_job_title"),
+    Suite("dim_lsoa21", "marts.dim_lsoa21", ("marts", "dim_lsoa21"), "dim_lsoa21", row_count_bounds=False),
     Suite("fct_vacancies_by_occupation_area", "marts.fct_vacancies_by_occupation_area",
           ("marts", "fct_vacancies_by_occupation_area"), "fct_vacancies_by_occupation_area"),
     # empty until the ONS job-adverts source is live: no row-count bounds

@@ -1,25 +1,12 @@
 """`escalator`: the platform from a terminal, for people who work outside the Dagster UI."""
 
 import argparse
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.settings import PROJECT_ROOT, Settings, load_settings
-
-
-def prepare_dagster_home(settings: Settings) -> Path:
-    """Persistent DAGSTER_HOME (run history survives restarts) with telemetry off."""
-    home = settings.dagster_home
-    home.mkdir(parents=True, exist_ok=True)
-    cfg = home / "dagster.yaml"
-    if not cfg.exists():
-        shutil.copyfile(Path(__file__).with_name("dagster.yaml"), cfg)
-    os.environ["DAGSTER_HOME"] = str(home)
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    return home
+from orchestration.dagster_home import prepare_dagster_home
+from orchestration.settings import PROJECT_ROOT, load_settings
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -67,9 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(func=cmd_dev)
 
-    from orchestration import cli_more  # subcommands added by the feature modules
+    from orchestration import commands  # the read-only and maintenance subcommands
 
-    cli_more.register(sub)
+    commands.register(sub)
     return parser
 
 

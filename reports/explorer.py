@@ -13,9 +13,8 @@ STARTING_POINTS = ["6135", "7111", "9223", "9263", "9252", "8214"]
 
 def load(conn) -> dict:
     occ = conn.execute("""
-        select u.soc2020, u.soc2020_title, o.median_annual_pay, o.pay_level, u.related_job_titles
-        from staging.stg_soc__unit_groups u left join intermediate.int_soc_occupations o using (soc2020)
-        order by 1""").fetchall()
+        select soc2020, soc2020_title, median_annual_pay, pay_level, related_job_titles
+        from published.dim_occupation order by 1""").fetchall()
     steps = conn.execute(f"""
         select origin_soc2020, step_type, destination_soc2020, destination_title, destination_pay, uplift_pct,
                similarity, destination_local_adverts_live,
@@ -50,17 +49,9 @@ def load(conn) -> dict:
 
 def index_titles(conn) -> dict[str, str]:
     """Every ONS coding-index title (lower case, as typed) -> the SOC 2020 code the title coder gives it on
-    its own, so the search finds "care worker" -> 6135 the way `escalator code-titles` does."""
-    from assets.jobads.assets import build_coder
-
-    titles = [t for (t,) in conn.execute("select distinct lower(job_title) from raw.soc2020_coding_index").fetchall()]
-    coder = build_coder(conn)
-    out = {}
-    for title in titles:
-        coded = coder.code(title)
-        if coded.soc2020:
-            out[title] = coded.soc2020
-    return out
+    its own (published.dim_job_title), so the search finds "care worker" -> 6135 the way
+    `escalator code-titles` does."""
+    return dict(conn.execute("select job_title, soc2020 from published.dim_job_title").fetchall())
 
 
 SCRIPT = """

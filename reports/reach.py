@@ -32,7 +32,7 @@ def build(conn) -> tuple[str, str]:
     if not table_exists(conn, "published.fct_job_reach_by_lsoa"):
         return "Reach map", ("<p>No travel-time matrix has been published yet, so reach cannot be shown.</p>")
     reach = conn.execute("select * from published.fct_job_reach_by_lsoa order by lsoa21cd").df()
-    shapes = dict(conn.execute("select lsoa21cd, geometry_geojson from raw.lsoa21_boundaries").fetchall())
+    shapes = dict(conn.execute("select lsoa21cd, geometry_geojson from published.dim_lsoa21").fetchall())
     reach = reach[reach.lsoa21cd.isin(shapes)]
     fig = go.Figure()
     first = "jobs_45min"

@@ -9,7 +9,7 @@ import pytest
 
 from assets.jobads.soc_coder import REVIEW_BELOW, SocCoder
 from assets.jobads.soc_text import segments
-from orchestration.cli_more import read_titles
+from orchestration.commands import read_titles
 from orchestration.settings import EMBEDDED_DIR, PROJECT_ROOT
 
 

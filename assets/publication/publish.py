@@ -20,6 +20,7 @@ from dagster_duckdb import DuckDBResource
 from assets.platform.feeds import FEEDS
 from assets.platform.resources import PlatformConfig
 from assets.platform.warehouse import table_exists
+from assets.publication.datapackage import datapackage
 from assets.transform.project import published_marts
 
 # marts whose dbt YAML says `meta: {publish: true}` (dimensions first)
@@ -104,6 +105,8 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
             "warehouse_tables": [f"published.{m}" for m in marts],
         }
         (target / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        package = datapackage(conn, marts, files, version, now.isoformat(), WAREHOUSE_ONLY_COLUMNS)
+        (target / "datapackage.json").write_text(json.dumps(package, indent=2, default=str))
         conn.execute("begin transaction")
         in_transaction = True
         conn.execute("create schema if not exists published")

@@ -1,4 +1,4 @@
-"""Feature subcommands of `escalator`: indicators, code-titles, pathways, report."""
+"""Subcommands of `escalator` beyond refresh/dev: indicators, code-titles, pathways, report, backfill, travel-times."""
 
 import argparse
 import sys
@@ -8,7 +8,7 @@ import duckdb
 from assets.platform.geography import EMCCA_CODE, NAMES
 from assets.platform.warehouse import table_exists
 from orchestration.settings import load_settings
-from reports.numbers import format_value
+from reports.terminal import format_steps, format_tracker, format_trajectory
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -19,45 +19,17 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 
 def _table(conn, schema_table: str) -> str:
-    """Prefer the published (checked) table; fall back to the mart before the first publication."""
-    table = schema_table.split(".")[1]
-    return f"published.{table}" if table_exists(conn, f"published.{table}") else schema_table
-
-
-def format_tracker(rows: list[tuple]) -> str:
-    header = ("indicator", "period", "value", "95% CI", "baseline", "change", "status", "why")
-    body = []
-    for name, start, end, value, unit, lci, uci, base, change, rag, reason in rows:
-        period = "" if start is None else (f"{start:%Y}" if (end - start).days > 300 else f"{end:%b %Y}")
-        ci = "" if lci is None else f"{format_value(lci, unit)} to {format_value(uci, unit)}"
-        change_unit = "pp" if (unit or "").startswith("%") else unit
-        body.append((name, period, format_value(value, unit, ""), ci, format_value(base, unit, ""),
-                     "" if change is None else ("+" if change > 0 else "") + format_value(change, change_unit),
-                     rag, reason or ""))
-    widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
-    widths[0] = min(widths[0], 48)
-    widths[-1] = min(widths[-1], 60)
-    lines = ["  ".join(str(c)[:w].ljust(w) for c, w in zip(r, widths)) for r in [header, *body]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def format_trajectory(row: tuple) -> str:
-    (name, end, value, lci, uci, target, year, required, change, c_lo, c_hi, status, extra) = row
-    text = (f"80% by {year}: latest {value:.1f}% ({end:%Y}, 95% CI {lci:.1f}-{uci:.1f}); needs "
-            f"{required:+.2f}pp a year to {target:.0f}% by {year}")
-    if change is not None:
-        text += f"; latest annual change {change:+.1f}pp (95% CI {c_lo:+.1f} to {c_hi:+.1f})"
-    text += f": {status}"
-    if extra is not None:
-        text += f"; {extra:,.0f} more people in work needed"
-    return text
+    """The published (checked) copy: the CLI reads what the tracker and BI tools read, nothing below it."""
+    table = f"published.{schema_table.split('.')[1]}"
+    if not table_exists(conn, table):
+        sys.exit(f"No {table} yet: the first publication has not happened (run `escalator refresh`).")
+    return table
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
     conn = _connect()
     fct, dim = _table(conn, "marts.fct_plan_indicators"), _table(conn, "marts.dim_indicator")
-    geo = conn.execute("select geography_code, geography_name from marts.dim_geography "
+    geo = conn.execute("select geography_code, geography_name from published.dim_geography "
                        "where geography_code = ? or lower(geography_name) = lower(?)",
                        [args.geography, args.geography]).fetchone()
     if geo is None:
@@ -140,7 +112,7 @@ def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
     """A SOC 2020 code or a job title -> (code, title, how it was resolved)."""
     q = query.strip()
     if q.isdigit() and len(q) == 4:
-        row = conn.execute("select soc2020, soc2020_title from staging.stg_soc__unit_groups where soc2020 = ?",
+        row = conn.execute("select soc2020, soc2020_title from published.dim_occupation where soc2020 = ?",
                            [q]).fetchone()
         if row is None:
             raise LookupError(f"{q} is not a SOC 2020 unit group")
@@ -154,23 +126,6 @@ def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
     if coded.soc2020 is None:
         raise LookupError(f"could not code {q!r} to SOC 2020 ({coded.method}); try a SOC code")
     return coded.soc2020, coded.soc2020_title, f"coded ({coded.method}, confidence {coded.confidence:.2f})"
-
-
-def format_steps(rows: list[tuple]) -> str:
-    """Steps as a table, each followed by its route in and barriers (from the NCS profile)."""
-    header = ("step", "to", "SOC", "similarity", "pay", "uplift", "local ads")
-    body, notes = [], []
-    for step, soc, title, sim, pay, up, ads, route, barriers, measured in rows:
-        body.append((step, title[:44], soc, f"{sim:.2f}", (f"£{pay:,.0f}" if pay else "") + ("" if measured else "*"),
-                     f"{up:+.1f}%" if up is not None else "", str(ads)))
-        notes.append("      route: " + (route or "no NCS profile") + ("\n      barriers: " + barriers if barriers else ""))
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
-    for row, note in zip(body, notes):
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)))
-        lines.append(note)
-    lines.append("* pay borrowed from a wider SOC group (ONS suppresses the unit group)")
-    return "\n".join(lines)
 
 
 def cmd_pathways(args: argparse.Namespace) -> int:
@@ -242,7 +197,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         print("--to is before --from", file=sys.stderr)
         return 2
     settings = load_settings()
-    from orchestration.cli import prepare_dagster_home
+    from orchestration.dagster_home import prepare_dagster_home
 
     prepare_dagster_home(settings)
     day = start
@@ -258,7 +213,7 @@ def cmd_travel_times(args: argparse.Namespace) -> int:
     """Recompute the travel-time matrix with its origin chunks in parallel processes."""
     import os
 
-    from orchestration.cli import prepare_dagster_home
+    from orchestration.dagster_home import prepare_dagster_home
     from orchestration.refresh import run_travel_time_matrix
 
     settings = load_settings()
