@@ -38,19 +38,33 @@ def main() -> None:
     sim["random"] = np.random.default_rng(0).random(len(sim))
     viable = float(conn.execute("select min(similarity) from marts.fct_escalator_transitions").fetchone()[0])
     base = sim.related.mean()
-    print(f"\n{len(sim):,} ordered pairs; {sim.related.sum():,} O*NET-related ({base:.1%}). "
-          f"Viable threshold in use: {viable:.2f}")
+    print(
+        f"\n{len(sim):,} ordered pairs; {sim.related.sum():,} O*NET-related ({base:.1%}). "
+        f"Viable threshold in use: {viable:.2f}"
+    )
     print(f"{'ranking':<24}{'precision@10':>14}{'lift':>7}{'recall@viable':>15}")
-    for facet in ["similarity", "skills_similarity", "knowledge_similarity", "text_similarity", "ncs_similarity",
-                  "random"]:
+    for facet in [
+        "similarity",
+        "skills_similarity",
+        "knowledge_similarity",
+        "text_similarity",
+        "ncs_similarity",
+        "random",
+    ]:
         ranked = sim.dropna(subset=[facet]).sort_values(facet, ascending=False)
         top = ranked.groupby("origin_soc2020").head(10)
         precision = top.related.mean()
-        recall = "" if facet != "similarity" else f"{(sim.related & (sim.similarity >= viable)).sum() / sim.related.sum():.1%}"
+        recall = (
+            ""
+            if facet != "similarity"
+            else f"{(sim.related & (sim.similarity >= viable)).sum() / sim.related.sum():.1%}"
+        )
         print(f"{facet:<24}{precision:>14.1%}{precision / base:>7.1f}{recall:>15}")
     kept = (sim.similarity >= viable).mean()
-    print(f"The viable set keeps {kept:.1%} of pairs. O*NET links are US occupations through an approximate "
-          f"crosswalk: an anchor, not ground truth.")
+    print(
+        f"The viable set keeps {kept:.1%} of pairs. O*NET links are US occupations through an approximate "
+        f"crosswalk: an anchor, not ground truth."
+    )
 
 
 if __name__ == "__main__":

@@ -45,12 +45,14 @@ def rule_breaks(steps: pd.DataFrame, groups: pd.DataFrame) -> pd.Series:
 
 def ncs_named_moves(conn) -> pd.DataFrame:
     """Moves NCS names in a profile's work/direct/apprenticeship routes: 'start as a <other profile>'."""
-    profiles = conn.execute("select url_name, lower(title) as title, soc2020 from staging.stg_ncs__profiles "
-                            "where soc2020 is not null").df()
-    routes = conn.execute("select url_name, lower(route_text) as text from staging.stg_ncs__entry_routes "
-                          "where route_type in ('work', 'direct', 'apprenticeship', 'other')").df()
-    titles = sorted(((t, s) for t, s in zip(profiles.title, profiles.soc2020) if len(t) > 5),
-                    key=lambda x: -len(x[0]))
+    profiles = conn.execute(
+        "select url_name, lower(title) as title, soc2020 from staging.stg_ncs__profiles where soc2020 is not null"
+    ).df()
+    routes = conn.execute(
+        "select url_name, lower(route_text) as text from staging.stg_ncs__entry_routes "
+        "where route_type in ('work', 'direct', 'apprenticeship', 'other')"
+    ).df()
+    titles = sorted(((t, s) for t, s in zip(profiles.title, profiles.soc2020) if len(t) > 5), key=lambda x: -len(x[0]))
     dest = dict(zip(profiles.url_name, profiles.soc2020))
     moves = set()
     for url, text in zip(routes.url_name, routes.text):
@@ -66,16 +68,22 @@ def main() -> None:
     if not path.exists():
         raise SystemExit(f"no warehouse at {path}: run `make run` first")
     conn = duckdb.connect(str(path), read_only=True)
-    steps = conn.execute("select origin_soc2020, destination_soc2020, step_type, step_rank, uplift_pct "
-                         "from published.fct_escalator_transitions where step_type is not null").df()
+    steps = conn.execute(
+        "select origin_soc2020, destination_soc2020, step_type, step_rank, uplift_pct "
+        "from published.fct_escalator_transitions where step_type is not null"
+    ).df()
     groups = conn.execute("select soc2020, soc2020_title, graduate_entry from intermediate.int_soc_occupations").df()
     top = steps[(steps.step_rank <= 10) & steps.origin_soc2020.str[0].isin(list("6789"))].copy()
     top["breaks"] = rule_breaks(top, groups)
-    print(f"\nEscalator steps from {top.origin_soc2020.nunique()} origins in SOC major groups 6-9 "
-          f"({len(top):,} top-10 steps)")
+    print(
+        f"\nEscalator steps from {top.origin_soc2020.nunique()} origins in SOC major groups 6-9 "
+        f"({len(top):,} top-10 steps)"
+    )
     for kind, g in top.groupby("step_type"):
-        print(f"  {kind}: {g.breaks.mean():.1%} of top-10 steps break a plausibility rule "
-              f"({int(g.breaks.sum())} of {len(g)})")
+        print(
+            f"  {kind}: {g.breaks.mean():.1%} of top-10 steps break a plausibility rule "
+            f"({int(g.breaks.sum())} of {len(g)})"
+        )
     related = conn.execute(RELATED_SQL).df()
     rk = set(related.origin_soc2020 + ">" + related.destination_soc2020)
     tk = top.origin_soc2020 + ">" + top.destination_soc2020
@@ -87,17 +95,23 @@ def main() -> None:
     top10 = set(keyed[keyed.step_rank <= 10].key)
     nk = named.origin_soc2020 + ">" + named.destination_soc2020
     print(f"\nNCS entry routes name {len(named)} moves between unit groups (e.g. kitchen assistant -> chef):")
-    print(f"  {nk.isin(any_step).mean():.1%} are escalator steps; {nk.isin(top10).mean():.1%} are in the "
-          f"origin's top 10 (not comparable with issue 15's ~33% / ~20%: that was another reference, kept outside)")
+    print(
+        f"  {nk.isin(any_step).mean():.1%} are escalator steps; {nk.isin(top10).mean():.1%} are in the "
+        f"origin's top 10 (not comparable with issue 15's ~33% / ~20%: that was another reference, kept outside)"
+    )
     pay = conn.execute("select soc2020, median_annual_pay, graduate_entry from intermediate.int_soc_occupations").df()
     p = dict(zip(pay.soc2020, pay.median_annual_pay))
     grad = dict(zip(pay.soc2020, pay.graduate_entry))
-    eligible = named[~named.destination_soc2020.map(grad).astype(bool)
-                     & (named.destination_soc2020.map(p) > named.origin_soc2020.map(p))]
+    eligible = named[
+        ~named.destination_soc2020.map(grad).astype(bool)
+        & (named.destination_soc2020.map(p) > named.origin_soc2020.map(p))
+    ]
     ek = eligible.origin_soc2020 + ">" + eligible.destination_soc2020
-    print(f"  of the {len(eligible)} that fit the mission (no degree, a pay rise): {ek.isin(any_step).mean():.1%} are "
-          f"steps, {ek.isin(top10).mean():.1%} in the top 10 (the rest: management from a non-supervisory "
-          "origin, a leap over +60%, or work too unlike by our facets)")
+    print(
+        f"  of the {len(eligible)} that fit the mission (no degree, a pay rise): {ek.isin(any_step).mean():.1%} are "
+        f"steps, {ek.isin(top10).mean():.1%} in the top 10 (the rest: management from a non-supervisory "
+        "origin, a leap over +60%, or work too unlike by our facets)"
+    )
     ours = top.assign(key=top.origin_soc2020 + ">" + top.destination_soc2020)
     print(f"  of our top-10 steps from major groups 6-9, {ours.key.isin(set(nk)).mean():.1%} are moves NCS names")
     cover = conn.execute("""
@@ -106,8 +120,10 @@ def main() -> None:
                count(distinct origin_soc2020) filter (where step_type = 'get up')
         from published.fct_escalator_transitions""").fetchone()
     ladders = conn.execute("select count(distinct origin_soc2020) from published.fct_escalator_ladders").fetchone()[0]
-    print(f"\nCoverage: {cover[0]} distinct get-on destinations (target >= 15); origins with a get-on step "
-          f"{cover[1]}, with a get-up step {cover[2]}, with a ladder {ladders} (of 412)")
+    print(
+        f"\nCoverage: {cover[0]} distinct get-on destinations (target >= 15); origins with a get-on step "
+        f"{cover[1]}, with a get-up step {cover[2]}, with a ladder {ladders} (of 412)"
+    )
 
 
 if __name__ == "__main__":

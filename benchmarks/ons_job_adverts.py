@@ -31,17 +31,53 @@ def _write_workbook(path: Path) -> None:
     socs = [f"{1000 + 21 * i}"[:4] for i in range(412)] + ["Unknown"]
     wb = Workbook(write_only=True)
     for title, header, rows in (
-        ("Table 3", ["Region", "SOC 4 digit code", "SOC 4 digit label", *months],
-         ([region, soc, "label", *[rnd.choice(("[x]", rnd.randint(0, 900))) for _ in months]]
-          for region in ["North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
-                         "East", "London", "South East", "South West", "Wales", "Scotland", "Northern Ireland"]
-          for soc in socs)),
-        ("Table 5", ["Region", "ITL2", "Local Authority District", "SOC 4 digit code", "SOC 4 digit label",
-                     "Local Authority Code", *quarters],
-         (["East Midlands" if i < 40 else "Elsewhere", "ITL2", f"LA {i}", soc, "label",
-           EMCCA[i] if i < len(EMCCA) else f"E0800{i:04d}",
-           *[rnd.choice(("[x]", rnd.randint(0, 400), rnd.randint(0, 40))) for _ in quarters]]
-          for i in range(325) for soc in socs[:412])),
+        (
+            "Table 3",
+            ["Region", "SOC 4 digit code", "SOC 4 digit label", *months],
+            (
+                [region, soc, "label", *[rnd.choice(("[x]", rnd.randint(0, 900))) for _ in months]]
+                for region in [
+                    "North East",
+                    "North West",
+                    "Yorkshire and The Humber",
+                    "East Midlands",
+                    "West Midlands",
+                    "East",
+                    "London",
+                    "South East",
+                    "South West",
+                    "Wales",
+                    "Scotland",
+                    "Northern Ireland",
+                ]
+                for soc in socs
+            ),
+        ),
+        (
+            "Table 5",
+            [
+                "Region",
+                "ITL2",
+                "Local Authority District",
+                "SOC 4 digit code",
+                "SOC 4 digit label",
+                "Local Authority Code",
+                *quarters,
+            ],
+            (
+                [
+                    "East Midlands" if i < 40 else "Elsewhere",
+                    "ITL2",
+                    f"LA {i}",
+                    soc,
+                    "label",
+                    EMCCA[i] if i < len(EMCCA) else f"E0800{i:04d}",
+                    *[rnd.choice(("[x]", rnd.randint(0, 400), rnd.randint(0, 40))) for _ in quarters],
+                ]
+                for i in range(325)
+                for soc in socs[:412]
+            ),
+        ),
     ):
         ws = wb.create_sheet(title)
         for line in (title, "notes", "source", "[x] = suppressed"):
@@ -90,21 +126,34 @@ def main() -> None:
         print(f"wrote {WORKBOOK.relative_to(ROOT)} in {time.perf_counter() - t0:.0f} s")
     size_mb = WORKBOOK.stat().st_size / 1e6
     cells = 325 * 412 * (6 + N_QUARTERS) + 12 * 413 * (3 + N_MONTHS)
-    print(f"Workbook {size_mb:.1f} MB: Table 5 {325 * 412:,} rows x {6 + N_QUARTERS} columns, "
-          f"Table 3 {12 * 413:,} rows x {3 + N_MONTHS} columns ({cells / 1e6:.1f} M cells)")
+    print(
+        f"Workbook {size_mb:.1f} MB: Table 5 {325 * 412:,} rows x {6 + N_QUARTERS} columns, "
+        f"Table 3 {12 * 413:,} rows x {3 + N_MONTHS} columns ({cells / 1e6:.1f} M cells)"
+    )
     results = {}
     for which in ("ours", "openpyxl"):
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.ons_job_adverts", which], cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.ons_job_adverts", which],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results[which] = json.loads(proc.stdout.strip().splitlines()[-1])
     ours, peer = results["ours"], results["openpyxl"]
     print(f"{'reader':<44}{'seconds':>9}{'M cells/s':>11}{'peak RSS MB':>13}")
-    print(f"{'ours: calamine, filter + tidy (17 LAs + region)':<44}{ours['seconds']:>9.1f}"
-          f"{cells / ours['seconds'] / 1e6:>11.2f}{ours['peak_rss_mb']:>13.0f}")
-    print(f"{'openpyxl read-only: iterate rows only':<44}{peer['seconds']:>9.1f}"
-          f"{cells / peer['seconds'] / 1e6:>11.2f}{peer['peak_rss_mb']:>13.0f}")
-    print(f"ours produced {ours['rows_out']:,} tidy rows ({ours['quarantined']} quarantined); "
-          f"speed-up over openpyxl reading alone: {peer['seconds'] / ours['seconds']:.1f}x")
+    print(
+        f"{'ours: calamine, filter + tidy (17 LAs + region)':<44}{ours['seconds']:>9.1f}"
+        f"{cells / ours['seconds'] / 1e6:>11.2f}{ours['peak_rss_mb']:>13.0f}"
+    )
+    print(
+        f"{'openpyxl read-only: iterate rows only':<44}{peer['seconds']:>9.1f}"
+        f"{cells / peer['seconds'] / 1e6:>11.2f}{peer['peak_rss_mb']:>13.0f}"
+    )
+    print(
+        f"ours produced {ours['rows_out']:,} tidy rows ({ours['quarantined']} quarantined); "
+        f"speed-up over openpyxl reading alone: {peer['seconds'] / ours['seconds']:.1f}x"
+    )
 
 
 if __name__ == "__main__":

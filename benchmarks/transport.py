@@ -60,41 +60,59 @@ def chester_vs_pyraptor() -> None:
     origins = [stations[i] for i in rng.choice(len(stations), N_QUERIES, replace=False)]
     queries = [(o, int(8 * 3600)) for o in origins]
     n = tt.n_stops
-    eye = (np.arange(n + 1, dtype=np.int64), np.arange(n, dtype=np.int64), np.zeros(n, np.int64),
-           np.full(n, -1, np.int64))
+    eye = (
+        np.arange(n + 1, dtype=np.int64),
+        np.arange(n, dtype=np.int64),
+        np.zeros(n, np.int64),
+        np.full(n, -1, np.int64),
+    )
     ours, our_times, profile_times = [], [], []
-    raptor.range_query(np.array([0], np.int64), np.array([0], np.int64), np.zeros(1, np.int64), ROUNDS,
-                       *raptor.network_args(tt), *eye)  # compile
+    raptor.range_query(
+        np.array([0], np.int64), np.array([0], np.int64), np.zeros(1, np.int64), ROUNDS, *raptor.network_args(tt), *eye
+    )  # compile
     for origin, dep in queries:
         stops = np.flatnonzero(names == origin).astype(np.int64)
         t0 = time.perf_counter()
-        out = raptor.range_query(np.array([dep], np.int64), stops, np.zeros(len(stops), np.int64), ROUNDS,
-                                 *raptor.network_args(tt), *eye)[0]
+        out = raptor.range_query(
+            np.array([dep], np.int64), stops, np.zeros(len(stops), np.int64), ROUNDS, *raptor.network_args(tt), *eye
+        )[0]
         our_times.append(time.perf_counter() - t0)
         arrivals = pd.Series(np.where(out < raptor.INF, out + dep, -1)).groupby(names).min()
         ours.append({k: int(v) for k, v in arrivals.items() if v >= 0})
         t0 = time.perf_counter()
-        raptor.range_query(np.arange(dep, dep + 7200, 60, dtype=np.int64), stops, np.zeros(len(stops), np.int64),
-                           ROUNDS, *raptor.network_args(tt), *eye)
+        raptor.range_query(
+            np.arange(dep, dep + 7200, 60, dtype=np.int64),
+            stops,
+            np.zeros(len(stops), np.int64),
+            ROUNDS,
+            *raptor.network_args(tt),
+            *eye,
+        )
         profile_times.append(time.perf_counter() - t0)
     peer = _run_pyraptor(tables, tt, day, queries)
-    print(f"\n1. Chester BODS extract, {day}: {n:,} stops, {tt.n_stop_times:,} stop_times, {N_QUERIES} origins at 08:00, "
-          f"{ROUNDS} rounds")
+    print(
+        f"\n1. Chester BODS extract, {day}: {n:,} stops, {tt.n_stop_times:,} stop_times, {N_QUERIES} origins at 08:00, "
+        f"{ROUNDS} rounds"
+    )
     print(f"   escalator numba RAPTOR   {np.median(our_times) * 1000:10.2f} ms/query (median)")
     if peer:
         agree = sum(o == p for o, p in zip(ours, peer["arrivals"]))
         cells = sum(len(o) for o in ours)
         same = sum(1 for o, p in zip(ours, peer["arrivals"]) for k, v in o.items() if p.get(k) == v)
         speedup = np.median(peer["seconds"]) / np.median(our_times)
-        print(f"   pyraptor 1.x (pure Python) {np.median(peer['seconds']) * 1000:8.0f} ms/query (median)  "
-              f"-> ours is {speedup:,.0f}x faster")
+        print(
+            f"   pyraptor 1.x (pure Python) {np.median(peer['seconds']) * 1000:8.0f} ms/query (median)  "
+            f"-> ours is {speedup:,.0f}x faster"
+        )
         print(f"   earliest arrivals agree: {agree}/{N_QUERIES} queries identical, {same:,}/{cells:,} station arrivals")
         diffs = [(v, p.get(k)) for o, p in zip(ours, peer["arrivals"]) for k, v in o.items() if p.get(k) != v]
         earlier = sum(1 for v, q in diffs if q is not None and v < q)
-        print(f"   where they differ: ours earlier {earlier}, later {sum(1 for v, q in diffs if q is not None and v > q)}, "
-              f"unreached by pyraptor {sum(1 for _, q in diffs if q is None)}, reached only by pyraptor "
-              f"{sum(len(set(p) - set(o)) for o, p in zip(ours, peer['arrivals']))}. pyraptor boards from labels of the "
-              f"current round (RAPTOR uses the previous one), so its round limit means something different; ours equals the brute-force search (tests/test_transport.py)")
+        print(
+            f"   where they differ: ours earlier {earlier}, later {sum(1 for v, q in diffs if q is not None and v > q)}, "
+            f"unreached by pyraptor {sum(1 for _, q in diffs if q is None)}, reached only by pyraptor "
+            f"{sum(len(set(p) - set(o)) for o, p in zip(ours, peer['arrivals']))}. pyraptor boards from labels of the "
+            f"current round (RAPTOR uses the previous one), so its round limit means something different; ours equals the brute-force search (tests/test_transport.py)"
+        )
     print(f"   our profile query, 2-hour window every minute: {np.median(profile_times) * 1000:.1f} ms/origin (median)")
 
 
@@ -111,8 +129,12 @@ def _run_pyraptor(tables, tt, day, queries) -> dict | None:
         with zipfile.ZipFile(CHESTER) as z:
             z.extractall(folder)
         job = {"gtfs_dir": folder, "service_ids": services, "queries": queries, "rounds": ROUNDS}
-        out = subprocess.run([str(python), str(Path(__file__).parent / "peers" / "pyraptor_runner.py")],
-                             input=json.dumps(job), capture_output=True, text=True)
+        out = subprocess.run(
+            [str(python), str(Path(__file__).parent / "peers" / "pyraptor_runner.py")],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+        )
     if out.returncode != 0:
         print(f"pyraptor failed: {out.stderr[-500:]}")
         return None
@@ -161,13 +183,26 @@ def scaled_network() -> None:
     for o in rng.choice(n, 10, replace=False):
         acc = np.flatnonzero(i == o)
         t0 = time.perf_counter()
-        raptor.range_query(deps, j[acc], np.ceil(m[acc] / (4.8 / 3.6)).astype(np.int64), 8,
-                           *raptor.network_args(tt), eg_ptr, eg_stop, eg_secs, np.full(n, -1, np.int64))
+        raptor.range_query(
+            deps,
+            j[acc],
+            np.ceil(m[acc] / (4.8 / 3.6)).astype(np.int64),
+            8,
+            *raptor.network_args(tt),
+            eg_ptr,
+            eg_stop,
+            eg_secs,
+            np.full(n, -1, np.int64),
+        )
         times.append(time.perf_counter() - t0)
-    print(f"\n2. Scaled-up real network: {n:,} stops, {tt.n_stop_times:,} stop_times, {len(tt.pat_ntrips):,} "
-          f"patterns (built in {build:.1f}s)")
-    print(f"   one-origin profile query, 2 h window every minute, walking egress to {n:,} stops: "
-          f"median {np.median(times[1:]) * 1000:.0f} ms, max {np.max(times[1:]) * 1000:.0f} ms (target <= 150 ms)")
+    print(
+        f"\n2. Scaled-up real network: {n:,} stops, {tt.n_stop_times:,} stop_times, {len(tt.pat_ntrips):,} "
+        f"patterns (built in {build:.1f}s)"
+    )
+    print(
+        f"   one-origin profile query, 2 h window every minute, walking egress to {n:,} stops: "
+        f"median {np.median(times[1:]) * 1000:.0f} ms, max {np.max(times[1:]) * 1000:.0f} ms (target <= 150 ms)"
+    )
 
 
 def emcca_matrix() -> None:
@@ -188,10 +223,12 @@ def emcca_matrix() -> None:
     t1 = time.perf_counter()
     engine.embedded_matrix(tt, points, points, params, threads=os.cpu_count() or 1)
     threaded = time.perf_counter() - t1
-    print(f"\n3. EMCCA stand-in matrix (SYNTHETIC network): {len(points.codes):,} origins x {len(points.codes):,} "
-          f"destinations, 07:00-10:00 every minute, one core: {wall:.1f} s, {len(matrix):,} pairs within 120 min; "
-          f"peak RSS {peak / 1024:.0f} MB (was {before / 1024:.0f} MB before) (target <= 5 minutes); "
-          f"{threaded:.1f} s on {os.cpu_count()} threads")
+    print(
+        f"\n3. EMCCA stand-in matrix (SYNTHETIC network): {len(points.codes):,} origins x {len(points.codes):,} "
+        f"destinations, 07:00-10:00 every minute, one core: {wall:.1f} s, {len(matrix):,} pairs within 120 min; "
+        f"peak RSS {peak / 1024:.0f} MB (was {before / 1024:.0f} MB before) (target <= 5 minutes); "
+        f"{threaded:.1f} s on {os.cpu_count()} threads"
+    )
 
 
 def main() -> None:

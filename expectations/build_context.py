@@ -44,8 +44,11 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 def _stable_ids(gx_dir: Path) -> None:
     """GE gives every object a random id; replace each by a name-derived one, consistently across files,
     so that rebuilding unchanged suites leaves the committed context unchanged."""
-    files = sorted(p for p in gx_dir.rglob("*") if p.is_file() and "uncommitted" not in p.parts
-                   and p.suffix in (".json", ".yml", "") and p.name != ".gitignore")
+    files = sorted(
+        p
+        for p in gx_dir.rglob("*")
+        if p.is_file() and "uncommitted" not in p.parts and p.suffix in (".json", ".yml", "") and p.name != ".gitignore"
+    )
     texts = {p: p.read_text() for p in files}
     mapping: dict[str, str] = {}
     for p in files:

@@ -13,15 +13,24 @@ from expectations.suites import SUITES, Suite
 
 
 def _spec(s: Suite) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(name=f"gx_{s.name}", asset=dg.AssetKey(list(s.asset_key)), blocking=True,
-                             description=f"great-expectations suite '{s.name}' on {s.table}")
+    return dg.AssetCheckSpec(
+        name=f"gx_{s.name}",
+        asset=dg.AssetKey(list(s.asset_key)),
+        blocking=True,
+        description=f"great-expectations suite '{s.name}' on {s.table}",
+    )
 
 
 def _result(s: Suite, outcome: runner.Outcome | None, error: str | None = None) -> dg.AssetCheckResult:
     key = dg.AssetKey(list(s.asset_key))
     if outcome is None:
-        return dg.AssetCheckResult(asset_key=key, check_name=f"gx_{s.name}", passed=False,
-                                   severity=dg.AssetCheckSeverity.ERROR, metadata={"error": error or "not run"})
+        return dg.AssetCheckResult(
+            asset_key=key,
+            check_name=f"gx_{s.name}",
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"error": error or "not run"},
+        )
     meta = {
         "suite": s.name,
         "table": s.table,
@@ -32,17 +41,30 @@ def _result(s: Suite, outcome: runner.Outcome | None, error: str | None = None) 
     }
     if outcome.failures:
         meta["failures"] = dg.MetadataValue.json(json.loads(json.dumps(outcome.failures, default=str)))
-        meta["summary"] = dg.MetadataValue.md("\n".join(
-            f"- `{f['expectation']}` on `{f['column']}`: {f['unexpected_count'] or 'table-level'} unexpected"
-            + (f" (observed {f['observed']})" if f["observed"] is not None else "")
-            for f in outcome.failures))
-    return dg.AssetCheckResult(asset_key=key, check_name=f"gx_{s.name}", passed=outcome.success,
-                               severity=dg.AssetCheckSeverity.ERROR, metadata=meta)
+        meta["summary"] = dg.MetadataValue.md(
+            "\n".join(
+                f"- `{f['expectation']}` on `{f['column']}`: {f['unexpected_count'] or 'table-level'} unexpected"
+                + (f" (observed {f['observed']})" if f["observed"] is not None else "")
+                for f in outcome.failures
+            )
+        )
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=f"gx_{s.name}",
+        passed=outcome.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata=meta,
+    )
 
 
 def _gate(name: str, suites: list[Suite]) -> dg.AssetChecksDefinition:
-    @dg.multi_asset_check(specs=[_spec(s) for s in suites], name=name, can_subset=True, pool="duckdb",
-                          description="great-expectations gate: " + ", ".join(s.name for s in suites))
+    @dg.multi_asset_check(
+        specs=[_spec(s) for s in suites],
+        name=name,
+        can_subset=True,
+        pool="duckdb",
+        description="great-expectations gate: " + ", ".join(s.name for s in suites),
+    )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
         selected = context.selected_asset_check_keys
         with warehouse.get_connection() as conn:

@@ -45,8 +45,10 @@ def parameters(conn: duckdb.DuckDBPyConnection, suite: Suite, now: datetime | No
     """Suite parameters: row-count bounds from the last passing validation, freshness from the cadence."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     conn.execute(OPS_DDL)
-    prev = conn.execute("select row_count from ops.check_runs where suite = ? and passed "
-                        "order by evaluated_at desc limit 1", [suite.name]).fetchone()
+    prev = conn.execute(
+        "select row_count from ops.check_runs where suite = ? and passed order by evaluated_at desc limit 1",
+        [suite.name],
+    ).fetchone()
     params: dict = {}
     if suite.row_count_bounds:
         params["min_rows"] = math.floor(prev[0] * 0.5) if prev else 1
@@ -77,10 +79,14 @@ def _columns(kwargs: dict) -> str | None:
 
 
 def validate(suite: Suite, frame: pd.DataFrame, params: dict) -> Outcome:
-    result = _context().validation_definitions.get(suite.name).run(
-        batch_parameters={"dataframe": frame},
-        expectation_parameters=params,
-        result_format={"result_format": "COMPLETE"},
+    result = (
+        _context()
+        .validation_definitions.get(suite.name)
+        .run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=params,
+            result_format={"result_format": "COMPLETE"},
+        )
     )
     failures = []
     for r in result.results:
@@ -91,25 +97,45 @@ def validate(suite: Suite, frame: pd.DataFrame, params: dict) -> Outcome:
         res = r.result or {}
         rows = res.get("unexpected_index_list") or []
         sample = frame.iloc[[i for i in rows[:SAMPLE_ROWS] if isinstance(i, int)]] if rows else frame.iloc[0:0]
-        failures.append({
-            "expectation": cfg.type,
-            "column": _columns(kwargs),
-            "kwargs": {k: _jsonable(v) if not isinstance(v, (list, dict)) else v for k, v in kwargs.items()},
-            "observed": _jsonable(res.get("observed_value")),
-            "unexpected_count": res.get("unexpected_count"),
-            "sample_values": [_jsonable(v) if not isinstance(v, (tuple, dict)) else str(v)
-                              for v in (res.get("partial_unexpected_list") or [])[:SAMPLE_ROWS]],
-            "sample_rows": json.loads(sample.to_json(orient="records", date_format="iso")),
-            "exception": (r.exception_info or {}).get("exception_message") if r.exception_info else None,
-        })
-    return Outcome(suite=suite.name, table=suite.table, success=bool(result.success), row_count=len(frame),
-                   evaluated=len(result.results), failures=failures,
-                   parameters={k: _jsonable(v) for k, v in params.items()})
+        failures.append(
+            {
+                "expectation": cfg.type,
+                "column": _columns(kwargs),
+                "kwargs": {k: _jsonable(v) if not isinstance(v, (list, dict)) else v for k, v in kwargs.items()},
+                "observed": _jsonable(res.get("observed_value")),
+                "unexpected_count": res.get("unexpected_count"),
+                "sample_values": [
+                    _jsonable(v) if not isinstance(v, (tuple, dict)) else str(v)
+                    for v in (res.get("partial_unexpected_list") or [])[:SAMPLE_ROWS]
+                ],
+                "sample_rows": json.loads(sample.to_json(orient="records", date_format="iso")),
+                "exception": (r.exception_info or {}).get("exception_message") if r.exception_info else None,
+            }
+        )
+    return Outcome(
+        suite=suite.name,
+        table=suite.table,
+        success=bool(result.success),
+        row_count=len(frame),
+        evaluated=len(result.results),
+        failures=failures,
+        parameters={k: _jsonable(v) for k, v in params.items()},
+    )
 
 
 def record(conn: duckdb.DuckDBPyConnection, run_id: str, outcome: Outcome) -> None:
     conn.execute(OPS_DDL)
-    conn.execute("insert into ops.check_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        run_id, outcome.suite, outcome.table, outcome.success, outcome.evaluated, len(outcome.failures),
-        outcome.row_count, json.dumps(outcome.failures, default=str),
-        datetime.now(UTC).replace(tzinfo=None)])
+    conn.execute(
+        "insert into ops.check_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            outcome.suite,
+            outcome.table,
+            outcome.success,
+            outcome.evaluated,
+            len(outcome.failures),
+            outcome.row_count,
+            json.dumps(outcome.failures, default=str),
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
+    )

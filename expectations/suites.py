@@ -30,8 +30,11 @@ def _row_count_and_freshness(suite: Suite) -> list:
 
     out = []
     if suite.row_count_bounds:
-        out.append(gxe.ExpectTableRowCountToBeBetween(min_value={"$PARAMETER": "min_rows"},
-                                                      max_value={"$PARAMETER": "max_rows"}))
+        out.append(
+            gxe.ExpectTableRowCountToBeBetween(
+                min_value={"$PARAMETER": "min_rows"}, max_value={"$PARAMETER": "max_rows"}
+            )
+        )
     if suite.cadence_days is not None:
         out.append(gxe.ExpectColumnValuesToNotBeNull(column="_loaded_at"))
         out.append(gxe.ExpectColumnMaxToBeBetween(column="_loaded_at", min_value={"$PARAMETER": "fresh_after"}))
@@ -46,10 +49,12 @@ def raw_ons_local_indicators() -> list:
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["dataset", "areacd", "indicator", "period"]),
         gxe.ExpectColumnValuesToNotBeNull(column="areacd"),
         gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}-\d{2}-\d{2}(?:/P\d+[YMD])?$"),
-        gxe.ExpectColumnValuesToBeBetween(column="observation", min_value=0, max_value=100,
-                                          row_condition=Column("unit") == "%"),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="uci_95", column_B="lci_95", or_equal=True,
-                                                    ignore_row_if="either_value_is_missing"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="observation", min_value=0, max_value=100, row_condition=Column("unit") == "%"
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="uci_95", column_B="lci_95", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
     ]
 
 
@@ -69,10 +74,15 @@ def raw_ashe_table14() -> list:
 
     return [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["measure", "workforce", "soc2020_code"]),
-        gxe.ExpectColumnValuesToBeBetween(column="median", min_value=5_000, max_value=250_000,
-                                          row_condition=(Column("measure") == "annual_gross_pay_gbp") & (Column("workforce") == "full_time")),
-        gxe.ExpectColumnValuesToBeBetween(column="median", min_value=5, max_value=150,
-                                          row_condition=Column("measure") == "hourly_gross_pay_gbp"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="median",
+            min_value=5_000,
+            max_value=250_000,
+            row_condition=(Column("measure") == "annual_gross_pay_gbp") & (Column("workforce") == "full_time"),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="median", min_value=5, max_value=150, row_condition=Column("measure") == "hourly_gross_pay_gbp"
+        ),
     ]
 
 
@@ -92,20 +102,25 @@ def fct_plan_indicators() -> list:
     from great_expectations.expectations.row_conditions import Column
 
     return [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["indicator_id", "geography_code", "period_start",
-                                                         "period_end"]),
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=["indicator_id", "geography_code", "period_start", "period_end"]
+        ),
         gxe.ExpectColumnValuesToNotBeNull(column="indicator_id"),
         gxe.ExpectColumnValuesToNotBeNull(column="rag_status"),
         gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=TRACKER_GEOGRAPHIES),
         gxe.ExpectColumnValuesToBeInSet(column="rag_status", value_set=RAG),
-        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100,
-                                          row_condition=Column("unit") == "%"),
-        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=200_000,
-                                          row_condition=Column("unit") == "£"),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="value", column_B="lci_95", or_equal=True,
-                                                    ignore_row_if="either_value_is_missing"),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="uci_95", column_B="value", or_equal=True,
-                                                    ignore_row_if="either_value_is_missing"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="value", min_value=0, max_value=100, row_condition=Column("unit") == "%"
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="value", min_value=0, max_value=200_000, row_condition=Column("unit") == "£"
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="value", column_B="lci_95", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="uci_95", column_B="value", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
     ]
 
 
@@ -126,7 +141,9 @@ def dim_indicator() -> list:
 
     return [
         gxe.ExpectColumnValuesToBeUnique(column="indicator_id"),
-        gxe.ExpectColumnValuesToBeInSet(column="category", value_set=["key outcome", "intermediate", "wider", "supporting"]),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="category", value_set=["key outcome", "intermediate", "wider", "supporting"]
+        ),
         gxe.ExpectColumnValuesToBeInSet(column="better_direction", value_set=["higher", "lower", "none"]),
     ]
 
@@ -150,8 +167,11 @@ def fct_job_ads() -> list:
         gxe.ExpectColumnValuesToNotBeNull(column="title"),
         gxe.ExpectColumnValuesToNotBeNull(column="first_seen"),
         gxe.ExpectColumnValuesToBeInSet(column="soc2020", value_set=_soc2020_codes()),  # nulls = uncoded, allowed
-        gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=EMCCA_LADS,
-                                        row_condition=Column("in_emcca") == True),  # noqa: E712
+        gxe.ExpectColumnValuesToBeInSet(
+            column="la_code",
+            value_set=EMCCA_LADS,
+            row_condition=Column("in_emcca") == True,  # noqa: E712 - a GE row condition, not a Python test
+        ),
         # pay positive and plausible: the national minimum wage floor to a senior consultant's ceiling
         gxe.ExpectColumnValuesToBeBetween(column="annual_pay", min_value=1_000, max_value=500_000),
         gxe.ExpectColumnValuesToBeBetween(column="hourly_pay", min_value=1, max_value=500),
@@ -172,8 +192,13 @@ def fct_escalator_transitions() -> list:
         gxe.ExpectColumnValuesToBeInSet(column="step_type", value_set=["get on", "get up"]),
         gxe.ExpectColumnValuesToBeBetween(column="origin_pay", min_value=5_000, max_value=250_000),
         # a single get-up step raises pay, by at most the cap (bigger moves are ladders)
-        gxe.ExpectColumnValuesToBeBetween(column="uplift_pct", min_value=0, strict_min=True, max_value=60,
-                                          row_condition=Column("step_type") == "get up"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="uplift_pct",
+            min_value=0,
+            strict_min=True,
+            max_value=60,
+            row_condition=Column("step_type") == "get up",
+        ),
         gxe.ExpectColumnValuesToBeNull(column="implausible_because", row_condition=Column("step_type") == "get up"),
         # every unit group someone holds should have somewhere to go
         gxe.ExpectColumnUniqueValueCountToBeBetween(column="origin_soc2020", min_value=350, max_value=412),
@@ -242,8 +267,9 @@ def fct_vacancies_by_occupation_area() -> list:
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["day", "la_code", "soc2020"]),
         gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=[*EMCCA_LADS, "unknown"]),
         gxe.ExpectColumnValuesToBeBetween(column="live_adverts", min_value=0),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="live_adverts", column_B="live_part_time_or_flexible",
-                                                    or_equal=True),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="live_adverts", column_B="live_part_time_or_flexible", or_equal=True
+        ),
     ]
 
 
@@ -252,8 +278,9 @@ def fct_online_job_advert_volumes() -> list:
     from great_expectations.expectations.row_conditions import Column
 
     return [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["geography_code", "soc2020", "period_start", "period_end"],
-                                            ignore_row_if="never"),
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=["geography_code", "soc2020", "period_start", "period_end"], ignore_row_if="never"
+        ),
         gxe.ExpectColumnValuesToBeInSet(column="geography_code", value_set=TRACKER_GEOGRAPHIES),
         gxe.ExpectColumnValuesToBeInSet(column="soc2020", value_set=_soc2020_codes()),  # null = uncoded adverts
         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["published", "suppressed"]),
@@ -272,8 +299,10 @@ def fct_employment_centre_access() -> list:
         gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
         gxe.ExpectColumnValuesToBeBetween(column="jobs", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="working_age_population", min_value=0),
-        *[gxe.ExpectColumnValuesToBeBetween(column=f"minutes_to_centre_{band}", min_value=0, max_value=120)
-          for band in ("100_499", "500_4999", "5000_plus")],
+        *[
+            gxe.ExpectColumnValuesToBeBetween(column=f"minutes_to_centre_{band}", min_value=0, max_value=120)
+            for band in ("100_499", "500_4999", "5000_plus")
+        ],
     ]
 
 
@@ -286,8 +315,12 @@ def fct_employment_centre_reach_by_la() -> list:
         gxe.ExpectColumnValuesToBeInSet(column="centre_band", value_set=["100_499", "500_4999", "5000_plus"]),
         gxe.ExpectColumnValuesToBeInSet(column="within_minutes", value_set=[15, 30, 45, 60]),
         gxe.ExpectColumnValuesToBeBetween(column="share_within", min_value=0, max_value=1),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="working_age_population", column_B="residents_within",
-                                                    or_equal=True, ignore_row_if="either_value_is_missing"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="working_age_population",
+            column_B="residents_within",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
     ]
 
 
@@ -308,8 +341,9 @@ def fct_travel_times() -> list:
     return [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_lsoa", "destination_lsoa", "time_window"]),
         gxe.ExpectColumnValuesToBeBetween(column="p50_minutes", min_value=0, max_value=120),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="p80_minutes", column_B="p50_minutes", or_equal=True,
-                                                    ignore_row_if="either_value_is_missing"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="p80_minutes", column_B="p50_minutes", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
         gxe.ExpectColumnValuesToBeInSet(column="engine", value_set=["embedded", "r5py"]),
         gxe.ExpectColumnValuesToMatchRegex(column="origin_lsoa", regex=r"^E01\d{6}$"),
     ]
@@ -338,48 +372,107 @@ def raw_job_ads() -> list:
 
 
 SUITES: tuple[Suite, ...] = (
-    Suite("raw_ons_local_indicators", "raw.ons_local_indicators", ("raw", "ons_local_indicators"),
-          "raw_ons_local_indicators", cadence_days=feed_cadence(("raw", "ons_local_indicators"))),
-    Suite("raw_soc2020_unit_groups", "raw.soc2020_unit_groups", ("raw", "soc2020_unit_groups"),
-          "raw_soc2020_unit_groups", cadence_days=feed_cadence(("raw", "soc2020_unit_groups")),
-          row_count_bounds=False),
-    Suite("raw_ashe_table14", "raw.ashe_table14", ("raw", "ashe_table14"), "raw_ashe_table14",
-          cadence_days=feed_cadence(("raw", "ashe_table14"))),
-    Suite("raw_lsoa21_lookup", "raw.lsoa21_lookup", ("raw", "lsoa21_lookup"), "raw_lsoa21_lookup",
-          cadence_days=feed_cadence(("raw", "lsoa21_lookup"))),
+    Suite(
+        "raw_ons_local_indicators",
+        "raw.ons_local_indicators",
+        ("raw", "ons_local_indicators"),
+        "raw_ons_local_indicators",
+        cadence_days=feed_cadence(("raw", "ons_local_indicators")),
+    ),
+    Suite(
+        "raw_soc2020_unit_groups",
+        "raw.soc2020_unit_groups",
+        ("raw", "soc2020_unit_groups"),
+        "raw_soc2020_unit_groups",
+        cadence_days=feed_cadence(("raw", "soc2020_unit_groups")),
+        row_count_bounds=False,
+    ),
+    Suite(
+        "raw_ashe_table14",
+        "raw.ashe_table14",
+        ("raw", "ashe_table14"),
+        "raw_ashe_table14",
+        cadence_days=feed_cadence(("raw", "ashe_table14")),
+    ),
+    Suite(
+        "raw_lsoa21_lookup",
+        "raw.lsoa21_lookup",
+        ("raw", "lsoa21_lookup"),
+        "raw_lsoa21_lookup",
+        cadence_days=feed_cadence(("raw", "lsoa21_lookup")),
+    ),
     Suite("raw_job_ads", "raw.job_ads", ("raw", "job_ads"), "raw_job_ads", row_count_bounds=False),
-    Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"),
-          "fct_plan_indicators"),
+    Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"), "fct_plan_indicators"),
     Suite("dim_indicator", "marts.dim_indicator", ("marts", "dim_indicator"), "dim_indicator"),
-    Suite("fct_employment_trajectory", "marts.fct_employment_trajectory", ("marts", "fct_employment_trajectory"),
-          "fct_employment_trajectory", row_count_bounds=False),
+    Suite(
+        "fct_employment_trajectory",
+        "marts.fct_employment_trajectory",
+        ("marts", "fct_employment_trajectory"),
+        "fct_employment_trajectory",
+        row_count_bounds=False,
+    ),
     Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads"),
-    Suite("fct_escalator_transitions", "marts.fct_escalator_transitions", ("marts", "fct_escalator_transitions"),
-          "fct_escalator_transitions"),
-    Suite("fct_escalator_ladders", "marts.fct_escalator_ladders", ("marts", "fct_escalator_ladders"),
-          "fct_escalator_ladders"),
-    Suite("dim_geography", "marts.dim_geography", ("marts", "dim_geography"), "dim_geography",
-          row_count_bounds=False),
-    Suite("dim_occupation", "marts.dim_occupation", ("marts", "dim_occupation"), "dim_occupation",
-          row_count_bounds=False),
+    Suite(
+        "fct_escalator_transitions",
+        "marts.fct_escalator_transitions",
+        ("marts", "fct_escalator_transitions"),
+        "fct_escalator_transitions",
+    ),
+    Suite(
+        "fct_escalator_ladders",
+        "marts.fct_escalator_ladders",
+        ("marts", "fct_escalator_ladders"),
+        "fct_escalator_ladders",
+    ),
+    Suite("dim_geography", "marts.dim_geography", ("marts", "dim_geography"), "dim_geography", row_count_bounds=False),
+    Suite(
+        "dim_occupation", "marts.dim_occupation", ("marts", "dim_occupation"), "dim_occupation", row_count_bounds=False
+    ),
     Suite("dim_job_title", "marts.dim_job_title", ("marts", "dim_job_title"), "dim_job_title"),
     Suite("dim_lsoa21", "marts.dim_lsoa21", ("marts", "dim_lsoa21"), "dim_lsoa21", row_count_bounds=False),
-    Suite("fct_vacancies_by_occupation_area", "marts.fct_vacancies_by_occupation_area",
-          ("marts", "fct_vacancies_by_occupation_area"), "fct_vacancies_by_occupation_area"),
+    Suite(
+        "fct_vacancies_by_occupation_area",
+        "marts.fct_vacancies_by_occupation_area",
+        ("marts", "fct_vacancies_by_occupation_area"),
+        "fct_vacancies_by_occupation_area",
+    ),
     # empty until the ONS job-adverts source is live: no row-count bounds
-    Suite("fct_online_job_advert_volumes", "marts.fct_online_job_advert_volumes",
-          ("marts", "fct_online_job_advert_volumes"), "fct_online_job_advert_volumes", row_count_bounds=False),
+    Suite(
+        "fct_online_job_advert_volumes",
+        "marts.fct_online_job_advert_volumes",
+        ("marts", "fct_online_job_advert_volumes"),
+        "fct_online_job_advert_volumes",
+        row_count_bounds=False,
+    ),
     # empty until small-area jobs data is connected (sources.nomis_small_area): no row-count bounds
-    Suite("fct_employment_centre_access", "marts.fct_employment_centre_access",
-          ("marts", "fct_employment_centre_access"), "fct_employment_centre_access", row_count_bounds=False),
-    Suite("fct_employment_centre_reach_by_la", "marts.fct_employment_centre_reach_by_la",
-          ("marts", "fct_employment_centre_reach_by_la"), "fct_employment_centre_reach_by_la",
-          row_count_bounds=False),
-    Suite("fct_escalator_pathways_by_area", "marts.fct_escalator_pathways_by_area",
-          ("marts", "fct_escalator_pathways_by_area"), "fct_escalator_pathways_by_area"),
+    Suite(
+        "fct_employment_centre_access",
+        "marts.fct_employment_centre_access",
+        ("marts", "fct_employment_centre_access"),
+        "fct_employment_centre_access",
+        row_count_bounds=False,
+    ),
+    Suite(
+        "fct_employment_centre_reach_by_la",
+        "marts.fct_employment_centre_reach_by_la",
+        ("marts", "fct_employment_centre_reach_by_la"),
+        "fct_employment_centre_reach_by_la",
+        row_count_bounds=False,
+    ),
+    Suite(
+        "fct_escalator_pathways_by_area",
+        "marts.fct_escalator_pathways_by_area",
+        ("marts", "fct_escalator_pathways_by_area"),
+        "fct_escalator_pathways_by_area",
+    ),
     Suite("fct_travel_times", "marts.fct_travel_times", ("marts", "fct_travel_times"), "fct_travel_times"),
-    Suite("fct_job_reach_by_lsoa", "marts.fct_job_reach_by_lsoa", ("marts", "fct_job_reach_by_lsoa"),
-          "fct_job_reach_by_lsoa", row_count_bounds=False),
+    Suite(
+        "fct_job_reach_by_lsoa",
+        "marts.fct_job_reach_by_lsoa",
+        ("marts", "fct_job_reach_by_lsoa"),
+        "fct_job_reach_by_lsoa",
+        row_count_bounds=False,
+    ),
 )
 
 

@@ -30,11 +30,17 @@ def post_webhook(url: str, payload: dict, timeout: float = 10) -> str:
         return f"failed: {type(exc).__name__}"
 
 
-def record_alert(dagster_home: Path, database: Path | None, run_id: str, job: str, message: str,
-                 webhook_url: str | None = None) -> dict:
+def record_alert(
+    dagster_home: Path, database: Path | None, run_id: str, job: str, message: str, webhook_url: str | None = None
+) -> dict:
     created = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    payload = {"text": f"Opportunity Escalator: run {run_id[:8]} of {job} failed: {message[:500]}",
-               "run_id": run_id, "job": job, "message": message[:2000], "created_at": created.isoformat()}
+    payload = {
+        "text": f"Opportunity Escalator: run {run_id[:8]} of {job} failed: {message[:500]}",
+        "run_id": run_id,
+        "job": job,
+        "message": message[:2000],
+        "created_at": created.isoformat(),
+    }
     status = post_webhook(webhook_url, payload) if webhook_url else "not configured"
     record = {**payload, "webhook_status": status}
     path = alert_file(dagster_home)
@@ -45,8 +51,9 @@ def record_alert(dagster_home: Path, database: Path | None, run_id: str, job: st
         try:
             with duckdb.connect(str(database)) as conn:
                 conn.execute(ALERTS_DDL)
-                conn.execute("insert into ops.alerts values (?, ?, ?, ?, ?)",
-                             [run_id, job, message[:2000], created, status])
+                conn.execute(
+                    "insert into ops.alerts values (?, ?, ?, ?, ?)", [run_id, job, message[:2000], created, status]
+                )
         except duckdb.Error:
             record["warehouse"] = "busy: alert kept in alerts.jsonl only"
     return record

@@ -45,8 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("refresh", help="materialize everything (the daily refresh) with progress")
     p.add_argument("--job", default="daily_refresh", choices=JOB_NAMES, help="job to run (default: daily_refresh)")
-    p.add_argument("--day", default=None, type=iso_day, help="job-ad day (YYYY-MM-DD) to refresh; default: today when a "
-                   "live feed or today's file drop exists, else the embedded snapshot's day")
+    p.add_argument(
+        "--day",
+        default=None,
+        type=iso_day,
+        help="job-ad day (YYYY-MM-DD) to refresh; default: today when a "
+        "live feed or today's file drop exists, else the embedded snapshot's day",
+    )
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("dev", help="open the Dagster UI (webserver + daemon) on 127.0.0.1")

@@ -29,28 +29,38 @@ def _table(conn, schema_table: str) -> str:
 def cmd_indicators(args: argparse.Namespace) -> int:
     conn = _connect()
     fct, dim = _table(conn, "marts.fct_plan_indicators"), _table(conn, "marts.dim_indicator")
-    geo = conn.execute("select geography_code, geography_name from published.dim_geography "
-                       "where geography_code = ? or lower(geography_name) = lower(?)",
-                       [args.geography, args.geography]).fetchone()
+    geo = conn.execute(
+        "select geography_code, geography_name from published.dim_geography "
+        "where geography_code = ? or lower(geography_name) = lower(?)",
+        [args.geography, args.geography],
+    ).fetchone()
     if geo is None:
-        print(f"Unknown geography {args.geography!r}; known: " + ", ".join(f"{c} {n}" for c, n in NAMES.items()),
-              file=sys.stderr)
+        print(
+            f"Unknown geography {args.geography!r}; known: " + ", ".join(f"{c} {n}" for c, n in NAMES.items()),
+            file=sys.stderr,
+        )
         return 2
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         select d.indicator_name, f.period_start, f.period_end, f.value, d.unit, f.lci_95, f.uci_95,
                f.baseline_value, f.change_since_baseline, f.rag_status, f.rag_reason, f.note
         from {fct} f join {dim} d using (indicator_id)
         where f.geography_code = ? and f.is_latest
-        order by d.display_order""", [geo[0]]).fetchall()
+        order by d.display_order""",
+        [geo[0]],
+    ).fetchall()
     print(f"Get East Midlands Working Plan indicators: {geo[1]} ({geo[0]}) [{fct}]\n")
     print(format_tracker([r[:-1] for r in rows]))
     trajectory_table = _table(conn, "marts.fct_employment_trajectory")
     if table_exists(conn, trajectory_table):
-        t = conn.execute(f"""
+        t = conn.execute(
+            f"""
             select geography_name, latest_period_end, latest_value, lci_95, uci_95, target_value, target_year,
                    required_annual_change_pp, latest_annual_change_pp, latest_change_lci_95, latest_change_uci_95,
                    path_status, extra_people_in_work_needed
-            from {trajectory_table} where geography_code = ?""", [geo[0]]).fetchone()
+            from {trajectory_table} where geography_code = ?""",
+            [geo[0]],
+        ).fetchone()
         if t:
             print("\nTrajectory: " + format_trajectory(t))
     why = [f"  {r[0]}: {r[-1]}" for r in rows if r[9] == "not rated" and r[-1]]
@@ -88,23 +98,38 @@ def cmd_code_titles(args: argparse.Namespace) -> int:
             with open(args.file, encoding="utf-8-sig") as f:
                 lines = f.read().splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            print(f"escalator code-titles: cannot read {args.file}: {exc.strerror if isinstance(exc, OSError) else exc}",
-                  file=sys.stderr)
+            print(
+                f"escalator code-titles: cannot read {args.file}: {exc.strerror if isinstance(exc, OSError) else exc}",
+                file=sys.stderr,
+            )
             return 2
     else:
         lines = sys.stdin.read().splitlines()
     settings = load_settings()
-    coder = SocCoder.from_files(settings.embedded_dir / "soc/soc2020_coding_index.csv",
-                                settings.embedded_dir / "soc/soc2020_unit_groups.csv")
+    coder = SocCoder.from_files(
+        settings.embedded_dir / "soc/soc2020_coding_index.csv", settings.embedded_dir / "soc/soc2020_unit_groups.csv"
+    )
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["title", "soc2020", "soc2020_title", "confidence", "method", "needs_review"])
     for rec in read_titles(lines):
         if not rec["title"]:
             continue
-        r = coder.code(rec["title"], employer=rec.get("employer", ""), category=rec.get("category", ""),
-                       description=rec.get("description", ""))
-        writer.writerow([rec["title"], r.soc2020 or "", r.soc2020_title or "", f"{r.confidence:.3f}", r.method,
-                         str(r.needs_review).lower()])
+        r = coder.code(
+            rec["title"],
+            employer=rec.get("employer", ""),
+            category=rec.get("category", ""),
+            description=rec.get("description", ""),
+        )
+        writer.writerow(
+            [
+                rec["title"],
+                r.soc2020 or "",
+                r.soc2020_title or "",
+                f"{r.confidence:.3f}",
+                r.method,
+                str(r.needs_review).lower(),
+            ]
+        )
     return 0
 
 
@@ -112,16 +137,18 @@ def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
     """A SOC 2020 code or a job title -> (code, title, how it was resolved)."""
     q = query.strip()
     if q.isdigit() and len(q) == 4:
-        row = conn.execute("select soc2020, soc2020_title from published.dim_occupation where soc2020 = ?",
-                           [q]).fetchone()
+        row = conn.execute(
+            "select soc2020, soc2020_title from published.dim_occupation where soc2020 = ?", [q]
+        ).fetchone()
         if row is None:
             raise LookupError(f"{q} is not a SOC 2020 unit group")
         return row[0], row[1], "SOC code"
     from assets.jobads.soc_coder import SocCoder
 
     settings = load_settings()
-    coder = SocCoder.from_files(settings.embedded_dir / "soc/soc2020_coding_index.csv",
-                                settings.embedded_dir / "soc/soc2020_unit_groups.csv")
+    coder = SocCoder.from_files(
+        settings.embedded_dir / "soc/soc2020_coding_index.csv", settings.embedded_dir / "soc/soc2020_unit_groups.csv"
+    )
     coded = coder.code(q)
     if coded.soc2020 is None:
         raise LookupError(f"could not code {q!r} to SOC 2020 ({coded.method}); try a SOC code")
@@ -136,26 +163,33 @@ def cmd_pathways(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     table = _table(conn, "marts.fct_escalator_transitions")
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         select step_type, destination_soc2020, destination_title, similarity, destination_pay, uplift_pct,
                destination_local_adverts_live, learning_route, barriers, destination_pay_measured
         from {table}
         where origin_soc2020 = ? and step_type is not null and step_rank <= ?
         order by step_type desc, step_rank""",
-                        [soc, args.top]).fetchall()
+        [soc, args.top],
+    ).fetchall()
     pay = conn.execute(f"select any_value(origin_pay) from {table} where origin_soc2020 = ?", [soc]).fetchone()[0]
-    print(f"{args.occupation!r} -> {soc} {title} [{how}]; ASHE median full-time pay "
-          + (f"£{pay:,.0f}" if pay else "n/a") + f"  ({table})\n")
+    print(
+        f"{args.occupation!r} -> {soc} {title} [{how}]; ASHE median full-time pay "
+        + (f"£{pay:,.0f}" if pay else "n/a")
+        + f"  ({table})\n"
+    )
     if not rows:
         print("No get-on or get-up steps meet the thresholds for this occupation.")
         return 0
     print(format_steps(rows))
     ladder_table = _table(conn, "marts.fct_escalator_ladders")
     if table_exists(conn, ladder_table):
-        ladders = conn.execute(f"""
+        ladders = conn.execute(
+            f"""
             select n_rungs, rung1_title, rung2_title, rung3_title, cumulative_uplift_pct, all_pay_measured
             from {ladder_table} where origin_soc2020 = ? and ladder_rank <= 2 order by n_rungs, ladder_rank""",
-                               [soc]).fetchall()
+            [soc],
+        ).fetchall()
         if ladders:
             print("\nLadders (each rung a get-up step from the one below):")
             for _n, r1, r2, r3, up, measured in ladders:
@@ -243,8 +277,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=5, help="steps of each type (default 5)")
     p.set_defaults(func=cmd_pathways)
 
-    p = sub.add_parser("code-titles", help="code job titles to SOC 2020 (one per line, or a CSV with title and optional "
-                       "description, employer, category columns); CSV to stdout")
+    p = sub.add_parser(
+        "code-titles",
+        help="code job titles to SOC 2020 (one per line, or a CSV with title and optional "
+        "description, employer, category columns); CSV to stdout",
+    )
     p.add_argument("file", nargs="?", default="-", help="file of titles (default: stdin)")
     p.set_defaults(func=cmd_code_titles)
 

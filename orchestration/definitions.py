@@ -28,13 +28,16 @@ DOMAINS = [reference, labour_market, jobads, transport, escalator, transform, pu
 
 
 def build_defs(settings: Settings | None = None) -> dg.Definitions:
-    return dg.Definitions.merge(*(d.defs for d in DOMAINS), dg.Definitions(
-        asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
-        jobs=ALL_JOBS,
-        schedules=ALL_SCHEDULES,
-        sensors=ALL_SENSORS,
-        resources=build_resources(settings),
-    ))
+    return dg.Definitions.merge(
+        *(d.defs for d in DOMAINS),
+        dg.Definitions(
+            asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
+            jobs=ALL_JOBS,
+            schedules=ALL_SCHEDULES,
+            sensors=ALL_SENSORS,
+            resources=build_resources(settings),
+        ),
+    )
 
 
 defs = build_defs()

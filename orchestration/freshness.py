@@ -7,12 +7,14 @@ import dagster as dg
 
 from assets.platform.feeds import FEEDS
 
-with warnings.catch_warnings():  # superseded by FreshnessPolicy (a preview in 1.13): see sensors.py for why we keep them
+with (
+    warnings.catch_warnings()
+):  # superseded by FreshnessPolicy (a preview in 1.13): see sensors.py for why we keep them
     warnings.simplefilter("ignore")
     FRESHNESS_CHECKS = [
         check
         for feed in FEEDS
         for check in dg.build_last_update_freshness_checks(
-            assets=[dg.AssetKey(list(k)) for k in feed.assets], lower_bound_delta=feed.cadence,
-            timezone="Europe/London")
+            assets=[dg.AssetKey(list(k)) for k in feed.assets], lower_bound_delta=feed.cadence, timezone="Europe/London"
+        )
     ]

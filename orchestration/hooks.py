@@ -16,8 +16,10 @@ create table if not exists ops.refresh_failures (
 
 def record_failure(conn: duckdb.DuckDBPyConnection, run_id: str, step_key: str, error: str) -> None:
     conn.execute(REFRESH_FAILURES_DDL)
-    conn.execute("insert into ops.refresh_failures values (?, ?, ?, ?)",
-                 [run_id, step_key, error[:2000], datetime.now(UTC).replace(tzinfo=None)])
+    conn.execute(
+        "insert into ops.refresh_failures values (?, ?, ?, ?)",
+        [run_id, step_key, error[:2000], datetime.now(UTC).replace(tzinfo=None)],
+    )
 
 
 @dg.failure_hook(name="record_refresh_failure", required_resource_keys={"warehouse", "platform"})

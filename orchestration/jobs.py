@@ -16,7 +16,6 @@ daily_refresh_job = dg.define_asset_job(
 )
 
 
-
 def _publish_selection() -> dg.AssetSelection:
     from assets.publication.publish import PUBLISHED_MARTS
 
@@ -38,8 +37,11 @@ publish_job = dg.define_asset_job(
 transport_refresh_job = dg.define_asset_job(
     name="transport_refresh",
     # publication is all-or-nothing, so every published table (and its mart gate) is in the job
-    selection=(dg.AssetSelection.assets(["raw", "gtfs_feed_versions"]).downstream()
-               - dg.AssetSelection.assets(["raw", "job_ads"])) | _publish_selection(),
+    selection=(
+        dg.AssetSelection.assets(["raw", "gtfs_feed_versions"]).downstream()
+        - dg.AssetSelection.assets(["raw", "job_ads"])
+    )
+    | _publish_selection(),
     executor_def=dg.in_process_executor,
     description="GTFS feeds, travel times, reach marts, publication and reports.",
     hooks={record_refresh_failure},

@@ -39,11 +39,17 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
 
     started = time.monotonic()
     job = defs.resolve_job_def(job_name).with_hooks(_progress_hook(started))
-    print(f"Running {job_name} on {settings.warehouse_path}"
-          + (f" (job-ad day {partition_key})" if partition_key else ""), flush=True)
+    print(
+        f"Running {job_name} on {settings.warehouse_path}"
+        + (f" (job-ad day {partition_key})" if partition_key else ""),
+        flush=True,
+    )
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=_LOG_CONFIG, partition_key=partition_key,
+            instance=instance,
+            raise_on_error=False,
+            run_config=_LOG_CONFIG,
+            partition_key=partition_key,
         )
     failed_checks = [
         e.event_specific_data
@@ -72,9 +78,12 @@ def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> i
     started = time.monotonic()
     print(f"Running travel_time_matrix: {chunks} chunk(s) on up to {processes} process(es)", flush=True)
     with dg.DagsterInstance.get() as instance:
-        result = dg.execute_job(dg.reconstructable(travel_time_matrix_job), instance=instance,
-                                run_config=run_config, raise_on_error=False)
+        result = dg.execute_job(
+            dg.reconstructable(travel_time_matrix_job), instance=instance, run_config=run_config, raise_on_error=False
+        )
         ok = result.success
-    print(f"travel_time_matrix: {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f}s "
-          f"(run {result.run_id})")
+    print(
+        f"travel_time_matrix: {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f}s "
+        f"(run {result.run_id})"
+    )
     return 0 if ok else 1

@@ -12,25 +12,43 @@ from assets.platform.resources import FeedSource, PlatformConfig
 from orchestration.settings import Settings, load_settings
 
 # which secret field of FeedSource each environment variable fills
-SECRET_FIELDS = {"NOMIS_API_KEY": "api_key", "STATXPLORE_API_KEY": "api_key", "BODS_API_KEY": "api_key",
-                 "ADZUNA_APP_KEY": "api_key", "ADZUNA_APP_ID": "app_id"}
+SECRET_FIELDS = {
+    "NOMIS_API_KEY": "api_key",
+    "STATXPLORE_API_KEY": "api_key",
+    "BODS_API_KEY": "api_key",
+    "ADZUNA_APP_KEY": "api_key",
+    "ADZUNA_APP_ID": "app_id",
+}
 
 
 def feed_source(settings: Settings, name: str, secrets: tuple[str, ...]) -> FeedSource:
     cfg = settings.source(name)
     # EnvVar: resolved when a run starts and shown in the UI by name only; unset variables stay None
     secret_values = {SECRET_FIELDS[env]: dg.EnvVar(env) for env in secrets if os.environ.get(env)}
-    return FeedSource(name=name, live=cfg.live, enabled=cfg.enabled, options=cfg.options,
-                      step_retries=cfg.step_retries, step_retry_delay=cfg.step_retry_delay,
-                      force_refetch=cfg.force_refetch, **secret_values)
+    return FeedSource(
+        name=name,
+        live=cfg.live,
+        enabled=cfg.enabled,
+        options=cfg.options,
+        step_retries=cfg.step_retries,
+        step_retry_delay=cfg.step_retry_delay,
+        force_refetch=cfg.force_refetch,
+        **secret_values,
+    )
 
 
 def platform_config(s: Settings) -> PlatformConfig:
     return PlatformConfig(
-        embedded_dir=str(s.embedded_dir), published_dir=str(s.published_dir), reports_dir=str(s.reports_dir),
-        dropzone_dir=str(s.dropzone_dir), dagster_home=str(s.dagster_home), warehouse_path=str(s.warehouse_path),
-        transport_engine=s.transport_engine, text_engine=s.text_engine,
-        r5_jar=str(s.r5_jar) if s.r5_jar else None)
+        embedded_dir=str(s.embedded_dir),
+        published_dir=str(s.published_dir),
+        reports_dir=str(s.reports_dir),
+        dropzone_dir=str(s.dropzone_dir),
+        dagster_home=str(s.dagster_home),
+        warehouse_path=str(s.warehouse_path),
+        transport_engine=s.transport_engine,
+        text_engine=s.text_engine,
+        r5_jar=str(s.r5_jar) if s.r5_jar else None,
+    )
 
 
 def build_resources(settings: Settings | None = None) -> dict:

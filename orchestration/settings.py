@@ -84,10 +84,14 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         if env_live is not None:
             live = _truthy(env_live)
         sources[name] = SourceConfig(
-            name=name, live=live, enabled=enabled, options=opts,
+            name=name,
+            live=live,
+            enabled=enabled,
+            options=opts,
             step_retries=int(env.get("ESCALATOR_NETWORK_RETRIES") or opts.pop("step_retries", 3)),
             step_retry_delay=float(env.get("ESCALATOR_NETWORK_RETRY_DELAY") or opts.pop("step_retry_delay", 30)),
-            force_refetch=_truthy(env.get("ESCALATOR_FORCE_REFETCH", "")))
+            force_refetch=_truthy(env.get("ESCALATOR_FORCE_REFETCH", "")),
+        )
 
     r5_jar = env.get("R5_JAR") or raw.get("r5_jar")
     return Settings(

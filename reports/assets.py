@@ -17,16 +17,19 @@ from reports.build import build_reports
     kinds={"plotly", "html"},
     pool="duckdb",
     description="Indicator tracker, escalator explorer, reach map and data-quality pages (offline HTML, "
-                "plotly.js beside them) from the published tables, and the static dbt docs.",
+    "plotly.js beside them) from the published tables, and the static dbt docs.",
 )
-def html_reports(context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig,
-                 dbt: DbtCliResource) -> dg.MaterializeResult:
+def html_reports(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig, dbt: DbtCliResource
+) -> dg.MaterializeResult:
     write_dbt_docs(dbt, warehouse, platform, context.log)  # before the index, which links to it
     with warehouse.get_connection() as conn:
         pages = build_reports(conn, platform.reports)
     for p in pages:
         context.log.info(f"wrote {p}")
-    return dg.MaterializeResult(metadata={
-        "pages": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in pages)),
-        "index": dg.MetadataValue.path(str(platform.reports / "index.html")),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "pages": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in pages)),
+            "index": dg.MetadataValue.path(str(platform.reports / "index.html")),
+        }
+    )

@@ -26,16 +26,21 @@ def _published(conn) -> bool:
 
 def _index(conn, status: dict, pages: list[str]) -> str:
     items = {
-        "tracker.html": ("Indicator tracker", "the Plan's Table 8.1 indicators with baseline, target, RAG and "
-                                              "trends; local authorities compared."),
-        "explorer.html": ("Escalator explorer", "from an occupation to the better-paid ones people can "
-                                                "realistically move into."),
+        "tracker.html": (
+            "Indicator tracker",
+            "the Plan's Table 8.1 indicators with baseline, target, RAG and trends; local authorities compared.",
+        ),
+        "explorer.html": (
+            "Escalator explorer",
+            "from an occupation to the better-paid ones people can realistically move into.",
+        ),
         "reach.html": ("Reach map", "jobs reachable by public transport from each neighbourhood."),
         "quality.html": ("Data quality", "the validation results that gate publication."),
         "dbt_docs.html": ("Model documentation", "dbt docs for analysts and BI developers."),
     }
-    links = "".join(f"<li><a href='{f}'>{esc(name)}</a>: {esc(text)}</li>"
-                    for f, (name, text) in items.items() if f in pages)
+    links = "".join(
+        f"<li><a href='{f}'>{esc(name)}</a>: {esc(text)}</li>" for f, (name, text) in items.items() if f in pages
+    )
     glance = _at_a_glance(conn) if _published(conn) else ""
     return f"{glance}<h2>Reports</h2><ul>{links}</ul>"
 
@@ -43,13 +48,16 @@ def _index(conn, status: dict, pages: list[str]) -> str:
 def _at_a_glance(conn) -> str:
     """The tracker's EMCCA rows in one table (latest value and RAG per indicator), counted by status; a
     national-only indicator shows its England row."""
-    rows = conn.execute("""
+    rows = conn.execute(
+        """
         select d.indicator_id, d.indicator_name, f.value, d.unit, f.period_start, f.period_end, f.rag_status
         from published.dim_indicator as d
         left join published.fct_plan_indicators as f
             on f.indicator_id = d.indicator_id and f.is_latest
            and f.geography_code = case when d.baseline_geography = ? then ? else ? end
-        order by d.display_order""", [ENGLAND_CODE, ENGLAND_CODE, EMCCA_CODE]).df()
+        order by d.display_order""",
+        [ENGLAND_CODE, ENGLAND_CODE, EMCCA_CODE],
+    ).df()
     if rows.empty:
         return ""
     rows["rag_status"] = rows.rag_status.fillna("no data")
@@ -61,11 +69,14 @@ def _at_a_glance(conn) -> str:
         f"<td class=num>{'' if pd.isna(r.value) else tracker.fmt(r.value, r.unit)}</td>"
         f"<td>{esc(tracker.period_label(r))}</td><td><span class='rag' style='background:"
         f"{tracker.RAG_COLOUR.get(r.rag_status, COLOURS['grey'])}'>{esc(r.rag_status)}</span></td></tr>"
-        for r in rows.itertuples())
-    return (f"<h2>Tracker at a glance (EMCCA)</h2><p>{len(rows)} indicators: {esc(summary)}.</p>"
-            f"<table id='glance'><caption>Latest EMCCA value and RAG status per Plan indicator</caption><thead><tr>"
-            f"<th scope=col>Indicator</th><th scope=col>Latest</th><th scope=col>Period</th><th scope=col>RAG</th>"
-            f"</tr></thead><tbody>{body}</tbody></table>")
+        for r in rows.itertuples()
+    )
+    return (
+        f"<h2>Tracker at a glance (EMCCA)</h2><p>{len(rows)} indicators: {esc(summary)}.</p>"
+        f"<table id='glance'><caption>Latest EMCCA value and RAG status per Plan indicator</caption><thead><tr>"
+        f"<th scope=col>Indicator</th><th scope=col>Latest</th><th scope=col>Period</th><th scope=col>RAG</th>"
+        f"</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def build_reports(conn: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
@@ -86,8 +97,16 @@ def build_reports(conn: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
         pages += ["tracker.html", "explorer.html", "reach.html"]
     title, body = quality.build(conn)
     _write(out_dir / "quality.html", page("quality.html", title, body, status, with_plotly=False))
-    _write(out_dir / "index.html", page("index.html", "Get East Midlands Working: data platform",
-                                        _index(conn, status, pages), status, with_plotly=False))
+    _write(
+        out_dir / "index.html",
+        page(
+            "index.html",
+            "Get East Midlands Working: data platform",
+            _index(conn, status, pages),
+            status,
+            with_plotly=False,
+        ),
+    )
     return [out_dir / "index.html", out_dir / "quality.html", *written]
 
 

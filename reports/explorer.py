@@ -23,11 +23,14 @@ def load(conn) -> dict:
         from published.fct_escalator_transitions
         where step_type is not null and step_rank <= {TOP_STEPS}
         order by origin_soc2020, step_type desc, step_rank""").fetchall()
-    ladders = conn.execute("""
+    ladders = (
+        conn.execute("""
         select origin_soc2020, rung1_title, rung2_title, rung3_title, cumulative_uplift_pct
         from published.fct_escalator_ladders where ladder_rank <= 2
-        order by origin_soc2020, n_rungs, ladder_rank""").fetchall() if table_exists(
-        conn, "published.fct_escalator_ladders") else []
+        order by origin_soc2020, n_rungs, ladder_rank""").fetchall()
+        if table_exists(conn, "published.fct_escalator_ladders")
+        else []
+    )
     area = conn.execute("""select la_code, la_name, origin_soc2020, step_type, destination_soc2020, la_adverts_live
                            from published.fct_escalator_pathways_by_area order by la_code, origin_soc2020, step_rank
                         """).fetchall()
@@ -39,8 +42,8 @@ def load(conn) -> dict:
         data["occ"][soc] = [title, round(pay) if pay else None, level or "", search]
     for origin, step, dest, title, pay, uplift, sim, ads, skills, level in steps:
         data["steps"].setdefault(origin, []).append(
-            [step, dest, title, round(pay) if pay else None, uplift, round(sim, 2), ads, skills,
-             level != "unit group"])
+            [step, dest, title, round(pay) if pay else None, uplift, round(sim, 2), ads, skills, level != "unit group"]
+        )
     for la, name, origin, step, dest, ads in area:
         data["las"][la] = name
         data["area"].setdefault(la, {}).setdefault(origin, []).append([step, dest, ads])
@@ -123,10 +126,14 @@ $('la').addEventListener('change', () => { const s = $('selected').textContent.s
 def build(conn) -> tuple[str, str, str]:
     data = load(conn)
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # safe inside <script>
-    options = "".join(f'<option value="{code}">{name}</option>' for code, name in sorted(data["las"].items(),
-                                                                                       key=lambda x: x[1]))
-    picks = "".join(f'<button type="button" class="pick" data-soc="{code}">{esc(data["occ"][code][0])}</button>'
-                    for code in STARTING_POINTS if code in data["steps"])
+    options = "".join(
+        f'<option value="{code}">{name}</option>' for code, name in sorted(data["las"].items(), key=lambda x: x[1])
+    )
+    picks = "".join(
+        f'<button type="button" class="pick" data-soc="{code}">{esc(data["occ"][code][0])}</button>'
+        for code in STARTING_POINTS
+        if code in data["steps"]
+    )
     starts = f'<p class="small">Common starting points: <span id="starting-points">{picks}</span></p>' if picks else ""
     body = f"""
 <p>Start from the occupation someone holds today (or held last). <strong>Get up</strong> steps are a next rung: 5% to

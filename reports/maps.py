@@ -23,8 +23,13 @@ def class_breaks(values: np.ndarray, classes: int) -> list[float]:
     return list(qs) if len(qs) > 1 else [qs[0], qs[0]]
 
 
-def polygon_map(areas: list[tuple[str, str, object, float]], unit: str, classes: int = 5,
-                fmt=lambda v: f"{v:,.0f}", edges: float = 0.4) -> go.Figure:
+def polygon_map(
+    areas: list[tuple[str, str, object, float]],
+    unit: str,
+    classes: int = 5,
+    fmt=lambda v: f"{v:,.0f}",
+    edges: float = 0.4,
+) -> go.Figure:
     """areas: (code, name, geometry, value). One filled trace per value class."""
     values = np.array([a[3] for a in areas], dtype=float)
     breaks = class_breaks(values, classes)
@@ -45,9 +50,20 @@ def polygon_map(areas: list[tuple[str, str, object, float]], unit: str, classes:
                 ys += [p[1] for p in pts] + [None]
                 text += [f"{name}: {fmt(value)} {unit}"] * (len(pts) + 1)
                 lat_mid = pts[0][1]
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line={"color": "white", "width": edges},
-                                 fillcolor=colours[k], name=f"{fmt(lo)} to {fmt(hi)} {unit}", text=text,
-                                 hoverinfo="text", hoveron="fills+points"))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                mode="lines",
+                line={"color": "white", "width": edges},
+                fillcolor=colours[k],
+                name=f"{fmt(lo)} to {fmt(hi)} {unit}",
+                text=text,
+                hoverinfo="text",
+                hoveron="fills+points",
+            )
+        )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat_mid or 53)))
     fig.update_layout(legend={"title": {"text": unit}}, hovermode="closest")

@@ -2,7 +2,6 @@
 the pages and the command line."""
 
 
-
 def _missing(value) -> bool:
     try:
         return value is None or bool(value != value)  # NaN is the one value unequal to itself

@@ -7,11 +7,23 @@ from functools import cache
 import plotly.graph_objects as go
 import plotly.offline
 
-PAGES = [("index.html", "Overview"), ("tracker.html", "Indicator tracker"), ("explorer.html", "Escalator explorer"),
-         ("reach.html", "Reach map"), ("quality.html", "Data quality")]
+PAGES = [
+    ("index.html", "Overview"),
+    ("tracker.html", "Indicator tracker"),
+    ("explorer.html", "Escalator explorer"),
+    ("reach.html", "Reach map"),
+    ("quality.html", "Data quality"),
+]
 # Okabe-Ito colours for colour-blind readers; RAG status is always written out, never colour alone
-COLOURS = {"green": "#006d2c", "amber": "#8a5300", "red": "#b00020", "grey": "#505050", "blue": "#0b5cad",
-           "orange": "#c85200", "sky": "#56b4e9"}
+COLOURS = {
+    "green": "#006d2c",
+    "amber": "#8a5300",
+    "red": "#b00020",
+    "grey": "#505050",
+    "blue": "#0b5cad",
+    "orange": "#c85200",
+    "sky": "#56b4e9",
+}
 CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:0;color:#0b0c0c;background:#fff;line-height:1.45}
 a{color:#1d4f91}a:focus,button:focus,input:focus,select:focus{outline:3px solid #ffbf47;outline-offset:0}
@@ -47,26 +59,39 @@ def esc(value) -> str:
 
 def figure(fig: go.Figure, alt: str, div_id: str | None = None, height: int | None = None) -> str:
     """A chart with its text alternative: aria-label on the figure and a visible caption."""
-    fig.update_layout(font={"family": "Arial", "size": 13, "color": "#0b0c0c"}, paper_bgcolor="white",
-                      plot_bgcolor="white", margin={"l": 50, "r": 20, "t": 30, "b": 40},
-                      **({"height": height} if height else {}))
-    body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                       config={"displaylogo": False, "responsive": True})
+    fig.update_layout(
+        font={"family": "Arial", "size": 13, "color": "#0b0c0c"},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        **({"height": height} if height else {}),
+    )
+    body = fig.to_html(
+        full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False, "responsive": True}
+    )
     return f'<figure role="group" aria-label="{esc(alt)}">{body}<figcaption>{esc(alt)}</figcaption></figure>'
 
 
 def status_strip(status: dict) -> str:
     cls = "failed" if status.get("failed") else "stale" if status.get("stale") else "ok"
-    items = [f"<span><strong>Last refresh:</strong> {esc(status.get('last_refresh', 'never'))}</span>",
-             f"<span><strong>Published version:</strong> {esc(status.get('publication', 'none yet'))}</span>",
-             f"<span><strong>Checks:</strong> {esc(status.get('checks', 'not run'))}</span>",
-             f"<span><strong>Feeds:</strong> {esc(status.get('freshness', ''))}</span>"]
+    items = [
+        f"<span><strong>Last refresh:</strong> {esc(status.get('last_refresh', 'never'))}</span>",
+        f"<span><strong>Published version:</strong> {esc(status.get('publication', 'none yet'))}</span>",
+        f"<span><strong>Checks:</strong> {esc(status.get('checks', 'not run'))}</span>",
+        f"<span><strong>Feeds:</strong> {esc(status.get('freshness', ''))}</span>",
+    ]
     if status.get("failed"):
-        items.insert(0, f"<span class='fail' role='alert'>The latest refresh failed ({esc(status['failed'])}). "
-                        "The figures below are the last good publication, unchanged.</span>")
+        items.insert(
+            0,
+            f"<span class='fail' role='alert'>The latest refresh failed ({esc(status['failed'])}). "
+            "The figures below are the last good publication, unchanged.</span>",
+        )
     elif status.get("stale"):
-        items.insert(0, f"<span class='fail'>Out of date: {esc(', '.join(status['stale']))} "
-                        "not updated within the feed's usual cadence.</span>")
+        items.insert(
+            0,
+            f"<span class='fail'>Out of date: {esc(', '.join(status['stale']))} "
+            "not updated within the feed's usual cadence.</span>",
+        )
     return f'<section class="status {cls}" aria-label="Data status">{"".join(items)}</section>'
 
 

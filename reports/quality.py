@@ -16,9 +16,11 @@ def build(conn) -> tuple[str, str]:
     rows, details = [], []
     for suite, table, passed, evaluated, failed, n, failures, at, run in latest:
         verdict = "<span class=pass>passed</span>" if passed else "<span class=fail>FAILED</span>"
-        rows.append(f"<tr><td><a href='#suite-{esc(suite)}'>{esc(suite)}</a></td><td>{esc(table)}</td><td>{verdict}</td>"
-                    f"<td class=num>{evaluated}</td><td class=num>{failed}</td><td class=num>{n:,}</td>"
-                    f"<td>{at:%d %b %Y %H:%M}</td><td class=small>{esc(run[:8])}</td></tr>")
+        rows.append(
+            f"<tr><td><a href='#suite-{esc(suite)}'>{esc(suite)}</a></td><td>{esc(table)}</td><td>{verdict}</td>"
+            f"<td class=num>{evaluated}</td><td class=num>{failed}</td><td class=num>{n:,}</td>"
+            f"<td>{at:%d %b %Y %H:%M}</td><td class=small>{esc(run[:8])}</td></tr>"
+        )
         items = json.loads(failures) if isinstance(failures, str) else (failures or [])
         if items:
             lis = "".join(
@@ -26,14 +28,17 @@ def build(conn) -> tuple[str, str]:
                 f"{esc(f.get('unexpected_count') or 'table-level')} unexpected"
                 f"{'; observed ' + esc(f.get('observed')) if f.get('observed') is not None else ''}"
                 f"{'; sample: ' + esc(json.dumps(f.get('sample_rows') or f.get('sample_values'), default=str)[:400]) if (f.get('sample_rows') or f.get('sample_values')) else ''}</li>"
-                for f in items)
+                for f in items
+            )
             details.append(f"<h3 id='suite-{esc(suite)}'>{esc(suite)} ({esc(table)})</h3><ul>{lis}</ul>")
     baselines = _baseline_section(conn)
     history = conn.execute("""
         select run_id, min(evaluated_at), count(*) filter (where passed), count(*)
         from ops.check_runs group by 1 order by 2 desc limit 20""").fetchall()
-    hist = "".join(f"<tr><td>{esc(r[:8])}</td><td>{t:%d %b %Y %H:%M}</td><td class=num>{p} of {n}</td></tr>"
-                   for r, t, p, n in history)
+    hist = "".join(
+        f"<tr><td>{esc(r[:8])}</td><td>{t:%d %b %Y %H:%M}</td><td class=num>{p} of {n}</td></tr>"
+        for r, t, p, n in history
+    )
     body = (
         "<p>Every feed and published mart is validated by a great-expectations suite (stored under "
         "<code>expectations/gx/</code>) before anything is published. A failed suite blocks publication: the "
@@ -41,10 +46,15 @@ def build(conn) -> tuple[str, str]:
         "<h2>Latest result per suite</h2><table><thead><tr><th scope=col>Suite</th><th scope=col>Table</th>"
         "<th scope=col>Result</th><th scope=col>Expectations</th><th scope=col>Failed</th><th scope=col>Rows</th>"
         f"<th scope=col>Validated</th><th scope=col>Run</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        + ("<h2>Failed expectations</h2>" + "".join(details) if details else "<p class=pass>No failed expectations.</p>")
+        + (
+            "<h2>Failed expectations</h2>" + "".join(details)
+            if details
+            else "<p class=pass>No failed expectations.</p>"
+        )
         + baselines
         + "<h2>Recent validation runs</h2><table><thead><tr><th scope=col>Run</th><th scope=col>Validated</th>"
-        f"<th scope=col>Suites passed</th></tr></thead><tbody>{hist}</tbody></table>")
+        f"<th scope=col>Suites passed</th></tr></thead><tbody>{hist}</tbody></table>"
+    )
     return "Data quality", body
 
 
@@ -59,5 +69,7 @@ def _baseline_section(conn) -> str:
     if not rows:
         return "<h2 id='baselines'>Plan baselines</h2><p class=pass>Every checked Plan baseline matches its series.</p>"
     items = "".join(f"<li><strong>{esc(name)}</strong> ({esc(geo)}): {esc(note)}</li>" for name, geo, note in rows)
-    return (f"<h2 id='baselines'>Plan baselines to check</h2><p>These rows are published but not rated: the "
-            f"Plan's baseline matches none of the series' values around the baseline year.</p><ul>{items}</ul>")
+    return (
+        f"<h2 id='baselines'>Plan baselines to check</h2><p>These rows are published but not rated: the "
+        f"Plan's baseline matches none of the series' values around the baseline year.</p><ul>{items}</ul>"
+    )

@@ -17,15 +17,17 @@ def collect_status(conn) -> dict:
     status: dict = {}
     last_pub = None
     if table_exists(conn, "ops.publications"):
-        row = conn.execute("select version, published_at from ops.publications order by published_at desc limit 1"
-                           ).fetchone()
+        row = conn.execute(
+            "select version, published_at from ops.publications order by published_at desc limit 1"
+        ).fetchone()
         if row:
             last_pub = row[1]
             status["publication"] = f"{row[0]} ({row[1]:%d %b %Y %H:%M} UTC)"
     last_fail = None
     if table_exists(conn, "ops.refresh_failures"):
-        last_fail = conn.execute("select step_key, failed_at from ops.refresh_failures order by failed_at desc limit 1"
-                                 ).fetchone()
+        last_fail = conn.execute(
+            "select step_key, failed_at from ops.refresh_failures order by failed_at desc limit 1"
+        ).fetchone()
     if last_fail and (last_pub is None or last_fail[1] > last_pub):
         status["failed"] = f"step {last_fail[0]} at {last_fail[1]:%d %b %Y %H:%M} UTC"
     times = [t for t in (last_pub, last_fail[1] if last_fail else None) if t]
@@ -33,15 +35,17 @@ def collect_status(conn) -> dict:
     if table_exists(conn, "ops.check_runs"):
         run = conn.execute("select run_id from ops.check_runs order by evaluated_at desc limit 1").fetchone()
         if run:
-            passed, total = conn.execute("select count(*) filter (where passed), count(*) from ops.check_runs "
-                                         "where run_id = ?", [run[0]]).fetchone()
+            passed, total = conn.execute(
+                "select count(*) filter (where passed), count(*) from ops.check_runs where run_id = ?", [run[0]]
+            ).fetchone()
             status["checks"] = f"{passed} of {total} suites passed"
             status["checks_failed"] = total - passed
     fresh, stale = [], []
     if table_exists(conn, "published.feed_status"):
         for label, latest, cadence, is_stale in conn.execute(
-                "select label, latest_data, cadence_days, stale from published.feed_status "
-                "where on_status_strip order by feed").fetchall():
+            "select label, latest_data, cadence_days, stale from published.feed_status "
+            "where on_status_strip order by feed"
+        ).fetchall():
             fresh.append(f"{label} {_age(latest)}" + (f" - older than its {cadence:g}-day cadence" if is_stale else ""))
             if is_stale:
                 stale.append(label)

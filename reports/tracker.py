@@ -22,7 +22,8 @@ def load(conn) -> dict[str, pd.DataFrame]:
         "dims": conn.execute("select * from published.dim_indicator order by display_order").df(),
         "geo": conn.execute("select * from published.dim_geography").df(),
         "trajectory": conn.execute("select * from published.fct_employment_trajectory order by geography_name").df()
-        if table_exists(conn, "published.fct_employment_trajectory") else pd.DataFrame(),
+        if table_exists(conn, "published.fct_employment_trajectory")
+        else pd.DataFrame(),
     }
 
 
@@ -57,20 +58,41 @@ def _trend(series: pd.DataFrame, dim, ind_id: str) -> go.Figure:
     fig = go.Figure()
     s = series.sort_values("period_end")
     if s.lci_95.notna().any():
-        fig.add_trace(go.Scatter(x=list(s.period_end) + list(s.period_end[::-1]),
-                                 y=list(s.uci_95) + list(s.lci_95[::-1]), fill="toself", hoverinfo="skip",
-                                 fillcolor="rgba(11,92,173,0.18)", line={"width": 0}, name="95% CI"))
-    fig.add_trace(go.Scatter(x=s.period_end, y=s.value, mode="lines+markers", name="EMCCA",
-                             line={"color": COLOURS["blue"], "width": 2}))
+        fig.add_trace(
+            go.Scatter(
+                x=list(s.period_end) + list(s.period_end[::-1]),
+                y=list(s.uci_95) + list(s.lci_95[::-1]),
+                fill="toself",
+                hoverinfo="skip",
+                fillcolor="rgba(11,92,173,0.18)",
+                line={"width": 0},
+                name="95% CI",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=s.period_end, y=s.value, mode="lines+markers", name="EMCCA", line={"color": COLOURS["blue"], "width": 2}
+        )
+    )
     if pd.notna(dim.baseline_value) and pd.notna(dim.target_value) and pd.notna(dim.target_year):
         # the Plan's trajectory: a straight line from the baseline to the target year
         start = pd.Timestamp(dim.baseline_period) if pd.notna(dim.baseline_period) else pd.Timestamp("2025-01-01")
-        fig.add_trace(go.Scatter(x=[start, pd.Timestamp(f"{int(dim.target_year)}-12-31")],
-                                 y=[dim.baseline_value, dim.target_value], mode="lines", name="Plan trajectory",
-                                 line={"color": COLOURS["orange"], "dash": "dash"}))
+        fig.add_trace(
+            go.Scatter(
+                x=[start, pd.Timestamp(f"{int(dim.target_year)}-12-31")],
+                y=[dim.baseline_value, dim.target_value],
+                mode="lines",
+                name="Plan trajectory",
+                line={"color": COLOURS["orange"], "dash": "dash"},
+            )
+        )
     elif series.baseline_value.notna().any():  # the baseline the rows were rated against
-        fig.add_hline(y=series.baseline_value.dropna().iloc[-1], line={"color": COLOURS["orange"], "dash": "dot"},
-                      annotation_text="baseline", annotation_font_color=COLOURS["orange"])
+        fig.add_hline(
+            y=series.baseline_value.dropna().iloc[-1],
+            line={"color": COLOURS["orange"], "dash": "dot"},
+            annotation_text="baseline",
+            annotation_font_color=COLOURS["orange"],
+        )
     fig.update_layout(showlegend=False, margin={"l": 40, "r": 10, "t": 10, "b": 30})
     return fig
 
@@ -81,22 +103,29 @@ def card(dim, facts: pd.DataFrame) -> str:
     row = latest[latest.geography_code == EMCCA]
     row = (row if len(row) else latest).head(1)
     unit = dim.unit
-    head = f'<h3 id="card-{esc(dim.indicator_id)}">{esc(dim.indicator_name)}</h3>' \
-           f'<p class="muted small">{esc(dim.category).capitalize()} indicator</p>'
+    head = (
+        f'<h3 id="card-{esc(dim.indicator_id)}">{esc(dim.indicator_name)}</h3>'
+        f'<p class="muted small">{esc(dim.category).capitalize()} indicator</p>'
+    )
     if not len(row) or row.iloc[0].rag_status == "no source connected":
         source = esc(row.iloc[0].source) if len(row) else esc(dim.primary_source)
-        return (f'<article class="card" data-indicator="{esc(dim.indicator_id)}">{head}'
-                f'<p><span class="rag" style="background:{COLOURS["grey"]}">No source connected</span></p>'
-                f'<p>Plan baseline: <strong>{fmt(dim.baseline_value, unit)}</strong> '
-                f'({esc(dim.baseline_geography)}). {esc(dim.baseline_note)}</p>'
-                f'<p class="small">Source when connected: {source}</p></article>')
+        return (
+            f'<article class="card" data-indicator="{esc(dim.indicator_id)}">{head}'
+            f'<p><span class="rag" style="background:{COLOURS["grey"]}">No source connected</span></p>'
+            f"<p>Plan baseline: <strong>{fmt(dim.baseline_value, unit)}</strong> "
+            f"({esc(dim.baseline_geography)}). {esc(dim.baseline_note)}</p>"
+            f'<p class="small">Source when connected: {source}</p></article>'
+        )
     r = row.iloc[0]
     rag = r.rag_status
     colour = RAG_COLOUR.get(rag, COLOURS["grey"])
     ci = f" (95% CI {fmt(r.lci_95, unit)} to {fmt(r.uci_95, unit)})" if pd.notna(r.lci_95) else ""
-    change = "" if pd.isna(r.change_since_baseline) else \
-        f"<p>Change since baseline: <strong>{'+' if r.change_since_baseline > 0 else ''}" \
+    change = (
+        ""
+        if pd.isna(r.change_since_baseline)
+        else f"<p>Change since baseline: <strong>{'+' if r.change_since_baseline > 0 else ''}"
         f"{fmt(r.change_since_baseline, 'pp' if unit.startswith('%') else unit)}</strong></p>"
+    )
     compare = []
     for code, label in ((REGION, "East Midlands"), (ENGLAND, "England")):
         other = latest[latest.geography_code == code]
@@ -107,18 +136,22 @@ def card(dim, facts: pd.DataFrame) -> str:
     target = f"; target {fmt(dim.target_value, unit)} by {int(dim.target_year)}" if pd.notna(dim.target_value) else ""
     series = ind[ind.geography_code == r.geography_code]
     where = "" if r.geography_code == EMCCA else f" ({esc(r.geography_name)})"
-    alt = (f"Trend of {dim.indicator_name} for {r.geography_name}: latest {fmt(r.value, unit)} in {period_label(r)}, "
-           f"baseline {fmt(r.baseline_value, unit)}{target}.")
+    alt = (
+        f"Trend of {dim.indicator_name} for {r.geography_name}: latest {fmt(r.value, unit)} in {period_label(r)}, "
+        f"baseline {fmt(r.baseline_value, unit)}{target}."
+    )
     chart = figure(_trend(series, dim, dim.indicator_id), alt, height=170) if len(series) > 1 else ""
     note = f'<p class="small">{esc(r.note)}</p>' if isinstance(r.note, str) and r.note else ""
     release = f", released {r.source_release:%d %b %Y}" if pd.notna(r.source_release) else ""
-    return (f'<article class="card" data-indicator="{esc(dim.indicator_id)}" data-rag="{esc(rag)}">{head}'
-            f'<p><span class="value">{fmt(r.value, unit)}</span>{where} <span class="muted">{period_label(r)}{ci}</span></p>'
-            f'<p><span class="rag" style="background:{colour}">RAG: {esc(rag)}</span> '
-            f'<span class="small">{esc(r.rag_reason)}</span></p>'
-            f'<p>{_baseline(r, unit)}{target}</p>{change}'
-            f'<p class="small">{" | ".join(compare)}</p>{chart}{note}'
-            f'<p class="small muted">Source: {esc(r.source)} ({esc(r.source_dataset)}){release}</p></article>')
+    return (
+        f'<article class="card" data-indicator="{esc(dim.indicator_id)}" data-rag="{esc(rag)}">{head}'
+        f'<p><span class="value">{fmt(r.value, unit)}</span>{where} <span class="muted">{period_label(r)}{ci}</span></p>'
+        f'<p><span class="rag" style="background:{colour}">RAG: {esc(rag)}</span> '
+        f'<span class="small">{esc(r.rag_reason)}</span></p>'
+        f"<p>{_baseline(r, unit)}{target}</p>{change}"
+        f'<p class="small">{" | ".join(compare)}</p>{chart}{note}'
+        f'<p class="small muted">Source: {esc(r.source)} ({esc(r.source_dataset)}){release}</p></article>'
+    )
 
 
 def la_section(data: dict, boundaries: dict | None, indicator: str = "employment_rate") -> str:
@@ -129,33 +162,63 @@ def la_section(data: dict, boundaries: dict | None, indicator: str = "employment
     if rows.empty:
         return "<p>No local-authority figures published for this indicator.</p>"
     emcca = facts[(facts.indicator_id == indicator) & facts.is_latest & (facts.geography_code == EMCCA)]
-    bar = go.Figure(go.Bar(
-        x=rows.value, y=rows.geography_name, orientation="h", marker_color=COLOURS["blue"],
-        error_x={"type": "data", "symmetric": False, "array": rows.uci_95 - rows.value,
-                 "arrayminus": rows.value - rows.lci_95, "color": "#505050"},
-        hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
+    bar = go.Figure(
+        go.Bar(
+            x=rows.value,
+            y=rows.geography_name,
+            orientation="h",
+            marker_color=COLOURS["blue"],
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": rows.uci_95 - rows.value,
+                "arrayminus": rows.value - rows.lci_95,
+                "color": "#505050",
+            },
+            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
     if len(emcca):
-        bar.add_vline(x=emcca.iloc[0].value, line={"color": COLOURS["orange"], "dash": "dash"},
-                      annotation_text=f"EMCCA {emcca.iloc[0].value:.1f}%")
+        bar.add_vline(
+            x=emcca.iloc[0].value,
+            line={"color": COLOURS["orange"], "dash": "dash"},
+            annotation_text=f"EMCCA {emcca.iloc[0].value:.1f}%",
+        )
     bar.update_layout(xaxis_title="Employment rate 16-64 (%), with 95% CI", yaxis_title=None)
     lowest, highest = rows.iloc[0], rows.iloc[-1]
     period = period_label(rows.iloc[0])
-    alt = (f"Employment rate by local authority, {period}: lowest {lowest.geography_name} {lowest.value:.1f}%, "
-           f"highest {highest.geography_name} {highest.value:.1f}%.")
+    alt = (
+        f"Employment rate by local authority, {period}: lowest {lowest.geography_name} {lowest.value:.1f}%, "
+        f"highest {highest.geography_name} {highest.value:.1f}%."
+    )
     parts = [f"<h2 id='la'>Employment rate by local authority ({esc(period)})</h2>", figure(bar, alt, height=520)]
     if boundaries:
-        areas = [(r.geography_code, r.geography_name, boundaries[r.geography_code], r.value)
-                 for r in rows.itertuples() if r.geography_code in boundaries]
+        areas = [
+            (r.geography_code, r.geography_name, boundaries[r.geography_code], r.value)
+            for r in rows.itertuples()
+            if r.geography_code in boundaries
+        ]
         fig = polygon_map(areas, "%", classes=5, fmt=lambda v: f"{v:.1f}", edges=0)
-        parts.append(figure(fig, "Map of the 17 EMCCA local authorities shaded by employment rate in five classes. "
-                            + alt, div_id="la-map", height=560))
-    table = "".join(f"<tr><td>{esc(r.geography_name)}</td><td>{esc(r.geography_code)}</td>"
-                    f"<td class=num>{r.value:.1f}%</td><td class=num>{fmt(r.lci_95, '%')} to {fmt(r.uci_95, '%')}</td>"
-                    f"<td>{esc(r.rag_status)}</td></tr>" for r in rows.itertuples())
-    parts.append(f"<details><summary>Table of local-authority figures</summary><table><caption>Employment rate "
-                 f"16-64 by local authority</caption><thead><tr><th scope=col>Local authority</th><th scope=col>Code"
-                 f"</th><th scope=col>Rate</th><th scope=col>95% CI</th><th scope=col>RAG</th></tr></thead>"
-                 f"<tbody>{table}</tbody></table></details>")
+        parts.append(
+            figure(
+                fig,
+                "Map of the 17 EMCCA local authorities shaded by employment rate in five classes. " + alt,
+                div_id="la-map",
+                height=560,
+            )
+        )
+    table = "".join(
+        f"<tr><td>{esc(r.geography_name)}</td><td>{esc(r.geography_code)}</td>"
+        f"<td class=num>{r.value:.1f}%</td><td class=num>{fmt(r.lci_95, '%')} to {fmt(r.uci_95, '%')}</td>"
+        f"<td>{esc(r.rag_status)}</td></tr>"
+        for r in rows.itertuples()
+    )
+    parts.append(
+        f"<details><summary>Table of local-authority figures</summary><table><caption>Employment rate "
+        f"16-64 by local authority</caption><thead><tr><th scope=col>Local authority</th><th scope=col>Code"
+        f"</th><th scope=col>Rate</th><th scope=col>95% CI</th><th scope=col>RAG</th></tr></thead>"
+        f"<tbody>{table}</tbody></table></details>"
+    )
     return "".join(parts)
 
 
@@ -169,25 +232,32 @@ def la_boundaries(conn) -> dict | None:
     return {lad: {"type": "MultiPolygon", "coordinates": p} for lad, p in polys.items()} or None
 
 
-RAG_RULE = ("Rows dated before an indicator's baseline period (Table 8.1: 2025, or 2024 where marked) are "
-            "history and carry no RAG. RAG rule: green when the target is met, or the value has moved from the Plan's baseline in the better "
-            "direction and the baseline lies outside the value's 95% confidence interval; amber when the baseline "
-            "lies inside the CI (a change inside the CI is not a change) or, without a CI, the change is under 1% "
-            "of the baseline; red when it has moved the worse way beyond that. Not rated: no baseline, partial "
-            "coverage, a lower bound, or a measure the Plan's baseline does not share (including a Plan figure "
-            "that matches none of this series' values around the baseline year). Where the Plan gives no "
-            "baseline, a geography's own value in the baseline year is used. The lowest-authority row is rated only "
-            "when that authority is significantly below the EMCCA rate. Reliability follows ONS's coefficient-of-"
-            "variation bands (under 5% precise, 5-10% reasonably precise, 10-20% acceptable, over 20% unreliable).")
+RAG_RULE = (
+    "Rows dated before an indicator's baseline period (Table 8.1: 2025, or 2024 where marked) are "
+    "history and carry no RAG. RAG rule: green when the target is met, or the value has moved from the Plan's baseline in the better "
+    "direction and the baseline lies outside the value's 95% confidence interval; amber when the baseline "
+    "lies inside the CI (a change inside the CI is not a change) or, without a CI, the change is under 1% "
+    "of the baseline; red when it has moved the worse way beyond that. Not rated: no baseline, partial "
+    "coverage, a lower bound, or a measure the Plan's baseline does not share (including a Plan figure "
+    "that matches none of this series' values around the baseline year). Where the Plan gives no "
+    "baseline, a geography's own value in the baseline year is used. The lowest-authority row is rated only "
+    "when that authority is significantly below the EMCCA rate. Reliability follows ONS's coefficient-of-"
+    "variation bands (under 5% precise, 5-10% reasonably precise, 10-20% acceptable, over 20% unreliable)."
+)
 
 
 def summary(facts: pd.DataFrame, dims: pd.DataFrame) -> str:
     """What is on track, what is not and what has no data yet, for EMCCA (Table 8.1 rows only)."""
     rows = facts[facts.is_latest & (facts.geography_code == EMCCA) & facts.plan_row.notna()]
     names = dict(zip(dims.indicator_id, dims.indicator_name))
-    groups = [("green", "Improving beyond the 95% CI"), ("amber", "No measurable change"),
-              ("red", "Worse beyond the 95% CI"), ("before baseline", "No progress data yet (latest data predates the baseline)"),
-              ("not rated", "Measured but not rated"), ("no source connected", "No source connected yet")]
+    groups = [
+        ("green", "Improving beyond the 95% CI"),
+        ("amber", "No measurable change"),
+        ("red", "Worse beyond the 95% CI"),
+        ("before baseline", "No progress data yet (latest data predates the baseline)"),
+        ("not rated", "Measured but not rated"),
+        ("no source connected", "No source connected yet"),
+    ]
     items = []
     for status, label in groups:
         ids = rows[rows.rag_status == status].indicator_id
@@ -209,22 +279,27 @@ def trajectory_section(trajectory: pd.DataFrame) -> str:
         f"<td class=num>{'' if pd.isna(r.latest_annual_change_pp) else f'{r.latest_annual_change_pp:+.1f} pp'}</td>"
         f"<td class=num>{'' if pd.isna(r.latest_change_lci_95) else f'{r.latest_change_lci_95:+.1f} to {r.latest_change_uci_95:+.1f}'}</td>"
         f"<td>{esc(r.path_status)}</td></tr>"
-        for r in trajectory.sort_values(["geography_level", "geography_name"]).itertuples())
-    return (f"<h2 id='trajectory'>Trajectory to {t0.target_value:.0f}% employment by {int(t0.target_year)}</h2>"
-            f"<p>The yearly change in the employment rate (16-64) needed from the latest APS value "
-            f"({t0.latest_period_end:%Y}) to reach the Plan's target, beside the latest yearly change. A change "
-            f"whose 95% CI contains the required change cannot tell us whether the area is on the path.</p>"
-            f"<div class='table-scroll'><table><caption>Required and latest yearly change by geography</caption>"
-            f"<thead><tr><th scope=col>Geography</th><th scope=col>Latest rate</th><th scope=col>Needed a year</th>"
-            f"<th scope=col>Latest yearly change</th><th scope=col>95% CI of change</th><th scope=col>On the path?</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table></div>")
+        for r in trajectory.sort_values(["geography_level", "geography_name"]).itertuples()
+    )
+    return (
+        f"<h2 id='trajectory'>Trajectory to {t0.target_value:.0f}% employment by {int(t0.target_year)}</h2>"
+        f"<p>The yearly change in the employment rate (16-64) needed from the latest APS value "
+        f"({t0.latest_period_end:%Y}) to reach the Plan's target, beside the latest yearly change. A change "
+        f"whose 95% CI contains the required change cannot tell us whether the area is on the path.</p>"
+        f"<div class='table-scroll'><table><caption>Required and latest yearly change by geography</caption>"
+        f"<thead><tr><th scope=col>Geography</th><th scope=col>Latest rate</th><th scope=col>Needed a year</th>"
+        f"<th scope=col>Latest yearly change</th><th scope=col>95% CI of change</th><th scope=col>On the path?</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
 
 
 def build(conn) -> tuple[str, str]:
     data = load(conn)
     cards = "".join(card(d, data["facts"]) for d in data["dims"].itertuples())
-    body = (f"<p>Get East Midlands Working Plan (2025-2035), Table 8.1 indicators for the East Midlands Combined "
-            f"County Authority.</p>{summary(data['facts'], data['dims'])}{trajectory_section(data['trajectory'])}"
-            f"<section aria-label='Indicator cards'><div class='cards'>{cards}"
-            f"</div></section>{la_section(data, la_boundaries(conn))}<h2 id='method'>How rows are rated</h2><p>{RAG_RULE}</p>")
+    body = (
+        f"<p>Get East Midlands Working Plan (2025-2035), Table 8.1 indicators for the East Midlands Combined "
+        f"County Authority.</p>{summary(data['facts'], data['dims'])}{trajectory_section(data['trajectory'])}"
+        f"<section aria-label='Indicator cards'><div class='cards'>{cards}"
+        f"</div></section>{la_section(data, la_boundaries(conn))}<h2 id='method'>How rows are rated</h2><p>{RAG_RULE}</p>"
+    )
     return "Indicator tracker", body

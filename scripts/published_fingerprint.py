@@ -18,22 +18,33 @@ import duckdb
 
 def fingerprint(warehouse: Path, by_column: bool = False) -> dict[str, dict]:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = [t for (t,) in conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'published' "
-            "order by table_name").fetchall()]
+        tables = [
+            t
+            for (t,) in conn.execute(
+                "select table_name from information_schema.tables where table_schema = 'published' order by table_name"
+            ).fetchall()
+        ]
         out = {}
         for table in tables:
-            cols = [c for (c,) in conn.execute(
-                "select column_name from information_schema.columns where table_schema = 'published' "
-                "and table_name = ? order by column_name", [table]).fetchall()]
+            cols = [
+                c
+                for (c,) in conn.execute(
+                    "select column_name from information_schema.columns where table_schema = 'published' "
+                    "and table_name = ? order by column_name",
+                    [table],
+                ).fetchall()
+            ]
             struct = ", ".join(f'"{c}" := "{c}"' for c in cols)
             rows, checksum = conn.execute(
-                f"select count(*), coalesce(sum(hash(struct_pack({struct})))::varchar, '0') "
-                f"from published.{table}").fetchone()
+                f"select count(*), coalesce(sum(hash(struct_pack({struct})))::varchar, '0') from published.{table}"
+            ).fetchone()
             out[table] = {"rows": rows, "columns": len(cols), "checksum": checksum}
             if by_column:
-                sums = conn.execute("select " + ", ".join(
-                    f'coalesce(sum(hash("{c}"))::varchar, \'0\')' for c in cols) + f" from published.{table}").fetchone()
+                sums = conn.execute(
+                    "select "
+                    + ", ".join(f"coalesce(sum(hash(\"{c}\"))::varchar, '0')" for c in cols)
+                    + f" from published.{table}"
+                ).fetchone()
                 out[table]["by_column"] = dict(zip(cols, sums))
         return out
 
@@ -60,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         differ += not same
         print(f"{'same   ' if same else 'DIFFERS'} {table:40} {a['rows']:>8} -> {(b or {}).get('rows', '-'):>8} rows")
         if not same and b and "by_column" in a and "by_column" in b:
-            print("        columns:", ", ".join(c for c in a["by_column"] if a["by_column"][c] != b["by_column"].get(c)))
+            print(
+                "        columns:", ", ".join(c for c in a["by_column"] if a["by_column"][c] != b["by_column"].get(c))
+            )
     print(f"{len(before)} tables compared, {differ} differ")
     return 1 if differ else 0
 

@@ -13,16 +13,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # idempotent: a test module importing tests.conftest must not start a second throw-away environment
 _TMP = Path(os.environ.get("ESCALATOR_TEST_ROOT") or tempfile.mkdtemp(prefix="escalator-tests-"))
 os.environ["ESCALATOR_TEST_ROOT"] = str(_TMP)
-os.environ.update({
-    "ESCALATOR_WAREHOUSE": str(_TMP / "warehouse" / "escalator.duckdb"),
-    "ESCALATOR_PUBLISHED_DIR": str(_TMP / "published"),
-    "ESCALATOR_REPORTS_DIR": str(_TMP / "reports"),
-    "ESCALATOR_DROPZONE": str(_TMP / "dropzone"),
-    "DAGSTER_HOME": str(_TMP / "dagster_home"),
-    "DO_NOT_TRACK": "1",
-    "ESCALATOR_NETWORK_RETRIES": "1",
-    "ESCALATOR_NETWORK_RETRY_DELAY": "0",
-})
+os.environ.update(
+    {
+        "ESCALATOR_WAREHOUSE": str(_TMP / "warehouse" / "escalator.duckdb"),
+        "ESCALATOR_PUBLISHED_DIR": str(_TMP / "published"),
+        "ESCALATOR_REPORTS_DIR": str(_TMP / "reports"),
+        "ESCALATOR_DROPZONE": str(_TMP / "dropzone"),
+        "DAGSTER_HOME": str(_TMP / "dagster_home"),
+        "DO_NOT_TRACK": "1",
+        "ESCALATOR_NETWORK_RETRIES": "1",
+        "ESCALATOR_NETWORK_RETRY_DELAY": "0",
+    }
+)
 (_TMP / "dagster_home").mkdir(parents=True, exist_ok=True)
 shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", _TMP / "dagster_home" / "dagster.yaml")
 ARTIFACTS = Path(os.environ.get("ESCALATOR_TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -49,7 +51,8 @@ def refreshed(tmp_root):
 
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("daily_refresh").execute_in_process(
-            instance=instance, raise_on_error=False, partition_key=EMBEDDED_SEEN_DATE)
+            instance=instance, raise_on_error=False, partition_key=EMBEDDED_SEEN_DATE
+        )
     return result
 
 

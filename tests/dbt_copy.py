@@ -17,6 +17,22 @@ def dbt_on(copy: Path, tmp_path: Path, select: str, command: str = "run") -> Non
     from assets.transform.project import DBT_PROJECT_DIR, GLOBAL_FLAGS, dbt_executable
 
     env = {**os.environ, "ESCALATOR_WAREHOUSE": str(copy)}
-    subprocess.run([dbt_executable(), *GLOBAL_FLAGS, command, "--quiet", "--select", select, "--project-dir", str(DBT_PROJECT_DIR),
-                    "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
-                   check=True, env=env, cwd=DBT_PROJECT_DIR)
+    subprocess.run(
+        [
+            dbt_executable(),
+            *GLOBAL_FLAGS,
+            command,
+            "--quiet",
+            "--select",
+            select,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        check=True,
+        env=env,
+        cwd=DBT_PROJECT_DIR,
+    )

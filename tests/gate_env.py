@@ -9,8 +9,13 @@ import duckdb
 
 from orchestration.settings import EMBEDDED_DIR, load_settings
 
-ENV_KEYS = ("ESCALATOR_WAREHOUSE", "ESCALATOR_PUBLISHED_DIR", "ESCALATOR_REPORTS_DIR", "ESCALATOR_EMBEDDED_DIR",
-            "ESCALATOR_DROPZONE")
+ENV_KEYS = (
+    "ESCALATOR_WAREHOUSE",
+    "ESCALATOR_PUBLISHED_DIR",
+    "ESCALATOR_REPORTS_DIR",
+    "ESCALATOR_EMBEDDED_DIR",
+    "ESCALATOR_DROPZONE",
+)
 
 
 @dataclass
@@ -35,7 +40,8 @@ class Env:
 
         partition = EMBEDDED_SEEN_DATE if job == "daily_refresh" else None
         return self.defs.resolve_job_def(job).execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=partition)
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=partition
+        )
 
     def sql(self, query: str, params=None):
         with duckdb.connect(str(self.warehouse), read_only=True) as conn:
@@ -49,8 +55,12 @@ def make_env(root: Path, monkeypatch) -> Env:
     from orchestration.definitions import build_defs
 
     shutil.copytree(EMBEDDED_DIR, root / "embedded")
-    values = dict(zip(ENV_KEYS, [root / "warehouse.duckdb", root / "published", root / "reports",
-                                 root / "embedded", root / "dropzone"]))
+    values = dict(
+        zip(
+            ENV_KEYS,
+            [root / "warehouse.duckdb", root / "published", root / "reports", root / "embedded", root / "dropzone"],
+        )
+    )
     for key, value in values.items():
         monkeypatch.setenv(key, str(value))
     return Env(root=root, defs=build_defs(load_settings()))

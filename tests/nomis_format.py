@@ -5,8 +5,19 @@ import pandas as pd
 
 from orchestration.settings import EMBEDDED_DIR
 
-HEADER = ["DATE_NAME", "DATE_CODE", "GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "GEOGRAPHY_TYPE", "MEASURES",
-          "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME", "RECORD_COUNT"]
+HEADER = [
+    "DATE_NAME",
+    "DATE_CODE",
+    "GEOGRAPHY_CODE",
+    "GEOGRAPHY_NAME",
+    "GEOGRAPHY_TYPE",
+    "MEASURES",
+    "MEASURES_NAME",
+    "OBS_VALUE",
+    "OBS_STATUS",
+    "OBS_STATUS_NAME",
+    "RECORD_COUNT",
+]
 STATUS_NAMES = {"A": "Normal Value", "Q": "Missing value; suppressed", "U": "Low reliability"}
 
 
@@ -15,17 +26,30 @@ def employment_rate_rows(codes: list[str]) -> list[dict]:
     sel = ons[(ons.indicator == "Employment rate") & (ons.period == "2023-01-01/P1Y") & ons.areacd.isin(codes)]
     rows = []
     for r in sel.itertuples():
-        for measure, name, value in [(20599, "Variable", r.observation),
-                                     (21003, "Confidence", round((r.uci_95 - r.lci_95) / 2, 1))]:
-            rows.append({"DATE_NAME": "Jan 2023-Dec 2023", "DATE_CODE": "2023-12", "GEOGRAPHY_CODE": r.areacd,
-                         "GEOGRAPHY_NAME": r.areanm, "GEOGRAPHY_TYPE": "local authorities: district / unitary",
-                         "MEASURES": measure, "MEASURES_NAME": name, "OBS_VALUE": value, "OBS_STATUS": "A",
-                         "OBS_STATUS_NAME": STATUS_NAMES["A"]})
+        for measure, name, value in [
+            (20599, "Variable", r.observation),
+            (21003, "Confidence", round((r.uci_95 - r.lci_95) / 2, 1)),
+        ]:
+            rows.append(
+                {
+                    "DATE_NAME": "Jan 2023-Dec 2023",
+                    "DATE_CODE": "2023-12",
+                    "GEOGRAPHY_CODE": r.areacd,
+                    "GEOGRAPHY_NAME": r.areanm,
+                    "GEOGRAPHY_TYPE": "local authorities: district / unitary",
+                    "MEASURES": measure,
+                    "MEASURES_NAME": name,
+                    "OBS_VALUE": value,
+                    "OBS_STATUS": "A",
+                    "OBS_STATUS_NAME": STATUS_NAMES["A"],
+                }
+            )
     return rows
 
 
-def to_csv(rows: list[dict], record_count: int | None = None, drop: str | None = None,
-           extra: tuple[str, ...] = ()) -> str:
+def to_csv(
+    rows: list[dict], record_count: int | None = None, drop: str | None = None, extra: tuple[str, ...] = ()
+) -> str:
     frame = pd.DataFrame(rows, columns=[*HEADER, *extra])
     frame["RECORD_COUNT"] = record_count if record_count is not None else len(rows)
     if drop:
@@ -35,10 +59,25 @@ def to_csv(rows: list[dict], record_count: int | None = None, drop: str | None =
 
 def definition(dataset: str, last_updated: str) -> dict:
     """`/dataset/{id}.def.sdmx.json` as Nomis serves it (trimmed to the parts the client reads)."""
-    return {"structure": {"header": {"id": "none", "prepared": "2026-11-24T05:30:00Z"}, "keyfamilies": {
-        "keyfamily": [{"id": dataset, "agencyid": "NOMIS", "version": 1.0,
-                       "name": {"value": "annual population survey"},
-                       "annotations": {"annotation": [
-                           {"annotationtitle": "Status", "annotationtext": "Current (being actively updated)"},
-                           {"annotationtitle": "Units", "annotationtext": "Persons"},
-                           {"annotationtitle": "LastUpdated", "annotationtext": last_updated}]}}]}}}
+    return {
+        "structure": {
+            "header": {"id": "none", "prepared": "2026-11-24T05:30:00Z"},
+            "keyfamilies": {
+                "keyfamily": [
+                    {
+                        "id": dataset,
+                        "agencyid": "NOMIS",
+                        "version": 1.0,
+                        "name": {"value": "annual population survey"},
+                        "annotations": {
+                            "annotation": [
+                                {"annotationtitle": "Status", "annotationtext": "Current (being actively updated)"},
+                                {"annotationtitle": "Units", "annotationtext": "Persons"},
+                                {"annotationtitle": "LastUpdated", "annotationtext": last_updated},
+                            ]
+                        },
+                    }
+                ]
+            },
+        }
+    }

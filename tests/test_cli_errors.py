@@ -8,15 +8,19 @@ import pytest
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("args,says", [
-    (["backfill", "--from", "notadate", "--to", "2026-01-01"], "not a date"),
-    (["refresh", "--day", "2026-13-45"], "not a date"),
-    (["refresh", "--job", "nojob"], "invalid choice"),
-    (["code-titles", "/nonexistent/titles.txt"], "cannot read"),
-])
+@pytest.mark.parametrize(
+    "args,says",
+    [
+        (["backfill", "--from", "notadate", "--to", "2026-01-01"], "not a date"),
+        (["refresh", "--day", "2026-13-45"], "not a date"),
+        (["refresh", "--job", "nojob"], "invalid choice"),
+        (["code-titles", "/nonexistent/titles.txt"], "cannot read"),
+    ],
+)
 def test_bad_arguments_give_one_line_and_exit_2(args, says):
-    result = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if not line.startswith(("usage:", " "))]

@@ -3,8 +3,9 @@ import pytest
 
 from assets.platform.csv_loader import DataFileError, TableSpec, load_csv, typed_frame
 
-SPEC = TableSpec("t", "t.csv", {"code": "varchar", "n": "integer", "x": "double", "ok": "boolean"},
-                 ("code",), "g", "d", "s", "l")
+SPEC = TableSpec(
+    "t", "t.csv", {"code": "varchar", "n": "integer", "x": "double", "ok": "boolean"}, ("code",), "g", "d", "s", "l"
+)
 
 
 def frame(rows):

@@ -32,12 +32,23 @@ def test_daemon_launches_one_run_for_a_dropped_file(tmp_path):
     shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     drop = tmp_path / "drop"
     drop.mkdir()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "ESCALATOR_DROPZONE": str(drop),
-           "ESCALATOR_WAREHOUSE": str(tmp_path / "w" / "escalator.duckdb"),
-           "ESCALATOR_PUBLISHED_DIR": str(tmp_path / "published"), "ESCALATOR_REPORTS_DIR": str(tmp_path / "r")}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "ESCALATOR_DROPZONE": str(drop),
+        "ESCALATOR_WAREHOUSE": str(tmp_path / "w" / "escalator.duckdb"),
+        "ESCALATOR_PUBLISHED_DIR": str(tmp_path / "published"),
+        "ESCALATOR_REPORTS_DIR": str(tmp_path / "r"),
+    }
     exe = os.path.join(os.path.dirname(sys.executable), "dagster-daemon")
-    daemon = subprocess.Popen([exe, "run", "-w", "workspace.yaml"], cwd=ROOT, env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon = subprocess.Popen(
+        [exe, "run", "-w", "workspace.yaml"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         source = ROOT / "data/embedded/jobads/nottinghamshire_public_sector_jobs_2026-08-26.csv"
         shutil.copyfile(source, drop / "portal_export_2026-08-27.csv")

@@ -19,32 +19,64 @@ from tests.dbt_copy import dbt_on, warehouse_copy
 from tests.feed_resources import with_feeds
 
 DATA_SET = "0a1b2c3d-0000-4000-8000-000000000001"
-HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-          "new_la_code,la_name,old_la_code,age_group,cohort,NEET_not_known,NEET_not_known_percent")
+HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+    "new_la_code,la_name,old_la_code,age_group,cohort,NEET_not_known,NEET_not_known_percent"
+)
 
 
 def _csv(rows: list[str] | None = None) -> str:
-    return "\n".join([HEADER, *(rows if rows is not None else [
-        "2024,Calendar year,National,E92000001,England,,,,,,16-17,1200000,64800,5.4",
-        "2024,Calendar year,Regional,E92000001,England,E12000004,East Midlands,,,,16-17,100000,5500,5.5",
-        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17,6000,420,7.0",
-        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000018,Nottingham,892,16-17,6500,c,c",
-        "2024,Calendar year,Local authority,E92000001,England,E12000001,North East,E06000047,County Durham,840,16-17,10000,600,6.0",
-        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17 Q,1,1,1",
-    ])]) + "\n"
+    return (
+        "\n".join(
+            [
+                HEADER,
+                *(
+                    rows
+                    if rows is not None
+                    else [
+                        "2024,Calendar year,National,E92000001,England,,,,,,16-17,1200000,64800,5.4",
+                        "2024,Calendar year,Regional,E92000001,England,E12000004,East Midlands,,,,16-17,100000,5500,5.5",
+                        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17,6000,420,7.0",
+                        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000018,Nottingham,892,16-17,6500,c,c",
+                        "2024,Calendar year,Local authority,E92000001,England,E12000001,North East,E06000047,County Durham,840,16-17,10000,600,6.0",
+                        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17 Q,1,1,1",
+                    ]
+                ),
+            ]
+        )
+        + "\n"
+    )
 
 
 def _summary(version: str) -> dict:
-    return {"id": DATA_SET, "title": "NEET and participation: local authority figures", "status": "Published",
-            "latestVersion": {"version": version, "published": "2026-06-05T09:30:00+01:00", "totalResults": 6}}
+    return {
+        "id": DATA_SET,
+        "title": "NEET and participation: local authority figures",
+        "status": "Published",
+        "latestVersion": {"version": version, "published": "2026-06-05T09:30:00+01:00", "totalResults": 6},
+    }
 
 
 def _config(tmp_path, monkeypatch, httpserver, **extra) -> dict:
     cfg = tmp_path / "escalator.yaml"
-    cfg.write_text(yaml.safe_dump({"sources": {"dfe_neet": {
-        "live": True, "base_url": httpserver.url_for("/statistics"), "data_set_id": DATA_SET, "http_backoff": 0,
-        "filters": {"age_group": "16-17"}, "numerator_column": "NEET_not_known", "denominator_column": "cohort",
-        **extra}}}))
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "sources": {
+                    "dfe_neet": {
+                        "live": True,
+                        "base_url": httpserver.url_for("/statistics"),
+                        "data_set_id": DATA_SET,
+                        "http_backoff": 0,
+                        "filters": {"age_group": "16-17"},
+                        "numerator_column": "NEET_not_known",
+                        "denominator_column": "cohort",
+                        **extra,
+                    }
+                }
+            }
+        )
+    )
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
     return {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"))}
 
@@ -58,19 +90,28 @@ def test_tidy_keeps_tracker_areas_marks_suppression_and_quarantines_bad_periods(
     frame.loc[0, "time_period"] = "Dec 2024"
     frame.loc[1, "NEET_not_known_percent"] = "5.5%"
     quarantined = []
-    out = dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_not_known_percent",
-                       {"E92000001", "E12000004", "E06000015", "E06000018"}, {"age_group": "16-17"},
-                       "NEET_not_known", "cohort", quarantined)
+    out = dfe_ees.tidy(
+        frame,
+        DATA_SET,
+        "neet_16_24",
+        "NEET_not_known_percent",
+        {"E92000001", "E12000004", "E06000015", "E06000018"},
+        {"age_group": "16-17"},
+        "NEET_not_known",
+        "cohort",
+        quarantined,
+    )
     rows = {r.geography_code: r for r in out.itertuples()}
     assert set(rows) == {"E06000015", "E06000018"}  # England and the region quarantined, Durham not ours
     assert rows["E06000015"].value == 7.0 and rows["E06000015"].denominator == 6000
     assert rows["E06000018"].reliability == "suppressed" and math.isnan(rows["E06000018"].value)
     assert [(q.field, q.record_id) for q in quarantined] == [
-        ("time_period", f"{DATA_SET} row 2"), ("NEET_not_known_percent", f"{DATA_SET} row 3")]
+        ("time_period", f"{DATA_SET} row 2"),
+        ("NEET_not_known_percent", f"{DATA_SET} row 3"),
+    ]
     assert "'5.5%' is neither a number nor a GSS symbol" in quarantined[1].reason
     with pytest.raises(FeedError, match="row 2 field 'time_period'"):  # no quarantine kept: loud, not dropped
-        dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_not_known_percent", {"E92000001"},
-                     {"age_group": "16-17"})
+        dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_not_known_percent", {"E92000001"}, {"age_group": "16-17"})
 
 
 def test_tidy_names_a_missing_column_and_ambiguous_rows():
@@ -88,7 +129,8 @@ def test_tidy_names_a_missing_column_and_ambiguous_rows():
 def test_client_errors_empty_and_changed_column(httpserver):
     client = dfe_ees.EesClient(httpserver.url_for("/statistics"), make_session(retries=0))
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_response(
-        Response('{"title":"Not Found","status":404}', 404, content_type="application/problem+json"))
+        Response('{"title":"Not Found","status":404}', 404, content_type="application/problem+json")
+    )
     with pytest.raises(FeedError, match="HTTP 404"):
         client.csv(DATA_SET)
     httpserver.clear()
@@ -97,18 +139,22 @@ def test_client_errors_empty_and_changed_column(httpserver):
         client.csv(DATA_SET)
     httpserver.clear()
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data(
-        _csv().replace("geographic_level", "geography_level"))
+        _csv().replace("geographic_level", "geography_level")
+    )
     with pytest.raises(FeedError, match="lacks column\\(s\\) geographic_level"):
         client.csv(DATA_SET)
 
 
 def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_the_feed_fails(
-        httpserver, tmp_path, monkeypatch):
+    httpserver, tmp_path, monkeypatch
+):
     version = {"v": "1.0"}
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_handler(
-        lambda request: Response(json.dumps(_summary(version["v"])), content_type="application/json"))
+        lambda request: Response(json.dumps(_summary(version["v"])), content_type="application/json")
+    )
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data(
-        "\ufeff" + _csv(), content_type="text/csv")
+        "\ufeff" + _csv(), content_type="text/csv"
+    )
     resources = _config(tmp_path, monkeypatch, httpserver)
     assert dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources)).success
     assert dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources)).success
@@ -122,11 +168,16 @@ def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_t
     httpserver.clear()
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_json(_summary("2.0"))
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_response(Response("down", 503))
-    assert not dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources), raise_on_error=False).success
+    assert not dg.materialize(
+        [raw_dfe_neet_observations], resources=with_feeds(resources), raise_on_error=False
+    ).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.dfe_neet_observations").fetchone()[0] == 4
-        assert conn.execute("select release from raw.feed_releases where source = 'dfe_neet'").fetchone()[0] \
+        assert (
+            conn.execute("select release from raw.feed_releases where source = 'dfe_neet'")
+            .fetchone()[0]
             .startswith("1.0")
+        )
 
 
 def test_live_without_a_data_set_id_says_what_to_set(httpserver, tmp_path, monkeypatch):
@@ -146,10 +197,23 @@ def test_dfe_rows_reach_the_tracker_mart(refreshed, tmp_path):
     from assets.platform.warehouse import replace_table, stamp
 
     copy = warehouse_copy(tmp_path)
-    rows = pd.DataFrame([{"indicator_id": "neet_16_24", "dataset": DATA_SET, "geography_code": "E06000015",
-                          "geography_name": "Derby", "geography_type": "Local authority", "period": "2024",
-                          "value": 7.0, "numerator": 420, "denominator": 6000, "obs_status": "A",
-                          "reliability": "reliable"}])
+    rows = pd.DataFrame(
+        [
+            {
+                "indicator_id": "neet_16_24",
+                "dataset": DATA_SET,
+                "geography_code": "E06000015",
+                "geography_name": "Derby",
+                "geography_type": "Local authority",
+                "period": "2024",
+                "value": 7.0,
+                "numerator": 420,
+                "denominator": 6000,
+                "obs_status": "A",
+                "reliability": "reliable",
+            }
+        ]
+    )
     with duckdb.connect(str(copy)) as conn:
         replace_table(conn, "raw.dfe_neet_observations", stamp(official_frame(rows)))
     dbt_on(copy, tmp_path, "stg_dfe__neet_observations+")

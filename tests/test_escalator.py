@@ -11,8 +11,9 @@ from tests.conftest import ROOT
 
 
 def _steps(warehouse, origin: str) -> pd.DataFrame:
-    return warehouse.execute("select * from published.fct_escalator_transitions where origin_soc2020 = ? "
-                             "and step_type is not null", [origin]).df()
+    return warehouse.execute(
+        "select * from published.fct_escalator_transitions where origin_soc2020 = ? and step_type is not null", [origin]
+    ).df()
 
 
 def test_care_workers_can_get_up_into_senior_care_or_nursing_support(warehouse):
@@ -40,8 +41,10 @@ def test_no_step_from_elementary_work_into_graduate_professions(warehouse):
 
 
 def test_pay_never_falls_in_a_get_up_step(warehouse):
-    worst = warehouse.execute("select min(uplift_pct), min(destination_pay - origin_pay) "
-                              "from published.fct_escalator_transitions where step_type = 'get up'").fetchone()
+    worst = warehouse.execute(
+        "select min(uplift_pct), min(destination_pay - origin_pay) "
+        "from published.fct_escalator_transitions where step_type = 'get up'"
+    ).fetchone()
     assert worst[0] > 0 and worst[1] > 0
 
 
@@ -64,8 +67,12 @@ def test_suppressed_pay_falls_back_to_the_minor_group_with_a_flag(warehouse):
         where o.pay_level like 'minor group%'""").fetchall()
     assert rows, "ASHE 2023p suppresses some unit groups: there should be fallbacks"
     assert all(level.startswith("minor group") and ours == minor for level, ours, minor in rows)
-    assert warehouse.execute("select count(*) from intermediate.int_soc_occupations "
-                             "where median_annual_pay is null").fetchone()[0] == 0
+    assert (
+        warehouse.execute(
+            "select count(*) from intermediate.int_soc_occupations where median_annual_pay is null"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_pathways_by_area_ranks_top_three_per_la(warehouse):
@@ -77,15 +84,21 @@ def test_pathways_by_area_ranks_top_three_per_la(warehouse):
 
 
 def test_pathways_cli_for_care_worker(warehouse, refreshed):
-    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "pathways", "care worker"],
-                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "pathways", "care worker"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     assert "6135 Care workers and home carers" in out
     assert "get up" in out and ("Senior care workers" in out or "Nursing auxiliaries" in out)
 
 
 def test_pathways_cli_rejects_unknown_code(refreshed):
-    result = subprocess.run([sys.executable, "-m", "orchestration.cli", "pathways", "0000"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "pathways", "0000"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 2 and "not a SOC 2020 unit group" in result.stderr
 
 
@@ -100,9 +113,17 @@ def test_text_similarity_falls_back_to_tfidf_without_shipped_vectors(tmp_path):
     assert pairs[("1111", "1112")] > pairs[("1111", groups.soc2020.iloc[-1])]
 
 
-ADVISER_ORIGINS = {"6135": "care worker", "6131": "healthcare assistant", "7111": "sales assistant",
-                   "9263": "kitchen assistant", "9223": "cleaner", "9252": "warehouse operative",
-                   "9231": "security officer", "8211": "HGV driver", "4216": "receptionist"}
+ADVISER_ORIGINS = {
+    "6135": "care worker",
+    "6131": "healthcare assistant",
+    "7111": "sales assistant",
+    "9263": "kitchen assistant",
+    "9223": "cleaner",
+    "9252": "warehouse operative",
+    "9231": "security officer",
+    "8211": "HGV driver",
+    "4216": "receptionist",
+}
 
 
 @pytest.mark.parametrize("origin", sorted(ADVISER_ORIGINS))
@@ -117,18 +138,21 @@ def test_entry_jobs_have_a_route_into_work_and_a_first_rung_up(warehouse, origin
 
 
 def test_get_on_covers_at_least_15_destinations(warehouse):
-    n = warehouse.execute("select count(distinct destination_soc2020) from published.fct_escalator_transitions "
-                          "where step_type = 'get on'").fetchone()[0]
+    n = warehouse.execute(
+        "select count(distinct destination_soc2020) from published.fct_escalator_transitions where step_type = 'get on'"
+    ).fetchone()[0]
     assert n >= 15
 
 
 def test_top_steps_from_entry_level_origins_break_no_plausibility_rule(warehouse):
     from benchmarks.escalator_steps import rule_breaks
 
-    steps = warehouse.execute("select * from published.fct_escalator_transitions "
-                              "where step_type is not null and step_rank <= 10").df()
-    groups = warehouse.execute("select soc2020, soc2020_title, graduate_entry "
-                               "from intermediate.int_soc_occupations").df()
+    steps = warehouse.execute(
+        "select * from published.fct_escalator_transitions where step_type is not null and step_rank <= 10"
+    ).df()
+    groups = warehouse.execute(
+        "select soc2020, soc2020_title, graduate_entry from intermediate.int_soc_occupations"
+    ).df()
     broken = steps[rule_breaks(steps, groups)]
     assert broken.empty, broken[["origin_title", "destination_title", "step_type", "uplift_pct"]]
 
@@ -145,8 +169,15 @@ def test_borrowed_pay_never_ranks_above_measured_pay(warehouse):
 
 def test_ladder_rungs_are_get_up_steps_from_the_rung_below(warehouse):
     ladders = warehouse.execute("select * from published.fct_escalator_ladders").df()
-    up = set(map(tuple, warehouse.execute("select origin_soc2020, destination_soc2020 from "
-                                           "published.fct_escalator_transitions where step_type = 'get up'").fetchall()))
+    up = set(
+        map(
+            tuple,
+            warehouse.execute(
+                "select origin_soc2020, destination_soc2020 from "
+                "published.fct_escalator_transitions where step_type = 'get up'"
+            ).fetchall(),
+        )
+    )
     assert len(ladders) > 100
     for r in ladders.itertuples():
         rungs = [r.origin_soc2020, r.rung1_soc2020, r.rung2_soc2020] + ([r.rung3_soc2020] if r.n_rungs == 3 else [])
@@ -164,15 +195,25 @@ def test_ncs_profiles_map_to_the_soc_2020_group_they_describe():
     profiles = pd.read_csv(ROOT / "data/embedded/careers/ncs_job_profiles.csv", dtype=str, keep_default_na=False)
     proportions = pd.read_csv(soc / "ons_soc2010_to_soc2020_proportions.csv", dtype={"soc2010": str, "soc2020": str})
     coder = SocCoder.from_files(soc / "soc2020_coding_index.csv", soc / "soc2020_unit_groups.csv")
-    wanted = {"care-worker": "6135", "senior-care-worker": "6136", "kitchen-assistant": "9263",
-              "healthcare-assistant": "6131", "care-home-manager": "1232"}
+    wanted = {
+        "care-worker": "6135",
+        "senior-care-worker": "6136",
+        "kitchen-assistant": "9263",
+        "healthcare-assistant": "6131",
+        "care-home-manager": "1232",
+    }
     mapped = map_profiles(profiles[profiles.url_name.isin(wanted)], proportions, coder).set_index("url_name")
     assert mapped.soc2020.to_dict() == wanted
 
 
 def test_pathways_cli_shows_routes_barriers_and_ladders(warehouse, refreshed):
-    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "pathways", "kitchen assistant"],
-                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "pathways", "kitchen assistant"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     assert "9263 Kitchen and catering assistants" in out
     assert "route: " in out and "barriers: " in out and "get on" in out and "get up" in out
     assert "Ladders" in out and " -> " in out
@@ -199,13 +240,16 @@ def test_a_profile_that_fits_no_soc_2020_group_is_quarantined_with_its_reason(tm
             conn.register("f", frame)
             conn.execute(f"create table raw.{name} as select * from f")
             conn.unregister("f")
-        conn.execute("create table raw.ncs_job_profiles as select * from (values "
-                     "('care-worker', 'Care worker', '6145'), ('zz', 'Zzyzx qwerty', '0000')) t(url_name, title, soc2010)")
+        conn.execute(
+            "create table raw.ncs_job_profiles as select * from (values "
+            "('care-worker', 'Care worker', '6145'), ('zz', 'Zzyzx qwerty', '0000')) t(url_name, title, soc2010)"
+        )
     dg.materialize([derived_ncs_profile_soc2020], resources={"warehouse": DuckDBResource(database=str(path))})
     with duckdb.connect(str(path), read_only=True) as conn:
         mapped = dict(conn.execute("select url_name, soc2020 from derived.ncs_profile_soc2020").fetchall())
-        quarantined = conn.execute("select record_id, field, reason from raw.quarantine "
-                                   "where source = 'ncs_profile_soc2020'").fetchall()
+        quarantined = conn.execute(
+            "select record_id, field, reason from raw.quarantine where source = 'ncs_profile_soc2020'"
+        ).fetchall()
     assert mapped == {"care-worker": "6135", "zz": None}
     assert len(quarantined) == 1 and quarantined[0][:2] == ("url_name=zz", "soc2010")
     assert "0000" in quarantined[0][2]

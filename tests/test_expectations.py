@@ -27,14 +27,21 @@ def test_committed_suites_match_suites_py(tmp_path):
 
 def test_dim_indicator_suite_names_the_bad_record():
     suite = next(s for s in SUITES if s.name == "dim_indicator")
-    frame = pd.DataFrame({"indicator_id": ["a", "b", "b"], "category": ["key outcome", "wider", "outcome?"],
-                          "better_direction": ["higher", "lower", "up"]})
+    frame = pd.DataFrame(
+        {
+            "indicator_id": ["a", "b", "b"],
+            "category": ["key outcome", "wider", "outcome?"],
+            "better_direction": ["higher", "lower", "up"],
+        }
+    )
     outcome = runner.validate(suite, frame, {"min_rows": 1, "max_rows": 10})
     assert not outcome.success
     by_type = {(f["expectation"], f["column"]): f for f in outcome.failures}
     assert by_type[("expect_column_values_to_be_in_set", "category")]["sample_values"] == ["outcome?"]
     assert by_type[("expect_column_values_to_be_unique", "indicator_id")]["unexpected_count"] == 2
-    assert {r["better_direction"] for r in by_type[("expect_column_values_to_be_in_set", "better_direction")]["sample_rows"]} == {"up"}
+    assert {
+        r["better_direction"] for r in by_type[("expect_column_values_to_be_in_set", "better_direction")]["sample_rows"]
+    } == {"up"}
 
 
 def test_row_count_bounds_follow_the_previous_passing_run(tmp_path):

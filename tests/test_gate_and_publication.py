@@ -11,8 +11,11 @@ from tests.gate_env import make_env
 
 
 def _check_evaluations(result):
-    return {e.event_specific_data.check_name: e.event_specific_data
-            for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    return {
+        e.event_specific_data.check_name: e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
 
 
 def _materialized(result) -> set[str]:
@@ -42,7 +45,9 @@ def test_clean_run_publishes_and_manifest_matches_files(env):
         reader = "read_parquet" if path.suffix == ".parquet" else "read_csv_auto"
         assert duckdb.sql(f"select count(*) from {reader}('{path}')").fetchall()[0][0] == f["rows"]
     assert all(c["passed"] for c in manifest["checks"]) and manifest["checks"]
-    assert manifest["tables"]["fct_plan_indicators"] == env.sql("select count(*) from published.fct_plan_indicators")[0][0]
+    assert (
+        manifest["tables"]["fct_plan_indicators"] == env.sql("select count(*) from published.fct_plan_indicators")[0][0]
+    )
     assert "ONS Explore Local Statistics" in manifest["data_periods"]
 
 
@@ -51,10 +56,20 @@ def test_published_csvs_open_in_excel_and_keep_advert_free_text_out(env):
     folder = env.published.resolve()
     for csv in folder.glob("*.csv"):
         assert csv.read_bytes()[:3] == b"\xef\xbb\xbf", csv.name
-    published = {r[0] for r in env.sql("select column_name from information_schema.columns where "
-                                         "table_schema = 'published' and table_name = 'fct_job_ads'")}
-    warehouse = {r[0] for r in env.sql("select column_name from information_schema.columns where "
-                                         "table_schema = 'marts' and table_name = 'fct_job_ads'")}
+    published = {
+        r[0]
+        for r in env.sql(
+            "select column_name from information_schema.columns where "
+            "table_schema = 'published' and table_name = 'fct_job_ads'"
+        )
+    }
+    warehouse = {
+        r[0]
+        for r in env.sql(
+            "select column_name from information_schema.columns where "
+            "table_schema = 'marts' and table_name = 'fct_job_ads'"
+        )
+    }
     assert "description" in warehouse and "description" not in published and "title" in published
     header = (folder / "fct_job_ads.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert "description" not in header
@@ -64,10 +79,14 @@ def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(e
     before = env.published_bytes()
     version_before = env.published.resolve().name
     with duckdb.connect(str(env.warehouse)) as conn:  # an employment rate of 140% and a duplicated key
-        conn.execute("update marts.fct_plan_indicators set value = 140 where indicator_id = 'employment_rate' "
-                     "and geography_code = 'E06000018' and is_latest")
-        conn.execute("insert into marts.fct_plan_indicators select * from marts.fct_plan_indicators "
-                     "where indicator_id = 'gdhi_per_head' and geography_code = 'E47000013' and is_latest")
+        conn.execute(
+            "update marts.fct_plan_indicators set value = 140 where indicator_id = 'employment_rate' "
+            "and geography_code = 'E06000018' and is_latest"
+        )
+        conn.execute(
+            "insert into marts.fct_plan_indicators select * from marts.fct_plan_indicators "
+            "where indicator_id = 'gdhi_per_head' and geography_code = 'E47000013' and is_latest"
+        )
     result = env.run("validate_and_publish")
     assert not result.success
     check = _check_evaluations(result)["gx_fct_plan_indicators"]
@@ -75,15 +94,22 @@ def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(e
     failures = check.metadata["failures"].value
     kinds = {f["expectation"] for f in failures}
     assert {"expect_column_values_to_be_between", "expect_compound_columns_to_be_unique"} <= kinds
-    bad = next(f for f in failures if f["expectation"] == "expect_column_values_to_be_between" and f["column"] == "value")
+    bad = next(
+        f for f in failures if f["expectation"] == "expect_column_values_to_be_between" and f["column"] == "value"
+    )
     assert any(r["geography_code"] == "E06000018" and r["value"] == 140 for r in bad["sample_rows"])
     dup = next(f for f in failures if f["expectation"] == "expect_compound_columns_to_be_unique")
     assert {r["indicator_id"] for r in dup["sample_rows"]} == {"gdhi_per_head"}
     assert not any(k.startswith("published/") for k in _materialized(result))
     assert env.published.resolve().name == version_before
     assert env.published_bytes() == before  # byte for byte
-    assert env.sql("select value from published.fct_plan_indicators where indicator_id = 'employment_rate' "
-                   "and geography_code = 'E06000018' and is_latest")[0][0] != 140
+    assert (
+        env.sql(
+            "select value from published.fct_plan_indicators where indicator_id = 'employment_rate' "
+            "and geography_code = 'E06000018' and is_latest"
+        )[0][0]
+        != 140
+    )
     failed_steps = {r[0] for r in env.sql("select step_key from ops.refresh_failures")}
     assert "gx_marts" in failed_steps
 

@@ -28,17 +28,24 @@ def env(tmp_path, monkeypatch):
     cfg.write_text(yaml.safe_dump({"sources": {}}))
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
-                 "platform": PlatformConfig(embedded_dir=str(EMBEDDED_DIR), published_dir=str(tmp_path / "p"),
-                                            reports_dir=str(tmp_path / "r"), dropzone_dir=str(tmp_path / "drop"))}
+    resources = {
+        "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
+        "platform": PlatformConfig(
+            embedded_dir=str(EMBEDDED_DIR),
+            published_dir=str(tmp_path / "p"),
+            reports_dir=str(tmp_path / "r"),
+            dropzone_dir=str(tmp_path / "drop"),
+        ),
+    }
     assert dg.materialize(REFERENCE, resources=with_feeds(resources)).success
     (tmp_path / "drop").mkdir()
     return tmp_path, resources, cfg
 
 
 def _run(resources, day, **kw):
-    return dg.materialize([raw_job_ads, *REFERENCE], resources=with_feeds(resources), partition_key=day,
-                          selection=[raw_job_ads], **kw)
+    return dg.materialize(
+        [raw_job_ads, *REFERENCE], resources=with_feeds(resources), partition_key=day, selection=[raw_job_ads], **kw
+    )
 
 
 def _sql(tmp_path, q):
@@ -49,9 +56,18 @@ def _sql(tmp_path, q):
 def _real_adverts(n: int) -> list[dict]:
     """Real adverts (Adzuna/Kaggle sample, tests only) in a file-drop shape."""
     sample = pd.read_csv(FIXTURES / "adzuna_kaggle_sample.csv", dtype=str, keep_default_na=False).head(n)
-    return [{"job_id": r.Id, "title": r.Title, "company": r.Company, "location": r.LocationRaw,
-             "salary": r.SalaryRaw, "contract_time": r.ContractTime, "description": r.FullDescription[:300]}
-            for r in sample.itertuples()]
+    return [
+        {
+            "job_id": r.Id,
+            "title": r.Title,
+            "company": r.Company,
+            "location": r.LocationRaw,
+            "salary": r.SalaryRaw,
+            "contract_time": r.ContractTime,
+            "description": r.FullDescription[:300],
+        }
+        for r in sample.itertuples()
+    ]
 
 
 def test_embedded_day_loads_the_real_vacancies(env):
@@ -65,17 +81,25 @@ def test_embedded_day_loads_the_real_vacancies(env):
 def test_drop_file_with_bad_records_duplicates_and_rerun(env):
     tmp_path, resources, _ = env
     rows = _real_adverts(8)
-    rows += [dict(rows[0]),  # seen twice in one file
-             {**rows[1], "job_id": "x1", "title": ""},
-             {**rows[2], "job_id": "x2", "posted": "31/31/2026"},
-             {**rows[3], "job_id": "x3", "company": "Caf\u00c3\u00a9 Ltd"}]
+    rows += [
+        dict(rows[0]),  # seen twice in one file
+        {**rows[1], "job_id": "x1", "title": ""},
+        {**rows[2], "job_id": "x2", "posted": "31/31/2026"},
+        {**rows[3], "job_id": "x3", "company": "Caf\u00c3\u00a9 Ltd"},
+    ]
     (tmp_path / "drop/export_2026-09-02.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
     assert _run(resources, "2026-09-02").success
     assert _sql(tmp_path, "select count(*), count(distinct advert_key) from raw.job_ads")[0] == (8, 8)
-    q = _sql(tmp_path, "select record_id, field, reason from raw.quarantine where source = 'job_ads' "
-                       "and partition = '2026-09-02' order by field")
-    assert [(f, r) for _, f, r in q] == [("employer", "broken encoding (replacement or mojibake characters)"),
-                                         ("posted_date", "unparseable date '31/31/2026'"), ("title", "no title")]
+    q = _sql(
+        tmp_path,
+        "select record_id, field, reason from raw.quarantine where source = 'job_ads' "
+        "and partition = '2026-09-02' order by field",
+    )
+    assert [(f, r) for _, f, r in q] == [
+        ("employer", "broken encoding (replacement or mojibake characters)"),
+        ("posted_date", "unparseable date '31/31/2026'"),
+        ("title", "no title"),
+    ]
     assert all("export_2026-09-02.jsonl record" in rid for rid, _, _ in q)
     assert _run(resources, "2026-09-02").success  # rerunning the day replaces it
     assert _sql(tmp_path, "select count(*) from raw.job_ads")[0][0] == 8
@@ -87,28 +111,61 @@ def _adzuna_page(results, count):
 
 
 def _adzuna_result(i):
-    return {"id": str(4000 + i), "title": ["Care Worker", "Warehouse Operative", "HGV Driver"][i % 3],
-            "description": "Apply to jobs@example.org", "created": "2026-11-24T06:00:00Z",
-            "company": {"display_name": f"Employer {i}"}, "location": {"display_name": "Mansfield, Nottinghamshire",
-            "area": ["UK", "East Midlands", "Nottinghamshire", "Mansfield"]}, "latitude": 53.14, "longitude": -1.2,
-            "salary_min": 24000, "salary_max": 26000, "salary_is_predicted": "0", "contract_time": "full_time",
-            "category": {"label": "Healthcare & Nursing Jobs", "tag": "healthcare-nursing-jobs"}}
+    return {
+        "id": str(4000 + i),
+        "title": ["Care Worker", "Warehouse Operative", "HGV Driver"][i % 3],
+        "description": "Apply to jobs@example.org",
+        "created": "2026-11-24T06:00:00Z",
+        "company": {"display_name": f"Employer {i}"},
+        "location": {
+            "display_name": "Mansfield, Nottinghamshire",
+            "area": ["UK", "East Midlands", "Nottinghamshire", "Mansfield"],
+        },
+        "latitude": 53.14,
+        "longitude": -1.2,
+        "salary_min": 24000,
+        "salary_max": 26000,
+        "salary_is_predicted": "0",
+        "contract_time": "full_time",
+        "category": {"label": "Healthcare & Nursing Jobs", "tag": "healthcare-nursing-jobs"},
+    }
 
 
 def test_adzuna_pages_then_a_failing_api_leaves_the_day_intact(env, httpserver, monkeypatch):
     tmp_path, resources, cfg = env
-    cfg.write_text(yaml.safe_dump({"sources": {"adzuna": {"live": True, "base_url": httpserver.url_for(""),
-                                                          "where": ["Mansfield"], "http_backoff": 0,
-                                                          "http_retries": 1}}}))
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "sources": {
+                    "adzuna": {
+                        "live": True,
+                        "base_url": httpserver.url_for(""),
+                        "where": ["Mansfield"],
+                        "http_backoff": 0,
+                        "http_retries": 1,
+                    }
+                }
+            }
+        )
+    )
     monkeypatch.setenv("ADZUNA_APP_ID", "id123")
     monkeypatch.setenv("ADZUNA_APP_KEY", "SECRET-KEY")
-    base = {"app_id": "id123", "app_key": "SECRET-KEY", "where": "Mansfield", "max_days_old": "1",
-            "distance": "10", "results_per_page": "50", "content-type": "application/json"}
+    base = {
+        "app_id": "id123",
+        "app_key": "SECRET-KEY",
+        "where": "Mansfield",
+        "max_days_old": "1",
+        "distance": "10",
+        "results_per_page": "50",
+        "content-type": "application/json",
+    }
     results = [_adzuna_result(i) for i in range(55)]
     httpserver.expect_ordered_request("/v1/api/jobs/gb/search/1", query_string=base).respond_with_json(
-        _adzuna_page(results[:50], 55))
+        _adzuna_page(results[:50], 55)
+    )
     httpserver.expect_ordered_request("/v1/api/jobs/gb/search/2", query_string=base).respond_with_json(
-        _adzuna_page(results[50:], 55))
+        _adzuna_page(results[50:], 55)
+    )
     day = today_london()
     assert _run(resources, day).success
     assert _sql(tmp_path, "select count(*), count(lsoa21cd) from raw.job_ads")[0] == (55, 55)

@@ -12,24 +12,31 @@ from orchestration.settings import EMBEDDED_DIR, PROJECT_ROOT
 
 @pytest.fixture(scope="module")
 def coder():
-    return SocCoder.from_files(EMBEDDED_DIR / "soc/soc2020_coding_index.csv", EMBEDDED_DIR / "soc/soc2020_unit_groups.csv")
+    return SocCoder.from_files(
+        EMBEDDED_DIR / "soc/soc2020_coding_index.csv", EMBEDDED_DIR / "soc/soc2020_unit_groups.csv"
+    )
 
 
 @pytest.fixture(scope="module")
 def places():
-    return PlaceResolver(pd.read_csv(EMBEDDED_DIR / "geography/emcca_lsoa21_lookup_centroids.csv"),
-                         pd.read_csv(EMBEDDED_DIR / "geography/east_midlands_lad_lookup.csv"),
-                         pd.read_csv(PROJECT_ROOT / "data/reference/emcca_places_gazetteer.csv"))
+    return PlaceResolver(
+        pd.read_csv(EMBEDDED_DIR / "geography/emcca_lsoa21_lookup_centroids.csv"),
+        pd.read_csv(EMBEDDED_DIR / "geography/east_midlands_lad_lookup.csv"),
+        pd.read_csv(PROJECT_ROOT / "data/reference/emcca_places_gazetteer.csv"),
+    )
 
 
-@pytest.mark.parametrize("text,annual,hourly,period", [
-    ("£26,403 - £28,142", (26403, 28142), None, "year"),
-    ("£12.50 per hour", (24442, 24442), 12.5, "hour"),
-    ("£450 per day", (117322, 117322), 60.0, "day"),
-    ("up to £30k", (None, 30000), None, "year"),
-    ("£32,061 - £34,434 + £2,000 market supplement", (32061, 34434), None, "year"),
-    ("£24,796 - £25,185 pro rata (£12.85 - £13.05 per hour)", (24796, 25185), None, "year"),
-])
+@pytest.mark.parametrize(
+    "text,annual,hourly,period",
+    [
+        ("£26,403 - £28,142", (26403, 28142), None, "year"),
+        ("£12.50 per hour", (24442, 24442), 12.5, "hour"),
+        ("£450 per day", (117322, 117322), 60.0, "day"),
+        ("up to £30k", (None, 30000), None, "year"),
+        ("£32,061 - £34,434 + £2,000 market supplement", (32061, 34434), None, "year"),
+        ("£24,796 - £25,185 pro rata (£12.85 - £13.05 per hour)", (24796, 25185), None, "year"),
+    ],
+)
 def test_salary_examples(text, annual, hourly, period):
     pay = parse_salary(text)
     assert pay.status == "parsed" and pay.period == period
@@ -77,21 +84,32 @@ def test_scrub_and_patterns():
 
 
 def test_clean_quarantines_bad_records_and_collapses_duplicates(coder, places):
-    good = {"source": "file_drop", "title": "Care Worker", "employer": "Acme Care", "location": "Mansfield",
-            "salary_text": "£12.50 per hour", "seen_date": "2026-09-01", "source_file": "drop.csv"}
-    records = pd.DataFrame([
-        good, dict(good),  # the same advert twice
-        {**good, "title": "  "},
-        {**good, "title": "Cleaner", "posted_date": "yesterday-ish"},
-        {**good, "title": "Caf\ufffd assistant"},
-        {**good, "title": "Driver", "description": "Contact ops@acme.co.uk"},
-    ])
+    good = {
+        "source": "file_drop",
+        "title": "Care Worker",
+        "employer": "Acme Care",
+        "location": "Mansfield",
+        "salary_text": "£12.50 per hour",
+        "seen_date": "2026-09-01",
+        "source_file": "drop.csv",
+    }
+    records = pd.DataFrame(
+        [
+            good,
+            dict(good),  # the same advert twice
+            {**good, "title": "  "},
+            {**good, "title": "Cleaner", "posted_date": "yesterday-ish"},
+            {**good, "title": "Caf\ufffd assistant"},
+            {**good, "title": "Driver", "description": "Contact ops@acme.co.uk"},
+        ]
+    )
     out = clean(records, coder, places)
     assert out.duplicates_collapsed == 1
     assert sorted((q.field, q.reason) for q in out.quarantined) == [
         ("posted_date", "unparseable date 'yesterday-ish'"),
         ("title", "broken encoding (replacement or mojibake characters)"),
-        ("title", "no title")]
+        ("title", "no title"),
+    ]
     assert all(q.record_id.startswith("drop.csv record ") for q in out.quarantined)
     assert len(out.adverts) == 2 and out.adverts.advert_key.is_unique
     assert out.adverts.loc[out.adverts.title == "Driver", "description"].item() == "Contact [email removed]"
@@ -102,8 +120,13 @@ def test_clean_quarantines_bad_records_and_collapses_duplicates(coder, places):
 def test_rate_limiter_waits_per_minute_and_stops_per_day(tmp_path):
     now = [0.0]
     slept = []
-    limiter = RateLimiter(per_minute=2, per_day=3, state_file=tmp_path / "calls.json",
-                          clock=lambda: now[0], sleep=lambda s: (slept.append(s), now.__setitem__(0, now[0] + s)))
+    limiter = RateLimiter(
+        per_minute=2,
+        per_day=3,
+        state_file=tmp_path / "calls.json",
+        clock=lambda: now[0],
+        sleep=lambda s: (slept.append(s), now.__setitem__(0, now[0] + s)),
+    )
     limiter.acquire()
     limiter.acquire()
     limiter.acquire()  # third call in the same minute waits

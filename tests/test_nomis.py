@@ -21,19 +21,32 @@ def client(httpserver, uid=None):
 def test_pages_until_record_count_and_sends_the_real_query(httpserver):
     rows = employment_rate_rows(CODES)
     first, rest = rows[:8], rows[8:]
-    httpserver.expect_ordered_request(PATH, query_string={
-        "geography": ",".join(CODES), "date": "latest", "variable": "45", "measures": "20599,21003",
-        "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
-                  "obs_value,obs_status,obs_status_name,record_count",
-    }).respond_with_data(to_csv(first, record_count=len(rows)), content_type=CSV)
-    httpserver.expect_ordered_request(PATH, query_string={
-        "geography": ",".join(CODES), "date": "latest", "variable": "45", "measures": "20599,21003",
-        "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
-                  "obs_value,obs_status,obs_status_name,record_count",
-        "recordoffset": "8",
-    }).respond_with_data(to_csv(rest, record_count=len(rows)), content_type=CSV)
-    frame = client(httpserver).fetch("NM_17_5", {"geography": ",".join(CODES), "date": "latest",
-                                                 "variable": "45", "measures": "20599,21003"})
+    httpserver.expect_ordered_request(
+        PATH,
+        query_string={
+            "geography": ",".join(CODES),
+            "date": "latest",
+            "variable": "45",
+            "measures": "20599,21003",
+            "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
+            "obs_value,obs_status,obs_status_name,record_count",
+        },
+    ).respond_with_data(to_csv(first, record_count=len(rows)), content_type=CSV)
+    httpserver.expect_ordered_request(
+        PATH,
+        query_string={
+            "geography": ",".join(CODES),
+            "date": "latest",
+            "variable": "45",
+            "measures": "20599,21003",
+            "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
+            "obs_value,obs_status,obs_status_name,record_count",
+            "recordoffset": "8",
+        },
+    ).respond_with_data(to_csv(rest, record_count=len(rows)), content_type=CSV)
+    frame = client(httpserver).fetch(
+        "NM_17_5", {"geography": ",".join(CODES), "date": "latest", "variable": "45", "measures": "20599,21003"}
+    )
     assert len(frame) == len(rows) == 2 * len(CODES)
     httpserver.check_assertions()
 
@@ -48,7 +61,9 @@ def test_tidy_pivots_value_and_ci_and_flags_markers(httpserver):
     httpserver.expect_request(PATH).respond_with_data(to_csv(rows), content_type=CSV)
     out = tidy("employment_rate", "NM_17_5", client(httpserver).fetch("NM_17_5", {})).set_index("geography_code")
     ons = pd.read_csv("data/embedded/ons/emcca_local_indicators_long.csv")
-    emcca = ons[(ons.areacd == "E47000013") & (ons.indicator == "Employment rate") & (ons.period == "2023-01-01/P1Y")].iloc[0]
+    emcca = ons[
+        (ons.areacd == "E47000013") & (ons.indicator == "Employment rate") & (ons.period == "2023-01-01/P1Y")
+    ].iloc[0]
     assert out.loc["E47000013", "value"] == emcca.observation
     assert out.loc["E47000013", "ci_half_width"] == pytest.approx((emcca.uci_95 - emcca.lci_95) / 2, abs=0.05)
     assert out.loc["E06000018", "reliability"] == "unreliable"
@@ -58,7 +73,9 @@ def test_tidy_pivots_value_and_ci_and_flags_markers(httpserver):
 
 def test_retries_on_429_and_503_then_succeeds(httpserver):
     rows = employment_rate_rows(CODES[:2])
-    httpserver.expect_ordered_request(PATH).respond_with_response(Response("slow down", 429, headers={"Retry-After": "0"}))
+    httpserver.expect_ordered_request(PATH).respond_with_response(
+        Response("slow down", 429, headers={"Retry-After": "0"})
+    )
     httpserver.expect_ordered_request(PATH).respond_with_response(Response("unavailable", 503))
     httpserver.expect_ordered_request(PATH).respond_with_data(to_csv(rows), content_type=CSV)
     assert len(client(httpserver).fetch("NM_17_5", {})) == len(rows)
@@ -66,7 +83,8 @@ def test_retries_on_429_and_503_then_succeeds(httpserver):
 
 def test_error_response_fails_loudly_without_leaking_the_key(httpserver):
     httpserver.expect_request(PATH).respond_with_data(
-        "<error><message>Invalid geography</message></error>", status=400, content_type="text/xml")
+        "<error><message>Invalid geography</message></error>", status=400, content_type="text/xml"
+    )
     with pytest.raises(FeedError) as err:
         client(httpserver, uid="0xSECRETKEY").fetch("NM_17_5", {"geography": "nonsense"})
     assert "Nomis NM_17_5: HTTP 400" in str(err.value)
@@ -87,7 +105,8 @@ def test_empty_response_is_an_empty_frame(httpserver):
 
 def test_changed_column_names_the_column(httpserver):
     httpserver.expect_request(PATH).respond_with_data(
-        to_csv(employment_rate_rows(CODES[:1]), drop="OBS_VALUE"), content_type=CSV)
+        to_csv(employment_rate_rows(CODES[:1]), drop="OBS_VALUE"), content_type=CSV
+    )
     with pytest.raises(FeedError, match="lacks column\\(s\\) OBS_VALUE"):
         client(httpserver).fetch("NM_17_5", {})
 
@@ -100,7 +119,8 @@ def test_html_instead_of_csv_is_rejected(httpserver):
 
 def test_api_key_is_sent_as_uid(httpserver):
     httpserver.expect_request(PATH, query_string={"select": ",".join(SELECT), "uid": "0xKEY"}).respond_with_data(
-        to_csv(employment_rate_rows(CODES[:1])), content_type=CSV)
+        to_csv(employment_rate_rows(CODES[:1])), content_type=CSV
+    )
     assert len(client(httpserver, uid="0xKEY").fetch("NM_17_5", {})) == 2
 
 
@@ -113,11 +133,17 @@ def test_a_dimension_code_that_means_something_else_fails_the_feed(httpserver):
     def served(name):
         return to_csv([{**r, "VARIABLE_NAME": name} for r in rows], extra=("VARIABLE_NAME",))
 
-    httpserver.expect_ordered_request(PATH, query_string={
-        "geography": ",".join(CODES[:2]), **query.params, "select": ",".join([*SELECT, "variable_name"]),
-    }).respond_with_data(served("Employment rate females - aged 16-64"), content_type=CSV)
+    httpserver.expect_ordered_request(
+        PATH,
+        query_string={
+            "geography": ",".join(CODES[:2]),
+            **query.params,
+            "select": ",".join([*SELECT, "variable_name"]),
+        },
+    ).respond_with_data(served("Employment rate females - aged 16-64"), content_type=CSV)
     httpserver.expect_ordered_request(PATH).respond_with_data(
-        served("Employment rate males - aged 16-64"), content_type=CSV)
+        served("Employment rate males - aged 16-64"), content_type=CSV
+    )
     got = fetch_nomis(client(httpserver), [query], CODES[:2])
     assert set(got.indicator_id) == {"female_employment_rate"} and len(got) == 2
     with pytest.raises(FeedError, match=r"female_employment_rate.*Employment rate males - aged 16-64.*variable"):
@@ -127,8 +153,13 @@ def test_a_dimension_code_that_means_something_else_fails_the_feed(httpserver):
 
 def test_default_queries_cover_the_aps_rows_of_table_8_1():
     by_id = {q.indicator_id: q for q in DEFAULT_NOMIS_QUERIES}
-    assert {"employment_rate", "female_employment_rate", "inactive_want_job", "employment_rate_disabled",
-            "employment_rate_not_disabled"} <= set(by_id)
+    assert {
+        "employment_rate",
+        "female_employment_rate",
+        "inactive_want_job",
+        "employment_rate_disabled",
+        "employment_rate_not_disabled",
+    } <= set(by_id)
     aps = [q for q in DEFAULT_NOMIS_QUERIES if q.dataset == "NM_17_5"]
     assert all(q.expect.get("variable_name") for q in aps)  # every APS code is checked against its name
     assert len({q.params["variable"] for q in aps}) == len(aps)

@@ -30,9 +30,15 @@ def _live_config(tmp_path, monkeypatch, sources: dict) -> None:
 
 
 def _resources(tmp_path):
-    return {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
-            "platform": PlatformConfig(embedded_dir=str(EMBEDDED_DIR), published_dir=str(tmp_path / "p"),
-                                       reports_dir=str(tmp_path / "r"), dropzone_dir=str(tmp_path / "d"))}
+    return {
+        "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
+        "platform": PlatformConfig(
+            embedded_dir=str(EMBEDDED_DIR),
+            published_dir=str(tmp_path / "p"),
+            reports_dir=str(tmp_path / "r"),
+            dropzone_dir=str(tmp_path / "d"),
+        ),
+    }
 
 
 def _ons_csv(dataset: str) -> str:
@@ -52,7 +58,8 @@ def test_ons_local_stats_client_reads_csv_and_metadata(httpserver):
 
 def test_ons_local_stats_changed_column_and_empty(httpserver):
     httpserver.expect_request("/claimant-count/claimant-count.csv").respond_with_data(
-        _ons_csv("claimant-count").replace("observation", "obs"))
+        _ons_csv("claimant-count").replace("observation", "obs")
+    )
     httpserver.expect_request("/gross-value-added/gross-value-added.csv").respond_with_data("")
     client = OnsLocalStatsClient(base_url=httpserver.url_for("/"), session=make_session(retries=1, backoff=0))
     with pytest.raises(FeedError, match="lacks column\\(s\\) observation"):
@@ -64,46 +71,72 @@ def test_ons_local_stats_changed_column_and_empty(httpserver):
 def test_live_ons_asset_loads_the_served_files(httpserver, tmp_path, monkeypatch):
     for ds in ["employment-rate", "claimant-count"]:
         httpserver.expect_request(f"/{ds}/{ds}.csv").respond_with_data(_ons_csv(ds))
-    _live_config(tmp_path, monkeypatch, {"ons_local_stats": {
-        "live": True, "base_url": httpserver.url_for("/"), "datasets": ["employment-rate", "claimant-count"],
-        "http_backoff": 0}})
+    _live_config(
+        tmp_path,
+        monkeypatch,
+        {
+            "ons_local_stats": {
+                "live": True,
+                "base_url": httpserver.url_for("/"),
+                "datasets": ["employment-rate", "claimant-count"],
+                "http_backoff": 0,
+            }
+        },
+    )
     result = dg.materialize([raw_ons_local_indicators], resources=with_feeds(_resources(tmp_path)))
     assert result.success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         datasets = {r[0] for r in conn.execute("select distinct dataset from raw.ons_local_indicators").fetchall()}
-        emcca = conn.execute("select observation from raw.ons_local_indicators where areacd = 'E47000013' "
-                             "and indicator = 'Employment rate' and period = '2023-01-01/P1Y'").fetchone()[0]
+        emcca = conn.execute(
+            "select observation from raw.ons_local_indicators where areacd = 'E47000013' "
+            "and indicator = 'Employment rate' and period = '2023-01-01/P1Y'"
+        ).fetchone()[0]
     assert datasets == {"employment-rate", "claimant-count"}
     assert emcca == 74.6
 
 
 def _nomis_live(tmp_path, monkeypatch, httpserver, codes: list[str]) -> dict:
     """Nomis live against the local server: one APS employment-rate query for `codes`."""
-    _live_config(tmp_path, monkeypatch, {"nomis": {
-        "live": True, "base_url": httpserver.url_for("/api/v01"), "geographies": codes, "http_backoff": 0,
-        "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}]}})
+    _live_config(
+        tmp_path,
+        monkeypatch,
+        {
+            "nomis": {
+                "live": True,
+                "base_url": httpserver.url_for("/api/v01"),
+                "geographies": codes,
+                "http_backoff": 0,
+                "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}],
+            }
+        },
+    )
     return _resources(tmp_path)
 
 
 def test_nomis_asset_live_then_failing_feed_keeps_previous_table(httpserver, tmp_path, monkeypatch):
     codes = ["E06000015", "E47000013"]
     httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_json(
-        definition("NM_17_5", "2026-10-14 09:30:00"))
+        definition("NM_17_5", "2026-10-14 09:30:00")
+    )
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
-        to_csv(employment_rate_rows(codes)), content_type="text/csv")
+        to_csv(employment_rate_rows(codes)), content_type="text/csv"
+    )
     resources = _nomis_live(tmp_path, monkeypatch, httpserver, codes)
     assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
     httpserver.clear()
     # a new release is announced but the data endpoint is down
     httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_json(
-        definition("NM_17_5", "2026-11-11 09:30:00"))
+        definition("NM_17_5", "2026-11-11 09:30:00")
+    )
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_response(Response("down", 503))
     failed = dg.materialize([raw_nomis_observations], resources=with_feeds(resources), raise_on_error=False)
     assert not failed.success
     # two step attempts (ESCALATOR_NETWORK_RETRIES=1) x five HTTP tries each (4 retries)
     assert sum(req.path.endswith(".data.csv") for req, _ in httpserver.log) == 10
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
-        rows = conn.execute("select geography_code, value, reliability from raw.nomis_observations order by 1").fetchall()
+        rows = conn.execute(
+            "select geography_code, value, reliability from raw.nomis_observations order by 1"
+        ).fetchall()
     assert [r[0] for r in rows] == codes and all(r[2] == "reliable" for r in rows)
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         held = conn.execute("select release from raw.feed_releases where source = 'nomis'").fetchone()[0]
@@ -118,9 +151,11 @@ def test_nomis_refetches_only_when_lastupdated_changes(httpserver, tmp_path, mon
     codes = ["E06000015", "E47000013"]
     released = {"at": "2026-10-14 09:30:00"}
     httpserver.expect_request("/api/v01/dataset/NM_17_5.def.sdmx.json").respond_with_handler(
-        lambda request: Response(json.dumps(definition("NM_17_5", released["at"])), content_type="application/json"))
+        lambda request: Response(json.dumps(definition("NM_17_5", released["at"])), content_type="application/json")
+    )
     httpserver.expect_request("/api/v01/dataset/NM_17_5.data.csv").respond_with_data(
-        to_csv(employment_rate_rows(codes)), content_type="text/csv")
+        to_csv(employment_rate_rows(codes)), content_type="text/csv"
+    )
     resources = _nomis_live(tmp_path, monkeypatch, httpserver, codes)
     for _ in range(2):
         assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
@@ -139,9 +174,20 @@ def test_ons_local_stats_refetches_only_changed_files(httpserver, tmp_path, monk
     etags = {"employment-rate": '"a1"', "claimant-count": '"b1"'}
     for ds in etags:
         httpserver.expect_request(f"/{ds}/{ds}.csv").respond_with_handler(
-            lambda request, ds=ds: Response(_ons_csv(ds), headers={"ETag": etags[ds]}, content_type="text/csv"))
-    _live_config(tmp_path, monkeypatch, {"ons_local_stats": {
-        "live": True, "base_url": httpserver.url_for("/"), "datasets": list(etags), "http_backoff": 0}})
+            lambda request, ds=ds: Response(_ons_csv(ds), headers={"ETag": etags[ds]}, content_type="text/csv")
+        )
+    _live_config(
+        tmp_path,
+        monkeypatch,
+        {
+            "ons_local_stats": {
+                "live": True,
+                "base_url": httpserver.url_for("/"),
+                "datasets": list(etags),
+                "http_backoff": 0,
+            }
+        },
+    )
     resources = _resources(tmp_path)
     assert dg.materialize([raw_ons_local_indicators], resources=with_feeds(resources)).success
     assert dg.materialize([raw_ons_local_indicators], resources=with_feeds(resources)).success
@@ -172,26 +218,50 @@ def test_nomis_disability_rates_become_the_gap_in_the_tracker(refreshed, tmp_pat
     from assets.platform.warehouse import replace_table, stamp
 
     copy = warehouse_copy(tmp_path)
-    inputs = {("E47000013", "employment_rate_not_disabled"): (82.0, 1.0, "reliable"),
-              ("E47000013", "employment_rate_disabled"): (58.0, 2.0, "reliable"),
-              ("E06000015", "employment_rate_not_disabled"): (80.0, 3.0, "reliable"),
-              ("E06000015", "employment_rate_disabled"): (None, None, "suppressed")}
-    rows = pd.DataFrame([{"indicator_id": ind, "dataset": "NM_17_5", "geography_code": geo,
-                          "geography_name": geo, "geography_type": "x", "period": "2025-12", "value": v,
-                          "numerator": None, "denominator": None, "ci_half_width": h, "obs_status": None,
-                          "reliability": rel} for (geo, ind), (v, h, rel) in inputs.items()])
+    inputs = {
+        ("E47000013", "employment_rate_not_disabled"): (82.0, 1.0, "reliable"),
+        ("E47000013", "employment_rate_disabled"): (58.0, 2.0, "reliable"),
+        ("E06000015", "employment_rate_not_disabled"): (80.0, 3.0, "reliable"),
+        ("E06000015", "employment_rate_disabled"): (None, None, "suppressed"),
+    }
+    rows = pd.DataFrame(
+        [
+            {
+                "indicator_id": ind,
+                "dataset": "NM_17_5",
+                "geography_code": geo,
+                "geography_name": geo,
+                "geography_type": "x",
+                "period": "2025-12",
+                "value": v,
+                "numerator": None,
+                "denominator": None,
+                "ci_half_width": h,
+                "obs_status": None,
+                "reliability": rel,
+            }
+            for (geo, ind), (v, h, rel) in inputs.items()
+        ]
+    )
     with duckdb.connect(str(copy)) as conn:
         replace_table(conn, "raw.nomis_observations", stamp(official_frame(rows)))
     dbt_on(copy, tmp_path, "stg_nomis__observations+")
     with duckdb.connect(str(copy), read_only=True) as conn:
-        got = {r[0]: r[1:] for r in conn.execute(
-            """select geography_code, value, lci_95, uci_95, reliability, rag_status, period_end
-               from marts.fct_plan_indicators where indicator_id = 'disability_employment_gap'""").fetchall()}
-        helpers = conn.execute("select count(*) from intermediate.int_indicator_observations where indicator_id "
-                               "in ('employment_rate_disabled', 'employment_rate_not_disabled')").fetchone()[0]
-        connected = conn.execute("select source_connected from marts.dim_indicator "
-                                 "where indicator_id = 'disability_employment_gap'").fetchone()[0]
-    half = (1.0 ** 2 + 2.0 ** 2) ** 0.5
+        got = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                """select geography_code, value, lci_95, uci_95, reliability, rag_status, period_end
+               from marts.fct_plan_indicators where indicator_id = 'disability_employment_gap'"""
+            ).fetchall()
+        }
+        helpers = conn.execute(
+            "select count(*) from intermediate.int_indicator_observations where indicator_id "
+            "in ('employment_rate_disabled', 'employment_rate_not_disabled')"
+        ).fetchone()[0]
+        connected = conn.execute(
+            "select source_connected from marts.dim_indicator where indicator_id = 'disability_employment_gap'"
+        ).fetchone()[0]
+    half = (1.0**2 + 2.0**2) ** 0.5
     value, lci, uci, reliability, rag, end = got["E47000013"]
     assert value == 24.0 and (lci, uci) == (round(24.0 - half, 1), round(24.0 + half, 1))
     assert str(end) == "2025-12-31" and reliability == "precise"  # CV = 4.47 / 3.92 / 24 = 4.8%

@@ -23,8 +23,9 @@ OURS = {"E06000015", "E06000018"}
 
 
 def _parse(content: bytes, quarantined=None, regions=("East Midlands",)):
-    return ons_ads.parse_workbook(content, OURS, set(regions), "test-release",
-                                  quarantined if quarantined is not None else [])
+    return ons_ads.parse_workbook(
+        content, OURS, set(regions), "test-release", quarantined if quarantined is not None else []
+    )
 
 
 def test_reads_our_local_authorities_quarterly_and_the_region_monthly_as_published():
@@ -42,8 +43,7 @@ def test_reads_our_local_authorities_quarterly_and_the_region_monthly_as_publish
     region = out[out.frequency == "monthly"]
     assert set(region.geography_code) == {"E12000004"}  # West Midlands skipped
     jul = region[(region.soc2020 == "6135") & (region.period_label == "Jul-26")].iloc[0]
-    assert (jul.adverts, jul.period_start.date(), jul.period_end.date()) == (1702, date(2026, 7, 1),
-                                                                           date(2026, 7, 31))
+    assert (jul.adverts, jul.period_start.date(), jul.period_end.date()) == (1702, date(2026, 7, 1), date(2026, 7, 31))
     assert len(out) == (5 * 4) + (2 * 3)  # 5 LA rows x 4 quarters + 2 region rows x 3 months
 
 
@@ -51,7 +51,9 @@ def test_bad_cells_and_rows_are_quarantined_with_their_address():
     rows = [list(r) for r in fmt.LA_ROWS]
     rows[1] = (*rows[1][:6], [410, "n/a", 12.5, ""])  # Derby 6135: text, fraction, empty
     rows[3] = (*rows[3][:3], "61X5", *rows[3][4:])  # Nottingham: a SOC code that is not one
-    rows.append(("East Midlands", "Derbyshire and Nottinghamshire", "Erewash", "6135", "Care workers", "", [1, 2, 3, 4]))
+    rows.append(
+        ("East Midlands", "Derbyshire and Nottinghamshire", "Erewash", "6135", "Care workers", "", [1, 2, 3, 4])
+    )
     rows.append(fmt.LA_ROWS[4])  # Nottingham 8214 again
     quarantined = []
     out = _parse(fmt.workbook(la_rows=[tuple(r) for r in rows]), quarantined)
@@ -71,16 +73,41 @@ def test_bad_cells_and_rows_are_quarantined_with_their_address():
 
 
 def test_a_changed_layout_fails_loudly_naming_sheet_and_column():
-    header = ["Region", "ITL2", "Local Authority District", "SOC 4 digit code", "SOC 4 digit label", "LAD23CD",
-              *fmt.QUARTERS]
+    header = [
+        "Region",
+        "ITL2",
+        "Local Authority District",
+        "SOC 4 digit code",
+        "SOC 4 digit label",
+        "LAD23CD",
+        *fmt.QUARTERS,
+    ]
     with pytest.raises(FeedError, match="Table 5 header \\(row 5\\) lacks column\\(s\\) 'Local Authority Code'"):
         _parse(fmt.workbook(la_header=header))
-    header = ["Region", "ITL2", "Local Authority District", "SOC 4 digit code", "SOC 4 digit label",
-              "Local Authority Code", "Latest", "Previous", "Earlier", "Earliest"]
+    header = [
+        "Region",
+        "ITL2",
+        "Local Authority District",
+        "SOC 4 digit code",
+        "SOC 4 digit label",
+        "Local Authority Code",
+        "Latest",
+        "Previous",
+        "Earlier",
+        "Earliest",
+    ]
     with pytest.raises(FeedError, match="no period columns"):
         _parse(fmt.workbook(la_header=header))
-    header = ["Region", "ITL2", "Local Authority District", "SOC 4 digit code", "SOC 4 digit label",
-              "Local Authority Code", *fmt.QUARTERS[:3], "2026 quarter 2"]
+    header = [
+        "Region",
+        "ITL2",
+        "Local Authority District",
+        "SOC 4 digit code",
+        "SOC 4 digit label",
+        "Local Authority Code",
+        *fmt.QUARTERS[:3],
+        "2026 quarter 2",
+    ]
     with pytest.raises(FeedError, match="column\\(s\\) '2026 quarter 2' among the periods"):
         _parse(fmt.workbook(la_header=header))
     header = [*header[:9], "2026Q2 [note 4]"]  # ONS footnote markers in a header are read through
@@ -96,8 +123,10 @@ def test_a_chosen_area_missing_from_the_workbook_is_quarantined_by_name():
     out = _parse(fmt.workbook(la_rows=fmt.LA_ROWS[3:]), quarantined, regions=("East Midlands", "North East"))
     assert set(out.geography_code) == {"E06000018", "E12000004"}  # Derby's rows are gone from the workbook
     got = {(q.record_id, q.field): q.reason for q in quarantined}
-    assert got == {("Table 5!E06000015", "Local Authority Code"): "no row for 'E06000015' in Table 5",
-                   ("Table 3!North East", "Region"): "no row for 'North East' in Table 3"}
+    assert got == {
+        ("Table 5!E06000015", "Local Authority Code"): "no row for 'E06000015' in Table 5",
+        ("Table 3!North East", "Region"): "no row for 'North East' in Table 3",
+    }
 
 
 def test_client_follows_dataset_page_to_edition_to_file(httpserver):
@@ -124,9 +153,21 @@ def test_client_follows_dataset_page_to_edition_to_file(httpserver):
 def _config(tmp_path, monkeypatch, httpserver) -> dict:
     """Live against the local server, for the two authorities the test workbook holds."""
     cfg = tmp_path / "escalator.yaml"
-    cfg.write_text(yaml.safe_dump({"sources": {"ons_job_adverts": {
-        "live": True, "base_url": httpserver.url_for(""), "http_backoff": 0, "http_retries": 1,
-        "la_codes": sorted(OURS)}}}))
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "sources": {
+                    "ons_job_adverts": {
+                        "live": True,
+                        "base_url": httpserver.url_for(""),
+                        "http_backoff": 0,
+                        "http_retries": 1,
+                        "la_codes": sorted(OURS),
+                    }
+                }
+            }
+        )
+    )
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
     return {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"))}
 
@@ -136,7 +177,8 @@ def _file_gets(httpserver) -> int:
 
 
 def test_asset_loads_skips_an_unchanged_release_and_keeps_the_table_when_the_feed_fails(
-        httpserver, tmp_path, monkeypatch):
+    httpserver, tmp_path, monkeypatch
+):
     fmt.serve(httpserver)
     resources = _config(tmp_path, monkeypatch, httpserver)
     assert dg.materialize([raw_ons_job_advert_volumes], resources=with_feeds(resources)).success
@@ -151,15 +193,18 @@ def test_asset_loads_skips_an_unchanged_release_and_keeps_the_table_when_the_fee
     httpserver.clear()
     httpserver.expect_request(fmt.DATASET_PAGE + "/data").respond_with_json(fmt.dataset_page())
     httpserver.expect_request(fmt.EDITION + "/data").respond_with_json(
-        fmt.edition_page(release_date="2026-09-17T23:00:00.000Z"))
+        fmt.edition_page(release_date="2026-09-17T23:00:00.000Z")
+    )
     httpserver.expect_request("/file").respond_with_response(Response("busy", 503))
     result = dg.materialize([raw_ons_job_advert_volumes], resources=with_feeds(resources), raise_on_error=False)
     assert not result.success
     assert "HTTP 503" in str(result.failure_data_for_node("raw__ons_job_advert_volumes").error)
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.ons_job_advert_volumes").fetchone()[0] == 26
-        assert fmt.RELEASE_DATE in conn.execute(
-            "select release from raw.feed_releases where source = 'ons_job_adverts'").fetchone()[0]
+        assert (
+            fmt.RELEASE_DATE
+            in conn.execute("select release from raw.feed_releases where source = 'ons_job_adverts'").fetchone()[0]
+        )
 
 
 def test_quarantined_cells_reach_the_quarantine_table(httpserver, tmp_path, monkeypatch):
@@ -169,8 +214,9 @@ def test_quarantined_cells_reach_the_quarantine_table(httpserver, tmp_path, monk
     resources = _config(tmp_path, monkeypatch, httpserver)
     assert dg.materialize([raw_ons_job_advert_volumes], resources=with_feeds(resources)).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
-        got = conn.execute("select record_id, field, reason from raw.quarantine "
-                           "where source = 'ons_job_adverts'").fetchall()
+        got = conn.execute(
+            "select record_id, field, reason from raw.quarantine where source = 'ons_job_adverts'"
+        ).fetchall()
     assert len(got) == 1 and got[0][:2] == ("Table 5!I10", "adverts") and "'-'" in got[0][2]
 
 
@@ -205,8 +251,9 @@ def test_ons_series_becomes_the_trackers_vacancies_row(refreshed, tmp_path):
     assert region_jul.value == 1702 + 305
     emcca = by[("E47000013", "2025-07-01")]  # only 2 of the 17 LAs in this test workbook
     assert pd.isna(emcca.value) and emcca.reliability == "suppressed" and emcca.rag_status == "no data"
-    assert emcca.note.startswith("not comparable with the Plan baseline (live adverts in a job-ad feed); "
-                                 "2 of 17 local authorities published")
+    assert emcca.note.startswith(
+        "not comparable with the Plan baseline (live adverts in a job-ad feed); 2 of 17 local authorities published"
+    )
     assert mart == (26, 25)
     # the area pathways carry ONS's count for the destination beside the feed-based demand
     assert pathways == [("E06000015", 402, "2026Q2"), ("E07000032", None, None)]
@@ -236,20 +283,55 @@ def test_tracker_cards_name_quarters_and_mixed_periods():
     assert period_label(row("2026-04-01", "2026-06-30")) == "2026 Q2"
     assert period_label(row("2024-12-01", "2025-02-28")) == "Dec-Feb 2025"  # DfE NEET, not a calendar quarter
     assert period_label(row("2026-07-01", "2026-07-31")) == "Jul 2026"
-    dim = pd.Series({"indicator_id": "vacancies", "indicator_name": "Vacancies", "category": "wider",
-                     "unit": "count", "baseline_value": 39415.0, "baseline_geography": "E47000013",
-                     "baseline_note": "Plan baseline", "target_value": None, "target_year": None,
-                     "primary_source": "ONS"})
-    base = {"indicator_id": "vacancies", "is_latest": True, "rag_status": "not rated", "lci_95": None,
-            "uci_95": None, "change_since_baseline": None, "note": "", "source": "ONS", "source_dataset": "x",
-            "source_release": pd.NaT, "baseline_value": 39415.0, "baseline_period": pd.Timestamp("2025-01-01"),
-            "rag_reason": "not comparable",
-            "baseline_check": "not checked"}
-    facts = pd.DataFrame([
-        {**base, "geography_code": "E47000013", "geography_name": "EMCCA", "value": 40000.0,
-         "period_start": pd.Timestamp("2026-04-01"), "period_end": pd.Timestamp("2026-06-30")},
-        {**base, "geography_code": "E12000004", "geography_name": "East Midlands", "value": 2007.0,
-         "period_start": pd.Timestamp("2026-07-01"), "period_end": pd.Timestamp("2026-07-31")},
-    ])
+    dim = pd.Series(
+        {
+            "indicator_id": "vacancies",
+            "indicator_name": "Vacancies",
+            "category": "wider",
+            "unit": "count",
+            "baseline_value": 39415.0,
+            "baseline_geography": "E47000013",
+            "baseline_note": "Plan baseline",
+            "target_value": None,
+            "target_year": None,
+            "primary_source": "ONS",
+        }
+    )
+    base = {
+        "indicator_id": "vacancies",
+        "is_latest": True,
+        "rag_status": "not rated",
+        "lci_95": None,
+        "uci_95": None,
+        "change_since_baseline": None,
+        "note": "",
+        "source": "ONS",
+        "source_dataset": "x",
+        "source_release": pd.NaT,
+        "baseline_value": 39415.0,
+        "baseline_period": pd.Timestamp("2025-01-01"),
+        "rag_reason": "not comparable",
+        "baseline_check": "not checked",
+    }
+    facts = pd.DataFrame(
+        [
+            {
+                **base,
+                "geography_code": "E47000013",
+                "geography_name": "EMCCA",
+                "value": 40000.0,
+                "period_start": pd.Timestamp("2026-04-01"),
+                "period_end": pd.Timestamp("2026-06-30"),
+            },
+            {
+                **base,
+                "geography_code": "E12000004",
+                "geography_name": "East Midlands",
+                "value": 2007.0,
+                "period_start": pd.Timestamp("2026-07-01"),
+                "period_end": pd.Timestamp("2026-07-31"),
+            },
+        ]
+    )
     html = card(dim, facts)
     assert "2026 Q2" in html and "East Midlands 2,007 (Jul 2026)" in html

@@ -54,9 +54,13 @@ def test_failure_sensor_writes_the_alert_and_posts_the_webhook(tmp_path, monkeyp
         result = failing.execute_in_process(instance=instance, raise_on_error=False)
         run = instance.get_run_by_id(result.run_id)
         failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
-        ctx = dg.build_run_status_sensor_context(sensor_name="run_failure_alert_sensor", dagster_event=failure,
-                                                 dagster_instance=instance, dagster_run=run,
-                                                 repository_def=defs.get_repository_def()).for_run_failure()
+        ctx = dg.build_run_status_sensor_context(
+            sensor_name="run_failure_alert_sensor",
+            dagster_event=failure,
+            dagster_instance=instance,
+            dagster_run=run,
+            repository_def=defs.get_repository_def(),
+        ).for_run_failure()
         home = os.environ["DAGSTER_HOME"]  # instance_for_test points DAGSTER_HOME at its own folder
         resources = with_feeds({})  # the sensor gets DAGSTER_HOME through the platform resource
         run_failure_alert_sensor(ctx, platform=resources["platform"])
@@ -72,8 +76,19 @@ def test_gtfs_sensor_starts_one_run_per_new_feed_version(tmp_path, monkeypatch, 
     from orchestration.sensors import gtfs_feed_version_sensor
 
     cfg = tmp_path / "escalator.yaml"
-    cfg.write_text(yaml.safe_dump({"sources": {"bods": {"live": True, "http_retries": 0, "feeds": [
-        {"name": "em", "url": httpserver.url_for("/gtfs")}]}}}))
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "sources": {
+                    "bods": {
+                        "live": True,
+                        "http_retries": 0,
+                        "feeds": [{"name": "em", "url": httpserver.url_for("/gtfs")}],
+                    }
+                }
+            }
+        )
+    )
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
     httpserver.expect_request("/gtfs", method="HEAD").respond_with_data("", headers={"ETag": '"v1"'})
     bods = {"bods_source": with_feeds({})["bods_source"]}
@@ -114,8 +129,13 @@ def webserver(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home)}
     exe = os.path.join(os.path.dirname(sys.executable), "dagster-webserver")
-    proc = subprocess.Popen([exe, "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -171,5 +191,6 @@ def test_dagster_ui_shows_dbt_models_checks_and_schedule(webserver, artifacts_di
 def test_feeds_doc_is_the_registry():
     from assets.platform.feeds import markdown
 
-    assert (Path(__file__).resolve().parents[1] / "docs" / "FEEDS.md").read_text() == markdown(), \
+    assert (Path(__file__).resolve().parents[1] / "docs" / "FEEDS.md").read_text() == markdown(), (
         "docs/FEEDS.md is stale: python -m assets.platform.feeds > docs/FEEDS.md"
+    )

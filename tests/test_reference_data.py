@@ -14,9 +14,15 @@ from orchestration.settings import EMBEDDED_DIR
 
 SPECS = {s.name: s for s in (*REFERENCE_TABLES, ONS_INDICATORS_SPEC)}
 EXPECTED_ROWS = {  # from ../shared/data/SOURCES.md
-    "soc2020_unit_groups": 412, "soc2020_hierarchy": 551, "soc2020_coding_index": 32195,
-    "lsoa21_lookup": 1335, "lad_lookup": 35, "ons_local_indicators": 9662,
-    "onet_related_occupations": 18460, "soc2020_onet_crosswalk": 7472, "onet_job_zones": 923,
+    "soc2020_unit_groups": 412,
+    "soc2020_hierarchy": 551,
+    "soc2020_coding_index": 32195,
+    "lsoa21_lookup": 1335,
+    "lad_lookup": 35,
+    "ons_local_indicators": 9662,
+    "onet_related_occupations": 18460,
+    "soc2020_onet_crosswalk": 7472,
+    "onet_job_zones": 923,
 }
 
 
@@ -51,7 +57,9 @@ def test_known_values():
     emp = ons[(ons.areacd == "E47000013") & (ons.indicator == "Employment rate") & (ons.period == "2023-01-01/P1Y")]
     assert emp.observation.tolist() == [74.6]
     ashe = load_csv(EMBEDDED_DIR / SPECS["ashe_table14"].path, SPECS["ashe_table14"]).frame
-    allemp = ashe[(ashe.soc2020_code == "ALL") & (ashe.measure == "annual_gross_pay_gbp") & (ashe.workforce == "full_time")]
+    allemp = ashe[
+        (ashe.soc2020_code == "ALL") & (ashe.measure == "annual_gross_pay_gbp") & (ashe.workforce == "full_time")
+    ]
     assert allemp["median"].tolist() == [34963.0]
 
 

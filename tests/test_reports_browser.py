@@ -41,8 +41,7 @@ def _open(browser, path, errors):
 
 def _ons_employment_rate() -> float:
     with open(ROOT / "data/embedded/ons/emcca_local_indicators_long.csv", newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f)
-                if r["areacd"] == "E47000013" and r["dataset"] == "employment-rate"]
+        rows = [r for r in csv.DictReader(f) if r["areacd"] == "E47000013" and r["dataset"] == "employment-rate"]
     return float(max(rows, key=lambda r: r["period"])["observation"])
 
 
@@ -111,9 +110,13 @@ def test_reach_map_is_labelled_synthetic_and_switches_group(browser, reports_dir
 
 def test_quality_page_lists_plan_baselines_that_match_no_series_value(browser, reports_dir):
     with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
-        differing = [r[0] for r in conn.execute(
-            "select indicator_name from published.fct_plan_indicators where is_latest "
-            "and baseline_check = 'differs from series'").fetchall()]
+        differing = [
+            r[0]
+            for r in conn.execute(
+                "select indicator_name from published.fct_plan_indicators where is_latest "
+                "and baseline_check = 'differs from series'"
+            ).fetchall()
+        ]
     errors: list[str] = []
     page = _open(browser, reports_dir / "quality.html", errors)
     section = page.locator("#baselines").inner_text()
@@ -126,8 +129,10 @@ def test_quality_page_lists_plan_baselines_that_match_no_series_value(browser, r
 def test_overview_shows_every_indicator_with_its_emcca_status_and_links_to_its_card(browser, reports_dir):
     with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
         dims = [r[0] for r in conn.execute("select indicator_id from published.dim_indicator").fetchall()]
-        employment = conn.execute("select rag_status from published.fct_plan_indicators where is_latest and "
-                                  "indicator_id = 'employment_rate' and geography_code = 'E47000013'").fetchone()[0]
+        employment = conn.execute(
+            "select rag_status from published.fct_plan_indicators where is_latest and "
+            "indicator_id = 'employment_rate' and geography_code = 'E47000013'"
+        ).fetchone()[0]
     errors: list[str] = []
     page = _open(browser, reports_dir / "index.html", errors)
     rows = page.locator("#glance tbody tr")

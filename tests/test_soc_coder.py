@@ -15,32 +15,40 @@ from orchestration.settings import EMBEDDED_DIR, PROJECT_ROOT
 
 @pytest.fixture(scope="module")
 def coder():
-    return SocCoder.from_files(EMBEDDED_DIR / "soc/soc2020_coding_index.csv", EMBEDDED_DIR / "soc/soc2020_unit_groups.csv")
+    return SocCoder.from_files(
+        EMBEDDED_DIR / "soc/soc2020_coding_index.csv", EMBEDDED_DIR / "soc/soc2020_unit_groups.csv"
+    )
 
 
-@pytest.mark.parametrize("noisy,plain", [
-    ("Care Assistant - Worksop", "Care Assistant"),
-    ("Care Assistant Worksop", "Care Assistant"),          # a town with no separator
-    ("Warehouse Operative Job Ilkeston", "Warehouse Operative"),
-    ("URGENT: Kitchen Porter x3 £11.50ph Nights", "Kitchen Porter"),
-    ("Cleaner (Part Time) - 16 hours", "Cleaner"),
-    ("Forklift Driver - Long Eaton - £12.21 per hour", "Fork lift truck driver"),
-    ("Chef de Partie  Award Winning Gastro Pub  Live In  Tips", "Chef de partie"),
-])
+@pytest.mark.parametrize(
+    "noisy,plain",
+    [
+        ("Care Assistant - Worksop", "Care Assistant"),
+        ("Care Assistant Worksop", "Care Assistant"),  # a town with no separator
+        ("Warehouse Operative Job Ilkeston", "Warehouse Operative"),
+        ("URGENT: Kitchen Porter x3 £11.50ph Nights", "Kitchen Porter"),
+        ("Cleaner (Part Time) - 16 hours", "Cleaner"),
+        ("Forklift Driver - Long Eaton - £12.21 per hour", "Fork lift truck driver"),
+        ("Chef de Partie  Award Winning Gastro Pub  Live In  Tips", "Chef de partie"),
+    ],
+)
 def test_places_pay_and_board_noise_do_not_change_the_code(coder, noisy, plain):
     assert coder.code(noisy).soc2020 == coder.code(plain).soc2020 is not None
 
 
-@pytest.mark.parametrize("title,soc", [
-    ("Snr Software Eng", "2134"),
-    ("RMN Charge Nurse", "2235"),     # the registration sets the nurse type
-    ("RGN Nurse", "2237"),
-    ("RGN/RMN Staff Nurse", "2237"),  # the first-named registration
-    ("RGN Deputy Home Manager", "1232"),  # a registration before another occupation is a requirement
-    ("QSW - Children and Families", "2461"),
-    ("Consultant in Respiratory Medicine", "2212"),  # a doctor, not an IT consultant
-    ("IT Consultant", "2139"),
-])
+@pytest.mark.parametrize(
+    "title,soc",
+    [
+        ("Snr Software Eng", "2134"),
+        ("RMN Charge Nurse", "2235"),  # the registration sets the nurse type
+        ("RGN Nurse", "2237"),
+        ("RGN/RMN Staff Nurse", "2237"),  # the first-named registration
+        ("RGN Deputy Home Manager", "1232"),  # a registration before another occupation is a requirement
+        ("QSW - Children and Families", "2461"),
+        ("Consultant in Respiratory Medicine", "2212"),  # a doctor, not an IT consultant
+        ("IT Consultant", "2139"),
+    ],
+)
 def test_abbreviations_and_professional_titles(coder, title, soc):
     assert coder.code(title).soc2020 == soc
 
@@ -77,7 +85,9 @@ def test_vague_and_unknown_titles_are_flagged_not_guessed(coder):
 
 def test_confidence_tracks_agreement_on_the_development_half(coder):
     """Codes the coder is sure of must be right more often than the ones it flags (on dev titles only)."""
-    labelled = pd.read_csv(PROJECT_ROOT / "benchmarks/data/labelled_advert_titles.csv", dtype=str, keep_default_na=False)
+    labelled = pd.read_csv(
+        PROJECT_ROOT / "benchmarks/data/labelled_advert_titles.csv", dtype=str, keep_default_na=False
+    )
     dev = labelled[labelled.split == "dev"]
     coded = [coder.code(r.title, employer=r.employer, category=r.category) for r in dev.itertuples()]
     right = pd.Series([c.soc2020 == t for c, t in zip(coded, dev.soc2020)])
@@ -89,13 +99,16 @@ def test_confidence_tracks_agreement_on_the_development_half(coder):
 def test_read_titles_takes_plain_lines_or_a_csv_with_context():
     assert read_titles(["Care worker", "", "Chef"]) == [{"title": "Care worker"}, {"title": "Chef"}]
     rows = read_titles(["title,employer,category", '"Support Worker, nights",Sunrise Care Home,Care'])
-    assert rows == [{"title": "Support Worker, nights", "description": "", "employer": "Sunrise Care Home",
-                     "category": "Care"}]
+    assert rows == [
+        {"title": "Support Worker, nights", "description": "", "employer": "Sunrise Care Home", "category": "Care"}
+    ]
 
 
 def test_code_titles_cli_uses_context_and_fails_cleanly(tmp_path):
     path = tmp_path / "titles.csv"
-    path.write_text("title,employer\nSupport Worker,Queen's Medical Centre NHS Trust\nSupport Worker,Sunrise Care Home\n")
+    path.write_text(
+        "title,employer\nSupport Worker,Queen's Medical Centre NHS Trust\nSupport Worker,Sunrise Care Home\n"
+    )
     escalator = [sys.executable, "-m", "orchestration.cli", "code-titles"]
     out = subprocess.run([*escalator, str(path)], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True).stdout
     rows = out.strip().splitlines()

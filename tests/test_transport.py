@@ -48,6 +48,7 @@ def test_missing_stop_times_is_named(tmp_path):
 def test_trip_with_unknown_route_names_file_row_and_field(tmp_path):
     def edit(t):
         t["trips.txt"].loc[4, "route_id"] = "NO_SUCH_ROUTE"
+
     v = gtfs.validate_tables(_rewrite(tmp_path, edit=edit))
     assert str(v.errors[0]) == "trips.txt row 5 field route_id: route_id 'NO_SUCH_ROUTE' not found in routes.txt"
 
@@ -55,15 +56,18 @@ def test_trip_with_unknown_route_names_file_row_and_field(tmp_path):
 def test_impossible_time_names_file_row_and_field(tmp_path):
     def edit(t):
         t["stop_times.txt"].loc[9, "arrival_time"] = "25:61:00"
+
     v = gtfs.validate_tables(_rewrite(tmp_path, edit=edit))
-    assert any(str(e) == "stop_times.txt row 10 field arrival_time: '25:61:00' is not a valid HH:MM:SS time"
-               for e in v.errors)
+    assert any(
+        str(e) == "stop_times.txt row 10 field arrival_time: '25:61:00' is not a valid HH:MM:SS time" for e in v.errors
+    )
     assert gtfs.parse_time("25:10:00") == 25 * 3600 + 600  # past midnight is legal
 
 
 def test_health_gate_rejects_a_date_outside_the_feed_and_stops_outside_the_area():
     tables = gtfs.read_tables(CHESTER)
     from datetime import date
+
     _, problems = gtfs.health(CHESTER, tables, date(2030, 1, 1), (-1.7, 52.6, -0.6, 53.6))
     messages = " ".join(p.message for p in problems)
     assert "no service runs on the routing date 2030-01-01" in messages
@@ -89,10 +93,9 @@ def _zip_bytes() -> bytes:
 def test_bods_conditional_download_then_not_modified_then_error(httpserver, tmp_path):
     body = _zip_bytes()
     httpserver.expect_ordered_request("/gtfs/em/").respond_with_data(
-        body, headers={"ETag": '"v1"', "Last-Modified": "Tue, 08 Aug 2023 00:00:00 GMT"},
-        content_type="application/zip")
-    httpserver.expect_ordered_request("/gtfs/em/", headers={"If-None-Match": '"v1"'}).respond_with_data(
-        "", status=304)
+        body, headers={"ETag": '"v1"', "Last-Modified": "Tue, 08 Aug 2023 00:00:00 GMT"}, content_type="application/zip"
+    )
+    httpserver.expect_ordered_request("/gtfs/em/", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
     httpserver.expect_ordered_request("/gtfs/em/").respond_with_data("<html>busy</html>", status=200)
     session = make_session(retries=0)
     url = httpserver.url_for("/gtfs/em/")
@@ -125,18 +128,37 @@ def test_a_broken_live_feed_is_quarantined_and_the_last_good_network_stays(tmp_p
     httpserver.expect_ordered_request("/gtfs").respond_with_data(_zip_bytes(), content_type="application/zip")
     httpserver.expect_ordered_request("/gtfs").respond_with_data(buf.getvalue(), content_type="application/zip")
     cfg = tmp_path / "escalator.yaml"
-    cfg.write_text(yaml.safe_dump({"sources": {"bods": {"live": True, "http_retries": 0, "bbox": [-3.2, 53.0, -2.6, 53.4], "feeds": [
-        {"name": "chester", "url": httpserver.url_for("/gtfs")}]}}}))
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "sources": {
+                    "bods": {
+                        "live": True,
+                        "http_retries": 0,
+                        "bbox": [-3.2, 53.0, -2.6, 53.4],
+                        "feeds": [{"name": "chester", "url": httpserver.url_for("/gtfs")}],
+                    }
+                }
+            }
+        )
+    )
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
-    resources = {"warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
-                 "platform": PlatformConfig(embedded_dir=str(EMBEDDED_DIR), published_dir=str(tmp_path / "p"),
-                                            reports_dir=str(tmp_path / "r"), dropzone_dir=str(tmp_path / "d"))}
+    resources = {
+        "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
+        "platform": PlatformConfig(
+            embedded_dir=str(EMBEDDED_DIR),
+            published_dir=str(tmp_path / "p"),
+            reports_dir=str(tmp_path / "r"),
+            dropzone_dir=str(tmp_path / "d"),
+        ),
+    }
     lookup = [a for a in reference_assets if a.key.path[1] == "lsoa21_lookup"]
     for _ in range(2):
         assert dg.materialize([raw_gtfs_feed_versions, *lookup], resources=with_feeds(resources)).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
-        statuses = conn.execute("select status, errors, version from raw.gtfs_feed_versions order by checked_at"
-                                ).fetchall()
+        statuses = conn.execute(
+            "select status, errors, version from raw.gtfs_feed_versions order by checked_at"
+        ).fetchall()
         quarantined = conn.execute("select reason, field from raw.quarantine where source = 'gtfs'").fetchall()
     assert [s for s, *_ in statuses] == ["valid", "quarantined"]
     assert "stop_times.txt row 1 field departure_time: '25:61:00'" in statuses[1][1]
@@ -145,15 +167,22 @@ def test_a_broken_live_feed_is_quarantined_and_the_last_good_network_stays(tmp_p
 
 
 def test_published_travel_times_and_reach(warehouse):
-    cols = [r[0] for r in warehouse.execute(
-        "select column_name from information_schema.columns where table_schema = 'published' "
-        "and table_name = 'fct_travel_times'").fetchall()]
+    cols = [
+        r[0]
+        for r in warehouse.execute(
+            "select column_name from information_schema.columns where table_schema = 'published' "
+            "and table_name = 'fct_travel_times'"
+        ).fetchall()
+    ]
     assert {"origin_lsoa", "destination_lsoa", "p50_minutes", "p80_minutes", "engine", "network_version"} <= set(cols)
-    bad = warehouse.execute("select count(*) from published.fct_travel_times where p80_minutes < p50_minutes "
-                            "or p50_minutes > 120 or p50_minutes < 0").fetchone()[0]
+    bad = warehouse.execute(
+        "select count(*) from published.fct_travel_times where p80_minutes < p50_minutes "
+        "or p50_minutes > 120 or p50_minutes < 0"
+    ).fetchone()[0]
     assert bad == 0
-    same = warehouse.execute("select max(p50_minutes) from published.fct_travel_times "
-                             "where origin_lsoa = destination_lsoa").fetchone()[0]
+    same = warehouse.execute(
+        "select max(p50_minutes) from published.fct_travel_times where origin_lsoa = destination_lsoa"
+    ).fetchone()[0]
     assert same == 0
     n, synthetic, monotone = warehouse.execute("""
         select count(*), bool_and(synthetic_network),
@@ -184,8 +213,10 @@ def test_matrix_fans_out_across_processes_with_the_same_result(refreshed):
     from orchestration.refresh import run_travel_time_matrix
     from orchestration.settings import load_settings
 
-    query = ("select origin_lsoa, destination_lsoa, \"window\", p50_minutes, p80_minutes, network_version "
-             "from derived.travel_times order by all")
+    query = (
+        'select origin_lsoa, destination_lsoa, "window", p50_minutes, p80_minutes, network_version '
+        "from derived.travel_times order by all"
+    )
     with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
         before = conn.execute(query).df()
     assert run_travel_time_matrix(load_settings(), chunks=3, processes=2) == 0

@@ -12,7 +12,7 @@ def earliest_arrivals(tt, origin: int, depart: int) -> dict[int, int]:
     waits: dict[int, list[int]] = {}
     arrivals: list[tuple[int, int, tuple]] = []  # (stop, time, node)
     for p in range(len(tt.pat_ntrips)):
-        stops = tt.pat_stops[tt.pat_stops_ptr[p]:tt.pat_stops_ptr[p + 1]]
+        stops = tt.pat_stops[tt.pat_stops_ptr[p] : tt.pat_stops_ptr[p + 1]]
         n = len(stops)
         for trip in range(tt.pat_ntrips[p]):
             base = tt.pat_time_ptr[p] + trip * n
@@ -35,8 +35,10 @@ def earliest_arrivals(tt, origin: int, depart: int) -> dict[int, int]:
         if k < len(times):
             g.add_edge(node, ("W", stop, times[k]), weight=times[k] - t + 0)
 
-    walks = {s: [(int(tt.tr_stop[k]), int(tt.tr_secs[k])) for k in range(tt.tr_ptr[s], tt.tr_ptr[s + 1])]
-             for s in range(tt.n_stops)}
+    walks = {
+        s: [(int(tt.tr_stop[k]), int(tt.tr_secs[k])) for k in range(tt.tr_ptr[s], tt.tr_ptr[s + 1])]
+        for s in range(tt.n_stops)
+    }
     for s, a, node in arrivals:
         board(node, s, a)
         for s2, w in walks[s]:

@@ -15,35 +15,38 @@ from assets.platform.warehouse import QuarantineRow, ensure_schemas, replace_tab
     kinds={"duckdb", "python"},
     pool="duckdb",
     description="Cosine similarity of every ordered pair of SOC 2020 unit groups' ONS description and "
-                "tasks (all-MiniLM-L6-v2 sentence embeddings; TF-IDF fallback). One of the escalator's "
-                "similarity facets.",
-    metadata={"source": "ONS SOC 2020 Volume 1 (OGL v3.0); model sentence-transformers/all-MiniLM-L6-v2 "
-                        "(Apache 2.0)"},
+    "tasks (all-MiniLM-L6-v2 sentence embeddings; TF-IDF fallback). One of the escalator's "
+    "similarity facets.",
+    metadata={"source": "ONS SOC 2020 Volume 1 (OGL v3.0); model sentence-transformers/all-MiniLM-L6-v2 (Apache 2.0)"},
 )
-def derived_soc2020_text_similarity(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                                platform: PlatformConfig) -> dg.MaterializeResult:
+def derived_soc2020_text_similarity(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig
+) -> dg.MaterializeResult:
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        groups = conn.execute("select soc2020_unit_group as soc2020, soc2020_title, description, tasks "
-                              "from raw.soc2020_unit_groups order by 1").df()
+        groups = conn.execute(
+            "select soc2020_unit_group as soc2020, soc2020_title, description, tasks "
+            "from raw.soc2020_unit_groups order by 1"
+        ).df()
         frame, engine = text_similarity(groups, platform.text_engine, platform.embedded)
         frame["engine"] = engine
         rows = replace_table(conn, "derived.soc2020_text_similarity", stamp(frame))
     if engine != platform.text_engine:
         context.log.warning(f"text engine {platform.text_engine!r} unavailable: used {engine}")
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "engine": engine,
-                                          "unit_groups": len(groups)})
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "engine": engine, "unit_groups": len(groups)})
 
 
 @dg.asset(
     key=["derived", "ncs_profile_soc2020"],
     group_name="escalator",
-    deps=[dg.AssetKey(["raw", t]) for t in ("ncs_job_profiles", "soc2010_soc2020_proportions",
-                                            "soc2020_coding_index", "soc2020_unit_groups")],
+    deps=[
+        dg.AssetKey(["raw", t])
+        for t in ("ncs_job_profiles", "soc2010_soc2020_proportions", "soc2020_coding_index", "soc2020_unit_groups")
+    ],
     kinds={"duckdb", "python"},
     pool="duckdb",
     description="The SOC 2020 unit group each National Careers Service profile describes: the ONS SOC 2010 "
-                "-> 2020 split of the profile's SOC 2010 code, settled by coding the profile's title.",
+    "-> 2020 split of the profile's SOC 2010 code, settled by coding the profile's title.",
     metadata={"source": "NCS job profiles (Nov 2020); ONS SOC 2010 -> 2020 proportions; ONS coding index"},
 )
 def derived_ncs_profile_soc2020(warehouse: DuckDBResource) -> dg.MaterializeResult:
@@ -57,15 +60,24 @@ def derived_ncs_profile_soc2020(warehouse: DuckDBResource) -> dg.MaterializeResu
         mapping = map_profiles(profiles, proportions, build_coder(conn))
         rows = replace_table(conn, "derived.ncs_profile_soc2020", stamp(mapping))
         # a profile no SOC 2020 group can be given reaches no escalator step: say which and why
-        unmapped = [QuarantineRow(f"url_name={r.url_name}", "soc2010",
-                                  f"no SOC 2020 unit group: SOC 2010 {r.soc2010 or '(blank)'} is not in the ONS "
-                                  f"2010 -> 2020 split and the title {r.title!r} could not be coded with confidence",
-                                  {"url_name": r.url_name, "title": r.title, "soc2010": r.soc2010})
-                    for r in mapping[mapping.soc2020.isna()].itertuples()]
+        unmapped = [
+            QuarantineRow(
+                f"url_name={r.url_name}",
+                "soc2010",
+                f"no SOC 2020 unit group: SOC 2010 {r.soc2010 or '(blank)'} is not in the ONS "
+                f"2010 -> 2020 split and the title {r.title!r} could not be coded with confidence",
+                {"url_name": r.url_name, "title": r.title, "soc2010": r.soc2010},
+            )
+            for r in mapping[mapping.soc2020.isna()].itertuples()
+        ]
         write_quarantine(conn, "ncs_profile_soc2020", unmapped)
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
-                                          "unit_groups": int(mapping.soc2020.nunique()),
-                                          "quarantined": len(unmapped)})
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "unit_groups": int(mapping.soc2020.nunique()),
+            "quarantined": len(unmapped),
+        }
+    )
 
 
 @dg.asset(
@@ -75,8 +87,8 @@ def derived_ncs_profile_soc2020(warehouse: DuckDBResource) -> dg.MaterializeResu
     kinds={"duckdb", "python"},
     pool="duckdb",
     description="Cosine similarity (TF-IDF) of every ordered pair of SOC 2020 unit groups' National Careers "
-                "Service descriptions, day-to-day tasks and working environments: the escalator's UK-native "
-                "similarity facet.",
+    "Service descriptions, day-to-day tasks and working environments: the escalator's UK-native "
+    "similarity facet.",
     metadata={"source": "NCS job profiles (Nov 2020), Crown copyright, OGL v3.0 presumed"},
 )
 def derived_soc2020_ncs_similarity(warehouse: DuckDBResource) -> dg.MaterializeResult:
@@ -89,5 +101,6 @@ def derived_soc2020_ncs_similarity(warehouse: DuckDBResource) -> dg.MaterializeR
         tasks = conn.execute("select url_name, kind, text from raw.ncs_tasks").df()
         frame = task_similarity(mapping, profiles, tasks)
         rows = replace_table(conn, "derived.soc2020_ncs_similarity", stamp(frame))
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
-                                          "unit_groups": int(frame.origin_soc2020.nunique())})
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": rows, "unit_groups": int(frame.origin_soc2020.nunique())}
+    )

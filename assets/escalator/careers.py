@@ -39,8 +39,16 @@ def map_profiles(profiles: pd.DataFrame, proportions: pd.DataFrame, coder: SocCo
             soc, method = coded.soc2020, "title coded (SOC 2010 code not in the ONS split)"
         else:
             soc, method = None, "unmapped"
-        rows.append({"url_name": url, "title": title, "soc2010": soc2010, "soc2020": soc,
-                     "share": round(split.get(soc, 0.0), 2) if soc else None, "method": method})
+        rows.append(
+            {
+                "url_name": url,
+                "title": title,
+                "soc2010": soc2010,
+                "soc2020": soc,
+                "share": round(split.get(soc, 0.0), 2) if soc else None,
+                "method": method,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -56,9 +64,11 @@ def task_similarity(mapping: pd.DataFrame, profiles: pd.DataFrame, tasks: pd.Dat
     by_soc = m.groupby("soc2020").text.agg(" ".join)
     by_soc = by_soc[by_soc.str.strip().str.len() > 0]
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, ngram_range=(1, 2)).fit_transform(
-        by_soc.values)
+        by_soc.values
+    )
     sims = (matrix @ matrix.T).toarray()
     codes = by_soc.index.to_numpy()
     i, j = np.where(~np.eye(len(codes), dtype=bool))
-    return pd.DataFrame({"origin_soc2020": codes[i], "destination_soc2020": codes[j],
-                         "ncs_similarity": np.round(sims[i, j], 4)})
+    return pd.DataFrame(
+        {"origin_soc2020": codes[i], "destination_soc2020": codes[j], "ncs_similarity": np.round(sims[i, j], 4)}
+    )

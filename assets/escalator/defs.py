@@ -4,10 +4,11 @@
 import dagster as dg
 
 from assets.escalator.assets import (
-                                     derived_ncs_profile_soc2020,
-                                     derived_soc2020_ncs_similarity,
-                                     derived_soc2020_text_similarity,
+    derived_ncs_profile_soc2020,
+    derived_soc2020_ncs_similarity,
+    derived_soc2020_text_similarity,
 )
 
-defs = dg.Definitions(assets=[derived_soc2020_text_similarity, derived_ncs_profile_soc2020,
-                              derived_soc2020_ncs_similarity])
+defs = dg.Definitions(
+    assets=[derived_soc2020_text_similarity, derived_ncs_profile_soc2020, derived_soc2020_ncs_similarity]
+)

@@ -17,8 +17,13 @@ EMBEDDINGS_FILE = Path("soc") / "soc2020_text_embeddings_minilm.csv"
 
 def occupation_texts(groups: pd.DataFrame) -> pd.Series:
     """Description + tasks per unit group (entry routes left out: they describe qualifications, not work)."""
-    text = groups["soc2020_title"].fillna("") + ". " + groups["description"].fillna("") + " " + \
-        groups["tasks"].fillna("").str.replace(r"[~•]", " ", regex=True)
+    text = (
+        groups["soc2020_title"].fillna("")
+        + ". "
+        + groups["description"].fillna("")
+        + " "
+        + groups["tasks"].fillna("").str.replace(r"[~•]", " ", regex=True)
+    )
     return pd.Series(text.values, index=groups["soc2020"].astype(str).values)
 
 
@@ -32,7 +37,8 @@ def _tfidf(texts: pd.Series) -> np.ndarray:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, ngram_range=(1, 2)).fit_transform(
-        texts.values)
+        texts.values
+    )
     return (matrix @ matrix.T).toarray()
 
 
@@ -66,9 +72,11 @@ def text_similarity(groups: pd.DataFrame, engine: str, embedded_dir: Path) -> tu
         sims, used = _tfidf(texts), "tfidf"
     codes = texts.index.to_numpy()
     n = len(codes)
-    frame = pd.DataFrame({
-        "origin_soc2020": np.repeat(codes, n),
-        "destination_soc2020": np.tile(codes, n),
-        "text_similarity": np.clip(sims.ravel(), 0, 1).round(5),
-    })
+    frame = pd.DataFrame(
+        {
+            "origin_soc2020": np.repeat(codes, n),
+            "destination_soc2020": np.tile(codes, n),
+            "text_similarity": np.clip(sims.ravel(), 0, 1).round(5),
+        }
+    )
     return frame[frame.origin_soc2020 != frame.destination_soc2020].reset_index(drop=True), used

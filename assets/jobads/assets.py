@@ -26,12 +26,29 @@ GAZETTEER = Path(__file__).resolve().parents[2] / "data/reference/emcca_places_g
 EMBEDDED_JOBADS = "jobads/nottinghamshire_public_sector_jobs_2026-08-26.csv"
 EMBEDDED_SEEN_DATE = "2026-08-26"  # the day the embedded vacancies were checked
 JOB_AD_PARTITIONS = dg.DailyPartitionsDefinition(start_date="2026-08-01", timezone="Europe/London", end_offset=1)
-EMCCA_WHERE = ["Nottingham", "Derby", "Mansfield", "Chesterfield", "Worksop", "Newark-on-Trent", "Ilkeston",
-               "Buxton", "Matlock", "Swadlincote", "Sutton-in-Ashfield", "Beeston", "Arnold", "West Bridgford",
-               "Ripley", "Bolsover", "Dronfield"]
+EMCCA_WHERE = [
+    "Nottingham",
+    "Derby",
+    "Mansfield",
+    "Chesterfield",
+    "Worksop",
+    "Newark-on-Trent",
+    "Ilkeston",
+    "Buxton",
+    "Matlock",
+    "Swadlincote",
+    "Sutton-in-Ashfield",
+    "Beeston",
+    "Arnold",
+    "West Bridgford",
+    "Ripley",
+    "Bolsover",
+    "Dronfield",
+]
 
-RAW_JOB_ADS_DDL = "create table if not exists raw.job_ads (" + ", ".join(
-    f"{c} {t}" for c, t in ADVERT_TYPES.items()) + ")"
+RAW_JOB_ADS_DDL = (
+    "create table if not exists raw.job_ads (" + ", ".join(f"{c} {t}" for c, t in ADVERT_TYPES.items()) + ")"
+)
 
 
 def today_london() -> str:
@@ -54,12 +71,16 @@ def build_places(conn) -> PlaceResolver:
 def drop_files_for(day: str, folder) -> list:
     if not folder.exists():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in DROP_SUFFIXES and drop_file_seen_date(p) == day)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in DROP_SUFFIXES and drop_file_seen_date(p) == day
+    )
 
 
-def collect_records(day: str, platform: PlatformConfig, adzuna: FeedSource, embedded: FeedSource,
-                    log) -> tuple[pd.DataFrame, dict]:
+def collect_records(
+    day: str, platform: PlatformConfig, adzuna: FeedSource, embedded: FeedSource, log
+) -> tuple[pd.DataFrame, dict]:
     frames, info = [], {"sources": []}
     if embedded.enabled and not adzuna.live:
         notts = read_embedded_notts(platform.embedded / EMBEDDED_JOBADS)
@@ -71,10 +92,13 @@ def collect_records(day: str, platform: PlatformConfig, adzuna: FeedSource, embe
         frames.append(read_drop_file(path))
         info["sources"].append(f"file drop {path.name}")
     if adzuna.live and day == today_london():
-        client = AdzunaClient(adzuna.app_id, adzuna.api_key,
-                              base_url=adzuna.options.get("base_url", "https://api.adzuna.com"),
-                              limiter=RateLimiter(state_file=Path(platform.dagster_home) / "adzuna_calls.json"),
-                              session=adzuna.session())
+        client = AdzunaClient(
+            adzuna.app_id,
+            adzuna.api_key,
+            base_url=adzuna.options.get("base_url", "https://api.adzuna.com"),
+            limiter=RateLimiter(state_file=Path(platform.dagster_home) / "adzuna_calls.json"),
+            session=adzuna.session(),
+        )
         results = []
         for where in adzuna.options.get("where", EMCCA_WHERE):
             results.extend(client.search(where, distance_km=int(adzuna.options.get("distance_km", 10))))
@@ -93,16 +117,24 @@ def collect_records(day: str, platform: PlatformConfig, adzuna: FeedSource, embe
     group_name="jobads",
     partitions_def=JOB_AD_PARTITIONS,
     kinds={"duckdb", "api"},
-    deps=[dg.AssetKey(["raw", t]) for t in ("soc2020_coding_index", "soc2020_unit_groups", "lsoa21_lookup",
-                                             "lad_lookup")],
+    deps=[
+        dg.AssetKey(["raw", t]) for t in ("soc2020_coding_index", "soc2020_unit_groups", "lsoa21_lookup", "lad_lookup")
+    ],
     description="Job adverts seen on the partition's day, cleaned: SOC 2020 coded, pay parsed, placed, "
-                "pattern-flagged, personal data scrubbed. Rerunning a day replaces that day.",
-    metadata={"sources": "embedded Nottinghamshire vacancies (default); file drops; Adzuna API (live)",
-              "cadence": "daily"},
+    "pattern-flagged, personal data scrubbed. Rerunning a day replaces that day.",
+    metadata={
+        "sources": "embedded Nottinghamshire vacancies (default); file drops; Adzuna API (live)",
+        "cadence": "daily",
+    },
     pool="duckdb",
 )
-def raw_job_ads(context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig,
-                adzuna_source: FeedSource, embedded_jobads_source: FeedSource) -> dg.MaterializeResult:
+def raw_job_ads(
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBResource,
+    platform: PlatformConfig,
+    adzuna_source: FeedSource,
+    embedded_jobads_source: FeedSource,
+) -> dg.MaterializeResult:
     day = context.partition_key
     with step_retries(context, adzuna_source):  # a failing feed raises here: the day is untouched
         records, info = collect_records(day, platform, adzuna_source, embedded_jobads_source, context.log)
@@ -127,10 +159,12 @@ def raw_job_ads(context: dg.AssetExecutionContext, warehouse: DuckDBResource, pl
         write_quarantine(conn, "job_ads", quarantined, run_id=context.run.run_id, partition=day)
     for q in quarantined[:20]:
         context.log.warning("quarantined: " + q.message("job_ads"))
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(adverts),
-        "quarantined": len(quarantined),
-        "duplicates_collapsed": cleaned.duplicates_collapsed if cleaned else 0,
-        "sources": ", ".join(info["sources"]) or "none for this day",
-        "soc_needs_review": int(adverts.soc_needs_review.fillna(True).sum()) if len(adverts) else 0,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(adverts),
+            "quarantined": len(quarantined),
+            "duplicates_collapsed": cleaned.duplicates_collapsed if cleaned else 0,
+            "sources": ", ".join(info["sources"]) or "none for this day",
+            "soc_needs_review": int(adverts.soc_needs_review.fillna(True).sum()) if len(adverts) else 0,
+        }
+    )

@@ -55,8 +55,16 @@ class PlaceResolver:
     def nearest_lsoa(self, lat: float, lon: float, la_code: str | None = None) -> tuple[str | None, str | None, float]:
         mask = self.lsoa_lads == la_code if la_code in self.emcca_lads else np.ones(len(self.lat), bool)
         la, lo = np.radians(lat), np.radians(lon)
-        d = 2 * 6371 * np.arcsin(np.sqrt(np.sin((self.lat[mask] - la) / 2) ** 2 + np.cos(la) * np.cos(
-            self.lat[mask]) * np.sin((self.lon[mask] - lo) / 2) ** 2))
+        d = (
+            2
+            * 6371
+            * np.arcsin(
+                np.sqrt(
+                    np.sin((self.lat[mask] - la) / 2) ** 2
+                    + np.cos(la) * np.cos(self.lat[mask]) * np.sin((self.lon[mask] - lo) / 2) ** 2
+                )
+            )
+        )
         i = int(np.argmin(d))
         return self.lsoa_codes[mask][i], self.lsoa_lads[mask][i], float(d[i])
 

@@ -13,8 +13,9 @@ PER_YEAR = {"year": 1.0, "month": 12.0, "week": 52.143, "day": DAYS_PER_YEAR, "h
 ANNUAL_PLAUSIBLE = (10_000.0, 250_000.0)
 HOURLY_PLAUSIBLE = (6.0, 200.0)
 
-AMOUNT = re.compile(r"£\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b)?|\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b)",
-                    re.IGNORECASE)
+AMOUNT = re.compile(
+    r"£\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b)?|\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b)", re.IGNORECASE
+)
 PERIODS = [
     ("hour", re.compile(r"per\s*hour|p\.?\s*/?\s*h(?:our|r)?\b|hourly|an hour|/\s*h(?:ou)?r", re.I)),
     ("day", re.compile(r"per\s*day|daily|a day|p\.?\s*/?\s*d\b|/\s*day", re.I)),
@@ -85,10 +86,20 @@ def parse_salary(text: str | None) -> Pay:
     if pro_rata:
         assumptions.append("pro rata: figures are full-time equivalent")
     outlier = not (ANNUAL_PLAUSIBLE[0] <= mid <= ANNUAL_PLAUSIBLE[1]) or not (
-        HOURLY_PLAUSIBLE[0] <= hourly <= HOURLY_PLAUSIBLE[1])
-    return Pay(text=raw, status="parsed", period=period, min_annual=_r(min_a), max_annual=_r(max_a),
-               mid_annual=_r(mid), mid_hourly=round(hourly, 2), pro_rata=pro_rata,
-               assumption="; ".join(assumptions) or None, outlier=outlier)
+        HOURLY_PLAUSIBLE[0] <= hourly <= HOURLY_PLAUSIBLE[1]
+    )
+    return Pay(
+        text=raw,
+        status="parsed",
+        period=period,
+        min_annual=_r(min_a),
+        max_annual=_r(max_a),
+        mid_annual=_r(mid),
+        mid_hourly=round(hourly, 2),
+        pro_rata=pro_rata,
+        assumption="; ".join(assumptions) or None,
+        outlier=outlier,
+    )
 
 
 def _r(v: float | None) -> float | None:

@@ -46,9 +46,18 @@ STRONG_HEAD = 3  # a one-word index title counts inside a longer phrase only if 
 # ((right + 1) / (n + 2), so a method seen on few titles is not trusted fully); printed by
 # `python -m benchmarks.soc_coder --calibrate`. "registration" had no development title: a prior of 0.8.
 CONFIDENCE = {
-    "exact": 0.98, "exact_context": 0.71, "exact_general": 0.79, "exact_professional": 0.75,
-    "exact_ambiguous": 0.33, "span": 0.92, "span_context": 0.76, "span_general": 0.68,
-    "span_professional": 0.8, "span_ambiguous": 0.5, "industry_head": 0.88, "registration": 0.8,
+    "exact": 0.98,
+    "exact_context": 0.71,
+    "exact_general": 0.79,
+    "exact_professional": 0.75,
+    "exact_ambiguous": 0.33,
+    "span": 0.92,
+    "span_context": 0.76,
+    "span_general": 0.68,
+    "span_professional": 0.8,
+    "span_ambiguous": 0.5,
+    "industry_head": 0.88,
+    "registration": 0.8,
 }
 FUZZY_SCALE = 0.7  # fuzzy confidence = overlap score x this (a fuzzy match is never sure)
 
@@ -85,16 +94,24 @@ class SocCoder:
         The qualifier (ADD) column is required: it marks the "professional" entries and carries industries."""
         self.titles = dict(zip(unit_groups.iloc[:, 0].astype(str), unit_groups.iloc[:, 1]))
         raw: dict[str, list[Entry]] = defaultdict(list)
-        for job_title, soc, qual, ind in zip(index["job_title"], index["soc2020"].astype(str),
-                                             index["qualifier"].fillna(""), index["industry"].fillna("")):
+        for job_title, soc, qual, ind in zip(
+            index["job_title"],
+            index["soc2020"].astype(str),
+            index["qualifier"].fillna(""),
+            index["industry"].fillna(""),
+        ):
             norm = " ".join(words(job_title))
             if norm:
-                raw[norm].append(Entry(soc, entry_words(qual, ind), not qual and not ind,
-                                       qual.strip().lower() == "professional"))
+                raw[norm].append(
+                    Entry(soc, entry_words(qual, ind), not qual and not ind, qual.strip().lower() == "professional")
+                )
         self.vague = {n for n, e in raw.items() if all(x.soc == "}}}}" for x in e)}
         # titles ONS calls too vague on their own ("Adviser"), codable only with an industry or qualifier
-        self.vague_alone = {n for n, e in raw.items() if any(x.soc == "}}}}" and x.general for x in e)
-                            and not any(x.soc != "}}}}" and x.general for x in e)}
+        self.vague_alone = {
+            n
+            for n, e in raw.items()
+            if any(x.soc == "}}}}" and x.general for x in e) and not any(x.soc != "}}}}" and x.general for x in e)
+        }
         self.entries = {n: [x for x in e if x.soc != "}}}}"] for n, e in raw.items()}
         self.entries = {n: e for n, e in self.entries.items() if e}
         self.head_count = Counter(n.split()[-1] for n in self.entries)
@@ -137,8 +154,9 @@ class SocCoder:
         return cls(index, groups)
 
     # -- public ---------------------------------------------------------------------------------------
-    def code(self, title: str, context: str = "", *, employer: str = "", category: str = "",
-             description: str = "") -> Coded:
+    def code(
+        self, title: str, context: str = "", *, employer: str = "", category: str = "", description: str = ""
+    ) -> Coded:
         """Code one title. `context` is free text about the employer or industry; the keywords name the
         fields a feed or CSV supplies. The description counts only through its first 300 characters."""
         ctx = " ".join(x for x in (context, employer, category, (description or "")[:300]) if x)

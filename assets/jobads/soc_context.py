@@ -12,15 +12,21 @@ import re
 
 CONTEXT_PATTERNS: list[tuple[str, tuple[str, ...]]] = [
     (r"\bnhs\b|hospital|\btrust\b|clinical|\bward\b|theatre|acute", ("hospital",)),
-    (r"care home|nursing home|residential|dementia|elderly|domiciliary|home ?care|live[ -]?in|supported living|"
-     r"learning disabilit|respite|\bhome\b", ("care", "residential", "nursing", "home")),
+    (
+        r"care home|nursing home|residential|dementia|elderly|domiciliary|home ?care|live[ -]?in|supported living|"
+        r"learning disabilit|respite|\bhome\b",
+        ("care", "residential", "nursing", "home"),
+    ),
     (r"children'?s home|childcare|looked after|\blac\b|fostering", ("childcare", "residential", "children")),
     (r"council|borough|county|district|local authority|city of", ("local", "government")),
     (r"restaurant|gastro|bistro|brasserie|dining|catering|kitchen|food", ("restaurant", "catering")),
     (r"\bpub\b|\binn\b|tavern|\bbar\b|licensed", ("public", "house")),
-    (r"paediatric|cardiolog|oncolog|psychiatr|surg|medicine|anaesthe|obstetric|gynae|neonat|radiolog|patholog|"
-     r"critical care|stroke|trauma|physician|ophthalm|dermatolog|haematolog|respiratory|gastro|urolog|"
-     r"neurolog|geriatric|rheumatolog|endocrin|cardiac|renal|medical", ("medical", "hospital")),
+    (
+        r"paediatric|cardiolog|oncolog|psychiatr|surg|medicine|anaesthe|obstetric|gynae|neonat|radiolog|patholog|"
+        r"critical care|stroke|trauma|physician|ophthalm|dermatolog|haematolog|respiratory|gastro|urolog|"
+        r"neurolog|geriatric|rheumatolog|endocrin|cardiac|renal|medical",
+        ("medical", "hospital"),
+    ),
     (r"hotel|resort|\bspa\b", ("hotel",)),
     (r"leisure|sport|fitness|gym|swimming", ("leisure", "sports", "centre")),
     (r"school|academy|education|teaching|college", ("school", "educational", "establishment")),

@@ -14,9 +14,28 @@ import requests
 
 from assets.platform.http import FeedError, get, make_session, redact
 
-COLUMNS = ["source", "source_id", "title", "employer", "employer_type", "job_area", "location", "location_area",
-           "latitude", "longitude", "salary_text", "salary_min", "salary_max", "contract_type", "work_pattern",
-           "description", "posted_date", "closing_date", "seen_date", "source_file"]
+COLUMNS = [
+    "source",
+    "source_id",
+    "title",
+    "employer",
+    "employer_type",
+    "job_area",
+    "location",
+    "location_area",
+    "latitude",
+    "longitude",
+    "salary_text",
+    "salary_min",
+    "salary_max",
+    "contract_type",
+    "work_pattern",
+    "description",
+    "posted_date",
+    "closing_date",
+    "seen_date",
+    "source_file",
+]
 DROP_SUFFIXES = {".csv", ".json", ".jsonl", ".ndjson"}
 # column names accepted in dropped files (Lightcast-style exports, employer portals), first match wins
 ALIASES = {
@@ -47,13 +66,26 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 def read_embedded_notts(path: Path) -> pd.DataFrame:
     """The Nottinghamshire public-sector vacancies (no descriptions; seen on date_checked)."""
     text = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rows = [{
-        "source": "notts_public_sector", "source_id": None, "title": r.job_title, "employer": r.organization,
-        "employer_type": r.employer_type, "job_area": r.job_area, "location": r.location,
-        "location_area": r.location_area, "salary_text": r.salary, "contract_type": r.contract_type,
-        "work_pattern": r.work_pattern, "posted_date": None, "closing_date": r.closing_date or None,
-        "seen_date": r.date_checked, "source_file": path.name,
-    } for r in text.itertuples()]
+    rows = [
+        {
+            "source": "notts_public_sector",
+            "source_id": None,
+            "title": r.job_title,
+            "employer": r.organization,
+            "employer_type": r.employer_type,
+            "job_area": r.job_area,
+            "location": r.location,
+            "location_area": r.location_area,
+            "salary_text": r.salary,
+            "contract_type": r.contract_type,
+            "work_pattern": r.work_pattern,
+            "posted_date": None,
+            "closing_date": r.closing_date or None,
+            "seen_date": r.date_checked,
+            "source_file": path.name,
+        }
+        for r in text.itertuples()
+    ]
     return _frame(rows)
 
 
@@ -141,9 +173,15 @@ class RateLimiter:
 class AdzunaClient:
     """Adzuna job search API: GET /v1/api/jobs/gb/search/{page}. Keys from the environment only."""
 
-    def __init__(self, app_id: str, app_key: str, base_url: str = "https://api.adzuna.com",
-                 limiter: RateLimiter | None = None, session: requests.Session | None = None,
-                 results_per_page: int = 50):
+    def __init__(
+        self,
+        app_id: str,
+        app_key: str,
+        base_url: str = "https://api.adzuna.com",
+        limiter: RateLimiter | None = None,
+        session: requests.Session | None = None,
+        results_per_page: int = 50,
+    ):
         if not app_id or not app_key:
             raise FeedError("Adzuna: ADZUNA_APP_ID and ADZUNA_APP_KEY must be set to use the live feed")
         self.app_id, self.app_key = app_id, app_key
@@ -161,11 +199,18 @@ class AdzunaClient:
             except RateLimitReached as exc:
                 self.stopped_reason = str(exc)
                 break
-            params = {"app_id": self.app_id, "app_key": self.app_key, "results_per_page": self.results_per_page,
-                      "where": where, "distance": distance_km, "max_days_old": max_days_old,
-                      "content-type": "application/json"}
-            resp = get(self.session, f"Adzuna ({where})", f"{self.base_url}/v1/api/jobs/gb/search/{page}",
-                       params=params)
+            params = {
+                "app_id": self.app_id,
+                "app_key": self.app_key,
+                "results_per_page": self.results_per_page,
+                "where": where,
+                "distance": distance_km,
+                "max_days_old": max_days_old,
+                "content-type": "application/json",
+            }
+            resp = get(
+                self.session, f"Adzuna ({where})", f"{self.base_url}/v1/api/jobs/gb/search/{page}", params=params
+            )
             try:
                 doc = resp.json()
             except ValueError:
@@ -183,17 +228,25 @@ class AdzunaClient:
         rows = []
         for r in results:
             predicted = str(r.get("salary_is_predicted", "0")) == "1"
-            rows.append({
-                "source": "adzuna", "source_id": str(r.get("id")) if r.get("id") is not None else None,
-                "title": r.get("title"), "employer": (r.get("company") or {}).get("display_name"),
-                "job_area": (r.get("category") or {}).get("label"),
-                "location": (r.get("location") or {}).get("display_name"),
-                "location_area": ", ".join((r.get("location") or {}).get("area") or []),
-                "latitude": r.get("latitude"), "longitude": r.get("longitude"),
-                # Adzuna's predicted salaries are model output, not advertised pay: not used as pay
-                "salary_min": None if predicted else r.get("salary_min"),
-                "salary_max": None if predicted else r.get("salary_max"),
-                "contract_type": r.get("contract_type"), "work_pattern": r.get("contract_time"),
-                "description": r.get("description"), "posted_date": r.get("created"), "seen_date": seen_date,
-            })
+            rows.append(
+                {
+                    "source": "adzuna",
+                    "source_id": str(r.get("id")) if r.get("id") is not None else None,
+                    "title": r.get("title"),
+                    "employer": (r.get("company") or {}).get("display_name"),
+                    "job_area": (r.get("category") or {}).get("label"),
+                    "location": (r.get("location") or {}).get("display_name"),
+                    "location_area": ", ".join((r.get("location") or {}).get("area") or []),
+                    "latitude": r.get("latitude"),
+                    "longitude": r.get("longitude"),
+                    # Adzuna's predicted salaries are model output, not advertised pay: not used as pay
+                    "salary_min": None if predicted else r.get("salary_min"),
+                    "salary_max": None if predicted else r.get("salary_max"),
+                    "contract_type": r.get("contract_type"),
+                    "work_pattern": r.get("contract_time"),
+                    "description": r.get("description"),
+                    "posted_date": r.get("created"),
+                    "seen_date": seen_date,
+                }
+            )
         return _frame(rows)

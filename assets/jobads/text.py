@@ -10,10 +10,16 @@ MOJIBAKE = re.compile(r"\ufffd|Ã[\x80-\xbf]|â€|Â[\x80-\xbf\xa0]")
 PATTERNS = {
     "part_time": re.compile(r"part[\s-]?time|\bpart_time\b|job share|sessional|hours? per week: ?[1-2]\d\b", re.I),
     "full_time": re.compile(r"full[\s-]?time|\bfull_time\b", re.I),
-    "flexible": re.compile(r"flexi|flexible|hybrid|compressed hours|term[\s-]time|job share|variable|"
-                           r"sessional|annuali[sz]ed hours|home[\s-]based|remote", re.I),
-    "temporary": re.compile(r"temporary|\btemp\b|fixed[\s-]?term|maternity|secondment|interim|\bbank\b|casual|"
-                            r"sessional|freelance|\bcontract\b|locum|seasonal|zero[\s-]hours?", re.I),
+    "flexible": re.compile(
+        r"flexi|flexible|hybrid|compressed hours|term[\s-]time|job share|variable|"
+        r"sessional|annuali[sz]ed hours|home[\s-]based|remote",
+        re.I,
+    ),
+    "temporary": re.compile(
+        r"temporary|\btemp\b|fixed[\s-]?term|maternity|secondment|interim|\bbank\b|casual|"
+        r"sessional|freelance|\bcontract\b|locum|seasonal|zero[\s-]hours?",
+        re.I,
+    ),
     "apprenticeship": re.compile(r"apprentic", re.I),
 }
 

@@ -11,14 +11,25 @@ from assets.platform.warehouse import ensure_schemas, replace_table, stamp
 
 def code_index_titles(conn) -> pd.DataFrame:
     coder = build_coder(conn)
-    titles = [t for (t,) in conn.execute(
-        "select distinct lower(trim(job_title)) from raw.soc2020_coding_index order by 1").fetchall() if t]
+    titles = [
+        t
+        for (t,) in conn.execute(
+            "select distinct lower(trim(job_title)) from raw.soc2020_coding_index order by 1"
+        ).fetchall()
+        if t
+    ]
     rows = []
     for title in titles:
         coded = coder.code(title)
         if coded.soc2020:
-            rows.append({"job_title": title, "soc2020": coded.soc2020, "confidence": round(coded.confidence, 3),
-                         "method": coded.method})
+            rows.append(
+                {
+                    "job_title": title,
+                    "soc2020": coded.soc2020,
+                    "confidence": round(coded.confidence, 3),
+                    "method": coded.method,
+                }
+            )
     return pd.DataFrame(rows, columns=["job_title", "soc2020", "confidence", "method"])
 
 
@@ -29,8 +40,8 @@ def code_index_titles(conn) -> pd.DataFrame:
     kinds={"duckdb", "python"},
     pool="duckdb",
     description="Each distinct ONS coding-index title (lower case) -> the SOC 2020 unit group the title coder "
-                "gives it without context, with the coder's confidence and method (titles ONS calls too vague "
-                "are left out).",
+    "gives it without context, with the coder's confidence and method (titles ONS calls too vague "
+    "are left out).",
 )
 def derived_job_title_codes(warehouse: DuckDBResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as conn:

@@ -9,5 +9,13 @@ from assets.labour_market.ons import raw_ons_dataset_metadata, raw_ons_local_ind
 from assets.labour_market.small_area import raw_lsoa_jobs_population
 from assets.labour_market.statxplore import raw_statxplore_observations
 
-defs = dg.Definitions(assets=[raw_ons_local_indicators, raw_ons_dataset_metadata, raw_nomis_observations,
-                              raw_statxplore_observations, raw_dfe_neet_observations, raw_lsoa_jobs_population])
+defs = dg.Definitions(
+    assets=[
+        raw_ons_local_indicators,
+        raw_ons_dataset_metadata,
+        raw_nomis_observations,
+        raw_statxplore_observations,
+        raw_dfe_neet_observations,
+        raw_lsoa_jobs_population,
+    ]
+)

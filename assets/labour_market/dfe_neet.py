@@ -15,13 +15,19 @@ from assets.platform.warehouse import ensure_schemas, replace_table, stamp, writ
 TABLE = "raw.dfe_neet_observations"
 
 
-@dg.asset(key=["raw", "dfe_neet_observations"], group_name="labour_market", kinds={"duckdb", "api"}, pool="duckdb",
-          description="DfE NEET and participation (EES API): 16-17 year olds NEET or whose activity is not known, "
-                      "December-February average, by EMCCA local authority, region and England. Empty unless "
-                      "sources.dfe_neet is live (needs data_set_id); re-downloaded only on a new data set version.",
-          metadata={"source": "DfE Explore Education Statistics API (OGL)", "cadence": "annual"})
-def raw_dfe_neet_observations(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                              dfe_neet_source: FeedSource) -> dg.MaterializeResult:
+@dg.asset(
+    key=["raw", "dfe_neet_observations"],
+    group_name="labour_market",
+    kinds={"duckdb", "api"},
+    pool="duckdb",
+    description="DfE NEET and participation (EES API): 16-17 year olds NEET or whose activity is not known, "
+    "December-February average, by EMCCA local authority, region and England. Empty unless "
+    "sources.dfe_neet is live (needs data_set_id); re-downloaded only on a new data set version.",
+    metadata={"source": "DfE Explore Education Statistics API (OGL)", "cadence": "annual"},
+)
+def raw_dfe_neet_observations(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, dfe_neet_source: FeedSource
+) -> dg.MaterializeResult:
     with step_retries(context, dfe_neet_source):
         return _load(context, warehouse, dfe_neet_source)
 
@@ -33,27 +39,37 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
         opts = source.options
         data_set_id = opts.get("data_set_id")
         if not data_set_id:
-            raise FeedError("DfE NEET is live but sources.dfe_neet.data_set_id is not set "
-                            "(the EES 'API data set' id of NEET and participation: local authority figures)")
+            raise FeedError(
+                "DfE NEET is live but sources.dfe_neet.data_set_id is not set "
+                "(the EES 'API data set' id of NEET and participation: local authority figures)"
+            )
         client = dfe_ees.EesClient(opts.get("base_url", dfe_ees.BASE_URL), source.session())
         release = client.release(data_set_id)
         with warehouse.get_connection() as conn:
             ensure_schemas(conn)
-            held, current = held_and_current(conn, "dfe_neet", TABLE, "dataset", {data_set_id: release},
-                                             source.force_refetch)
+            held, current = held_and_current(
+                conn, "dfe_neet", TABLE, "dataset", {data_set_id: release}, source.force_refetch
+            )
             unchanged = bool(current)
         if unchanged:
             context.log.info(f"DfE NEET {data_set_id}: version {release} already held")
             frame = held
         else:
             frame = dfe_ees.tidy(
-                client.csv(data_set_id), data_set_id, opts.get("indicator_id", "neet_16_24"),
+                client.csv(data_set_id),
+                data_set_id,
+                opts.get("indicator_id", "neet_16_24"),
                 opts.get("value_column", "NEET_not_known_percent"),
-                set(opts.get("geographies", TRACKER_GEOGRAPHIES)), opts.get("filters"),
-                opts.get("numerator_column"), opts.get("denominator_column"), quarantined)
+                set(opts.get("geographies", TRACKER_GEOGRAPHIES)),
+                opts.get("filters"),
+                opts.get("numerator_column"),
+                opts.get("denominator_column"),
+                quarantined,
+            )
             if frame.empty:
-                raise FeedError(f"DfE EES {data_set_id}: no rows for the tracker's geographies; "
-                                "keeping the previous table")
+                raise FeedError(
+                    f"DfE EES {data_set_id}: no rows for the tracker's geographies; keeping the previous table"
+                )
     frame = official_frame(frame)
 
     def ledger(conn):
@@ -68,6 +84,12 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
             write_quarantine(conn, "dfe_neet", quarantined, run_id=context.run.run_id)
     for q in quarantined[:10]:
         context.log.warning("quarantined: " + q.message("dfe_neet"))
-    return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off",
-                                          "quarantined_rows": len(quarantined),
-                                          "release": release or "", "unchanged": unchanged})
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            "mode": "live" if source.live else "off",
+            "quarantined_rows": len(quarantined),
+            "release": release or "",
+            "unchanged": unchanged,
+        }
+    )

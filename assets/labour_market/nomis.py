@@ -25,18 +25,38 @@ OGL = "OGL v3.0"
 # something else fails loudly. The disability gap is derived in dbt (not disabled minus disabled).
 APS = {"date": "latestMINUS4-latest", "measures": "20599,21001,21002,21003"}
 DEFAULT_NOMIS_QUERIES = [
-    NomisQuery("claimant_count_rate", "NM_162_1",
-               {"date": "latestMINUS11-latest", "gender": "0", "age": "0", "measure": "2", "measures": "20100"}),
-    NomisQuery("employment_rate", "NM_17_5", {**APS, "variable": "45"},
-               {"variable_name": r"(?i)^employment rate\b(?!.*(male|female|women|men|disabled)).*16-64"}),
-    NomisQuery("female_employment_rate", "NM_17_5", {**APS, "variable": "63"},
-               {"variable_name": r"(?i)employment rate.*(female|women)"}),
-    NomisQuery("inactive_want_job", "NM_17_5", {**APS, "variable": "254"},
-               {"variable_name": r"(?i)inactive who want a job"}),
-    NomisQuery("employment_rate_disabled", "NM_17_5", {**APS, "variable": "1757"},
-               {"variable_name": r"(?i)^(?!.*\bnot\b).*employment rate.*disabled"}),
-    NomisQuery("employment_rate_not_disabled", "NM_17_5", {**APS, "variable": "1760"},
-               {"variable_name": r"(?i)employment rate.*\bnot\b.*disabled"}),
+    NomisQuery(
+        "claimant_count_rate",
+        "NM_162_1",
+        {"date": "latestMINUS11-latest", "gender": "0", "age": "0", "measure": "2", "measures": "20100"},
+    ),
+    NomisQuery(
+        "employment_rate",
+        "NM_17_5",
+        {**APS, "variable": "45"},
+        {"variable_name": r"(?i)^employment rate\b(?!.*(male|female|women|men|disabled)).*16-64"},
+    ),
+    NomisQuery(
+        "female_employment_rate",
+        "NM_17_5",
+        {**APS, "variable": "63"},
+        {"variable_name": r"(?i)employment rate.*(female|women)"},
+    ),
+    NomisQuery(
+        "inactive_want_job", "NM_17_5", {**APS, "variable": "254"}, {"variable_name": r"(?i)inactive who want a job"}
+    ),
+    NomisQuery(
+        "employment_rate_disabled",
+        "NM_17_5",
+        {**APS, "variable": "1757"},
+        {"variable_name": r"(?i)^(?!.*\bnot\b).*employment rate.*disabled"},
+    ),
+    NomisQuery(
+        "employment_rate_not_disabled",
+        "NM_17_5",
+        {**APS, "variable": "1760"},
+        {"variable_name": r"(?i)employment rate.*\bnot\b.*disabled"},
+    ),
     NomisQuery("job_density", "NM_57_1", {"date": "latestMINUS4-latest", "item": "3", "measures": "20100"}),
 ]
 
@@ -67,13 +87,18 @@ def _record_nomis(conn, releases: dict[str, str | None]) -> None:
         record_release(conn, "nomis", indicator_id, release)
 
 
-@dg.asset(key=["raw", "nomis_observations"], group_name="labour_market", kinds={"duckdb", "api"},
-          description="Nomis API observations (APS, jobs density, claimant count) for the tracker's geographies. "
-                      "Live only: with the source off the table is empty and the tracker says 'no source connected'.",
-          metadata={"source": "Nomis API v01", "licence": OGL, "cadence": "monthly/quarterly"},
-          pool="duckdb")
-def raw_nomis_observations(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                           nomis_source: FeedSource) -> dg.MaterializeResult:
+@dg.asset(
+    key=["raw", "nomis_observations"],
+    group_name="labour_market",
+    kinds={"duckdb", "api"},
+    description="Nomis API observations (APS, jobs density, claimant count) for the tracker's geographies. "
+    "Live only: with the source off the table is empty and the tracker says 'no source connected'.",
+    metadata={"source": "Nomis API v01", "licence": OGL, "cadence": "monthly/quarterly"},
+    pool="duckdb",
+)
+def raw_nomis_observations(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, nomis_source: FeedSource
+) -> dg.MaterializeResult:
     with step_retries(context, nomis_source):
         return _load(context, warehouse, nomis_source)
 
@@ -83,16 +108,22 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
     releases: dict[str, str | None] = {}
     current: list[str] = []
     if source.live:
-        queries = [NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}), q.get("expect", {}))
-                   for q in source.options.get("queries", [])] or DEFAULT_NOMIS_QUERIES
-        client = NomisClient(base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
-                             uid=source.api_key, session=source.session())
+        queries = [
+            NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}), q.get("expect", {}))
+            for q in source.options.get("queries", [])
+        ] or DEFAULT_NOMIS_QUERIES
+        client = NomisClient(
+            base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
+            uid=source.api_key,
+            session=source.session(),
+        )
         geographies = list(source.options.get("geographies", TRACKER_GEOGRAPHIES))
         releases = {q.indicator_id: nomis_release(client, q, geographies) for q in queries}
         with warehouse.get_connection() as conn:
             ensure_schemas(conn)
-            held, current = held_and_current(conn, "nomis", "raw.nomis_observations", "indicator_id", releases,
-                                             source.force_refetch)
+            held, current = held_and_current(
+                conn, "nomis", "raw.nomis_observations", "indicator_id", releases, source.force_refetch
+            )
         stale = [q for q in queries if q.indicator_id not in current]
         context.log.info(f"Nomis: {len(stale)} query(ies) with a new release, {len(current)} unchanged")
         # rows of unchanged queries are kept and re-stamped: `_loaded_at` says when the source was last checked
@@ -107,5 +138,10 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
         ensure_schemas(conn)
         n = replace_table(conn, "raw.nomis_observations", stamp(frame), after=lambda c: _record_nomis(c, releases))
     context.log.info(f"Nomis live={source.live}: {n} rows")
-    return dg.MaterializeResult(metadata={"dagster/row_count": n, "mode": "live" if source.live else "off",
-                                          "queries_unchanged": dg.MetadataValue.json(current)})
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            "mode": "live" if source.live else "off",
+            "queries_unchanged": dg.MetadataValue.json(current),
+        }
+    )

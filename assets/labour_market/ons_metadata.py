@@ -8,8 +8,17 @@ import pandas as pd
 
 from assets.platform.csv_loader import DataFileError
 
-COLUMNS = ["dataset", "indicator", "label", "subtitle", "source_org", "source_url", "source_date",
-           "description", "caveats"]
+COLUMNS = [
+    "dataset",
+    "indicator",
+    "label",
+    "subtitle",
+    "source_org",
+    "source_url",
+    "source_date",
+    "description",
+    "caveats",
+]
 
 
 def _date(text: str | None) -> date | None:
@@ -43,17 +52,27 @@ def parse_metadata(dataset: str, doc: dict, origin: str) -> list[dict]:
     ess = doc.get("ess-beta-metadata")
     if isinstance(ess, dict) and "shared" in ess:  # shared block + one block per indicator
         shared = ess["shared"]
-        return [_row(dataset, name, block, shared) for name, block in ess.items()
-                if name != "shared" and isinstance(block, dict)]
+        return [
+            _row(dataset, name, block, shared)
+            for name, block in ess.items()
+            if name != "shared" and isinstance(block, dict)
+        ]
     if isinstance(ess, dict):  # one flat block
         return [_row(dataset, None, ess, {})]
     if "$schema" in doc and "csv-cubed" in str(doc["$schema"]):  # csv-cubed qube config
-        return [{
-            "dataset": dataset, "indicator": None, "label": doc.get("title"),
-            "subtitle": doc.get("summary"), "source_org": doc.get("creator"),
-            "source_url": doc.get("publisher"), "source_date": _date(doc.get("dataset_issued")),
-            "description": doc.get("description"), "caveats": None,
-        }]
+        return [
+            {
+                "dataset": dataset,
+                "indicator": None,
+                "label": doc.get("title"),
+                "subtitle": doc.get("summary"),
+                "source_org": doc.get("creator"),
+                "source_url": doc.get("publisher"),
+                "source_date": _date(doc.get("dataset_issued")),
+                "description": doc.get("description"),
+                "caveats": None,
+            }
+        ]
     raise DataFileError(f"{origin}: unrecognised ONS metadata layout (no 'ess-beta-metadata' or csv-cubed)")
 
 

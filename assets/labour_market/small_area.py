@@ -26,10 +26,14 @@ from assets.platform.warehouse import ensure_schemas, replace_table, stamp
 TABLE = "raw.lsoa_jobs_population"
 COLUMNS = ["lsoa21cd", "measure", "dataset", "period", "value", "reliability"]
 DEFAULT_QUERIES = [
-    NomisQuery("jobs", "NM_189_1", {"date": "latest", "industry": "37748736", "employment_status": "4",
-                                    "measure": "1", "measures": "20100"}),
-    NomisQuery("working_age_population", "NM_2014_1", {"date": "latest", "gender": "0", "c_age": "203",
-                                                       "measures": "20100"}),
+    NomisQuery(
+        "jobs",
+        "NM_189_1",
+        {"date": "latest", "industry": "37748736", "employment_status": "4", "measure": "1", "measures": "20100"},
+    ),
+    NomisQuery(
+        "working_age_population", "NM_2014_1", {"date": "latest", "gender": "0", "c_age": "203", "measures": "20100"}
+    ),
 ]
 CHUNK = 150  # LSOA codes per request
 
@@ -37,20 +41,25 @@ CHUNK = 150  # LSOA codes per request
 def fetch_small_area(client: NomisClient, query: NomisQuery, lsoa_codes: list[str]) -> pd.DataFrame:
     frames = []
     for i in range(0, len(lsoa_codes), CHUNK):
-        params = {"geography": ",".join(lsoa_codes[i:i + CHUNK]), **query.params}
+        params = {"geography": ",".join(lsoa_codes[i : i + CHUNK]), **query.params}
         frames.append(tidy(query.indicator_id, query.dataset, client.fetch(query.dataset, params)))
     out = pd.concat(frames, ignore_index=True)
     return out.rename(columns={"geography_code": "lsoa21cd", "indicator_id": "measure"})[COLUMNS]
 
 
-@dg.asset(key=["raw", "lsoa_jobs_population"], group_name="labour_market", kinds={"duckdb", "api"}, pool="duckdb",
-          deps=[dg.AssetKey(["raw", "lsoa21_lookup"])],
-          description="Jobs (BRES) and working-age residents per EMCCA LSOA from Nomis, for the employment-centre "
-                      "indicators. Empty unless sources.nomis_small_area is live; refetched on a new release.",
-          metadata={"source": "Nomis API: BRES NM_189_1, small-area population NM_2014_1 (OGL)",
-                    "cadence": "annual"})
-def raw_lsoa_jobs_population(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                             nomis_small_area_source: FeedSource) -> dg.MaterializeResult:
+@dg.asset(
+    key=["raw", "lsoa_jobs_population"],
+    group_name="labour_market",
+    kinds={"duckdb", "api"},
+    pool="duckdb",
+    deps=[dg.AssetKey(["raw", "lsoa21_lookup"])],
+    description="Jobs (BRES) and working-age residents per EMCCA LSOA from Nomis, for the employment-centre "
+    "indicators. Empty unless sources.nomis_small_area is live; refetched on a new release.",
+    metadata={"source": "Nomis API: BRES NM_189_1, small-area population NM_2014_1 (OGL)", "cadence": "annual"},
+)
+def raw_lsoa_jobs_population(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, nomis_small_area_source: FeedSource
+) -> dg.MaterializeResult:
     with step_retries(context, nomis_small_area_source):
         return _load(context, warehouse, nomis_small_area_source)
 
@@ -59,17 +68,20 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
     frame = pd.DataFrame(columns=COLUMNS)
     releases: dict[str, str | None] = {}
     if source.live:
-        queries = [NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {}))
-                   for q in source.options.get("queries", [])] or DEFAULT_QUERIES
-        client = NomisClient(base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
-                             uid=source.api_key, session=source.session())
+        queries = [
+            NomisQuery(q["indicator_id"], q["dataset"], q.get("params", {})) for q in source.options.get("queries", [])
+        ] or DEFAULT_QUERIES
+        client = NomisClient(
+            base_url=source.options.get("base_url", "https://www.nomisweb.co.uk/api/v01"),
+            uid=source.api_key,
+            session=source.session(),
+        )
         with warehouse.get_connection() as conn:
             ensure_schemas(conn)
             codes = [r[0] for r in conn.execute("select lsoa21cd from raw.lsoa21_lookup order by 1").fetchall()]
         releases = {q.indicator_id: nomis_release(client, q, ["EMCCA LSOA21"]) for q in queries}
         with warehouse.get_connection() as conn:
-            held, current = held_and_current(conn, "nomis_small_area", TABLE, "measure", releases,
-                                             source.force_refetch)
+            held, current = held_and_current(conn, "nomis_small_area", TABLE, "measure", releases, source.force_refetch)
         parts = [held[held["measure"].isin(current)][COLUMNS]] if current else []
         for q in queries:
             if q.indicator_id not in current:

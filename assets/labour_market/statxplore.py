@@ -13,13 +13,19 @@ from assets.platform.resources import FeedSource, step_retries
 from assets.platform.warehouse import ensure_schemas, replace_table, stamp
 
 
-@dg.asset(key=["raw", "statxplore_observations"], group_name="labour_market", kinds={"duckdb", "api"}, pool="duckdb",
-          description="DWP Stat-Xplore: share of people on Universal Credit not in employment, by EMCCA "
-                      "local authority and month (empty unless sources.statxplore is live; needs "
-                      "STATXPLORE_API_KEY).",
-          metadata={"source": "DWP Stat-Xplore, Universal Credit (OGL)", "cadence": "monthly"})
-def raw_statxplore_observations(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                                statxplore_source: FeedSource) -> dg.MaterializeResult:
+@dg.asset(
+    key=["raw", "statxplore_observations"],
+    group_name="labour_market",
+    kinds={"duckdb", "api"},
+    pool="duckdb",
+    description="DWP Stat-Xplore: share of people on Universal Credit not in employment, by EMCCA "
+    "local authority and month (empty unless sources.statxplore is live; needs "
+    "STATXPLORE_API_KEY).",
+    metadata={"source": "DWP Stat-Xplore, Universal Credit (OGL)", "cadence": "monthly"},
+)
+def raw_statxplore_observations(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, statxplore_source: FeedSource
+) -> dg.MaterializeResult:
     with step_retries(context, statxplore_source):
         return _load(warehouse, statxplore_source)
 
@@ -30,10 +36,10 @@ def _load(warehouse: DuckDBResource, source: FeedSource) -> dg.MaterializeResult
         key = source.api_key
         if not key:
             raise FeedError("Stat-Xplore is live but STATXPLORE_API_KEY is not set")
-        client = statxplore.StatXploreClient(key, source.session(),
-                                             source.options.get("base_url", statxplore.BASE_URL))
+        client = statxplore.StatXploreClient(key, source.session(), source.options.get("base_url", statxplore.BASE_URL))
         query = source.options.get("query") or statxplore.default_query(
-            [c for c in TRACKER_GEOGRAPHIES if c.startswith(("E06", "E07"))])
+            [c for c in TRACKER_GEOGRAPHIES if c.startswith(("E06", "E07"))]
+        )
         cells = statxplore.tidy(client.table(query))
         if cells.empty:
             raise FeedError("Stat-Xplore: the response had no cells; keeping the previous table")

@@ -32,6 +32,7 @@ class Feed:
 class Source:
     """A live connector's switch: escalator.yaml `sources.<name>`, with the environment variables its
     secrets come from (never the YAML file)."""
+
     name: str
     secrets: tuple[str, ...] = ()
     description: str = ""
@@ -43,8 +44,12 @@ SOURCES: tuple[Source, ...] = (
     Source("nomis_small_area", ("NOMIS_API_KEY",), "Nomis BRES jobs and population by LSOA"),
     Source("ons_local_stats", (), "ONS Explore Local Statistics files"),
     Source("adzuna", ("ADZUNA_APP_ID", "ADZUNA_APP_KEY"), "Adzuna job search API (licence needed)"),
-    Source("embedded_jobads", (), "The shipped Nottinghamshire public-sector adverts (enabled: false to drop them)",
-           can_be_live=False),
+    Source(
+        "embedded_jobads",
+        (),
+        "The shipped Nottinghamshire public-sector adverts (enabled: false to drop them)",
+        can_be_live=False,
+    ),
     Source("ons_job_adverts", (), "ONS online job advert volumes by SOC 2020 (Textkernel)"),
     Source("statxplore", ("STATXPLORE_API_KEY",), "DWP Stat-Xplore (Universal Credit)"),
     Source("dfe_neet", (), "DfE Explore Education Statistics API (NEET)"),
@@ -55,37 +60,104 @@ YEARLY = timedelta(days=400)  # annual releases, with a month's slack
 MONTHLY = timedelta(days=35)
 
 FEEDS: tuple[Feed, ...] = (
-    Feed("job_ads", "job adverts", (("raw", "job_ads"),), timedelta(days=1, hours=6),
-         "Adzuna / file drops / Nottinghamshire public sector", ("adzuna", "embedded_jobads"),
-         stamp_column="seen_date", on_status_strip=True),
-    Feed("ons_local_stats", "ONS local indicators", (("raw", "ons_local_indicators"), ("raw", "ons_dataset_metadata")),
-         MONTHLY, "ONS Explore Local Statistics", ("ons_local_stats",), on_status_strip=True),
-    Feed("nomis", "Nomis labour market series", (("raw", "nomis_observations"),), MONTHLY, "ONS via Nomis",
-         ("nomis",)),
-    Feed("statxplore", "Universal Credit (Stat-Xplore)", (("raw", "statxplore_observations"),), MONTHLY,
-         "DWP Stat-Xplore", ("statxplore",)),
+    Feed(
+        "job_ads",
+        "job adverts",
+        (("raw", "job_ads"),),
+        timedelta(days=1, hours=6),
+        "Adzuna / file drops / Nottinghamshire public sector",
+        ("adzuna", "embedded_jobads"),
+        stamp_column="seen_date",
+        on_status_strip=True,
+    ),
+    Feed(
+        "ons_local_stats",
+        "ONS local indicators",
+        (("raw", "ons_local_indicators"), ("raw", "ons_dataset_metadata")),
+        MONTHLY,
+        "ONS Explore Local Statistics",
+        ("ons_local_stats",),
+        on_status_strip=True,
+    ),
+    Feed("nomis", "Nomis labour market series", (("raw", "nomis_observations"),), MONTHLY, "ONS via Nomis", ("nomis",)),
+    Feed(
+        "statxplore",
+        "Universal Credit (Stat-Xplore)",
+        (("raw", "statxplore_observations"),),
+        MONTHLY,
+        "DWP Stat-Xplore",
+        ("statxplore",),
+    ),
     Feed("dfe_neet", "NEET statistics", (("raw", "dfe_neet_observations"),), YEARLY, "DfE", ("dfe_neet",)),
-    Feed("ons_job_adverts", "ONS online job advert volumes", (("raw", "ons_job_advert_volumes"),), MONTHLY,
-         "ONS / Textkernel", ("ons_job_adverts",)),
-    Feed("small_area_jobs", "jobs and population by LSOA", (("raw", "lsoa_jobs_population"),), YEARLY,
-         "ONS BRES and population estimates via Nomis", ("nomis_small_area",)),
-    Feed("gtfs", "bus and tram timetables", (("raw", "gtfs_feed_versions"),), timedelta(days=8), "DfT BODS",
-         ("bods",), stamp_column="checked_at", on_status_strip=True),
-    Feed("soc2020", "SOC 2020 classification and coding index",
-         (("raw", "soc2020_unit_groups"), ("raw", "soc2020_hierarchy"), ("raw", "soc2020_coding_index"),
-          ("raw", "soc2010_soc2020_proportions")), YEARLY, "ONS"),
-    Feed("ashe", "ASHE pay by occupation", (("raw", "ashe_table14"),), YEARLY, "ONS ASHE Table 14",
-         on_status_strip=True),
-    Feed("geography", "LSOA / LAD lookups and boundaries",
-         (("raw", "lsoa21_lookup"), ("raw", "lad_lookup"), ("raw", "lsoa21_boundaries")), YEARLY,
-         "ONS Open Geography Portal"),
-    Feed("onet", "O*NET skills and related occupations",
-         (("raw", "onet_skills"), ("raw", "onet_knowledge"), ("raw", "onet_job_zones"), ("raw", "onet_occupations"),
-          ("raw", "onet_related_occupations"), ("raw", "soc2020_onet_crosswalk")), YEARLY,
-         "US DoL O*NET with a SOC 2020 crosswalk"),
-    Feed("ncs", "National Careers Service job profiles",
-         (("raw", "ncs_job_profiles"), ("raw", "ncs_entry_routes"), ("raw", "ncs_requirements"), ("raw", "ncs_tasks")),
-         YEARLY, "National Careers Service"),
+    Feed(
+        "ons_job_adverts",
+        "ONS online job advert volumes",
+        (("raw", "ons_job_advert_volumes"),),
+        MONTHLY,
+        "ONS / Textkernel",
+        ("ons_job_adverts",),
+    ),
+    Feed(
+        "small_area_jobs",
+        "jobs and population by LSOA",
+        (("raw", "lsoa_jobs_population"),),
+        YEARLY,
+        "ONS BRES and population estimates via Nomis",
+        ("nomis_small_area",),
+    ),
+    Feed(
+        "gtfs",
+        "bus and tram timetables",
+        (("raw", "gtfs_feed_versions"),),
+        timedelta(days=8),
+        "DfT BODS",
+        ("bods",),
+        stamp_column="checked_at",
+        on_status_strip=True,
+    ),
+    Feed(
+        "soc2020",
+        "SOC 2020 classification and coding index",
+        (
+            ("raw", "soc2020_unit_groups"),
+            ("raw", "soc2020_hierarchy"),
+            ("raw", "soc2020_coding_index"),
+            ("raw", "soc2010_soc2020_proportions"),
+        ),
+        YEARLY,
+        "ONS",
+    ),
+    Feed(
+        "ashe", "ASHE pay by occupation", (("raw", "ashe_table14"),), YEARLY, "ONS ASHE Table 14", on_status_strip=True
+    ),
+    Feed(
+        "geography",
+        "LSOA / LAD lookups and boundaries",
+        (("raw", "lsoa21_lookup"), ("raw", "lad_lookup"), ("raw", "lsoa21_boundaries")),
+        YEARLY,
+        "ONS Open Geography Portal",
+    ),
+    Feed(
+        "onet",
+        "O*NET skills and related occupations",
+        (
+            ("raw", "onet_skills"),
+            ("raw", "onet_knowledge"),
+            ("raw", "onet_job_zones"),
+            ("raw", "onet_occupations"),
+            ("raw", "onet_related_occupations"),
+            ("raw", "soc2020_onet_crosswalk"),
+        ),
+        YEARLY,
+        "US DoL O*NET with a SOC 2020 crosswalk",
+    ),
+    Feed(
+        "ncs",
+        "National Careers Service job profiles",
+        (("raw", "ncs_job_profiles"), ("raw", "ncs_entry_routes"), ("raw", "ncs_requirements"), ("raw", "ncs_tasks")),
+        YEARLY,
+        "National Careers Service",
+    ),
 )
 
 SOURCE_NAMES = tuple(s.name for s in SOURCES)
@@ -111,15 +183,22 @@ def cadence_days(asset_key: tuple[str, ...]) -> float:
 
 def markdown() -> str:
     """docs/FEEDS.md: the registry for people (a test keeps the file current)."""
-    lines = ["# Feeds", "", "Generated from `assets/platform/feeds.py` by `python -m assets.platform.feeds`; "
-             "edit the registry, not this file.", "",
-             "| Feed | Publisher | Raw tables | Cadence | Live switch (escalator.yaml `sources.`) | Secrets |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "# Feeds",
+        "",
+        "Generated from `assets/platform/feeds.py` by `python -m assets.platform.feeds`; "
+        "edit the registry, not this file.",
+        "",
+        "| Feed | Publisher | Raw tables | Cadence | Live switch (escalator.yaml `sources.`) | Secrets |",
+        "|---|---|---|---|---|---|",
+    ]
     for f in FEEDS:
         secrets = sorted({env for s in f.sources for env in source(s).secrets})
         tables = ", ".join(f"`{'.'.join(k)}`" for k in f.assets)
-        lines.append(f"| {f.label} | {f.publisher} | {tables} | {f.cadence_days:g} days | "
-                     f"{', '.join(f'`{s}`' for s in f.sources) or 'shipped file'} | {', '.join(secrets) or '-'} |")
+        lines.append(
+            f"| {f.label} | {f.publisher} | {tables} | {f.cadence_days:g} days | "
+            f"{', '.join(f'`{s}`' for s in f.sources) or 'shipped file'} | {', '.join(secrets) or '-'} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -24,13 +24,13 @@ create table if not exists {LEDGER} (
 
 def known_release(conn: duckdb.DuckDBPyConnection, source: str, dataset: str) -> str | None:
     conn.execute(DDL)
-    row = conn.execute(f"select release from {LEDGER} where source = ? and dataset = ?",
-                       [source, dataset]).fetchone()
+    row = conn.execute(f"select release from {LEDGER} where source = ? and dataset = ?", [source, dataset]).fetchone()
     return row[0] if row else None
 
 
-def is_current(conn: duckdb.DuckDBPyConnection, source: str, dataset: str, release: str | None,
-               force: bool = False) -> bool:
+def is_current(
+    conn: duckdb.DuckDBPyConnection, source: str, dataset: str, release: str | None, force: bool = False
+) -> bool:
     """True when the warehouse already holds this release (an unknown marker never counts as current)."""
     return bool(release) and not force and known_release(conn, source, dataset) == release
 
@@ -41,8 +41,10 @@ def record_release(conn: duckdb.DuckDBPyConnection, source: str, dataset: str, r
     if not release:
         conn.execute(f"delete from {LEDGER} where source = ? and dataset = ?", [source, dataset])
         return
-    conn.execute(f"insert or replace into {LEDGER} values (?, ?, ?, ?)",
-                 [source, dataset, release, datetime.now(UTC).replace(tzinfo=None)])
+    conn.execute(
+        f"insert or replace into {LEDGER} values (?, ?, ?, ?)",
+        [source, dataset, release, datetime.now(UTC).replace(tzinfo=None)],
+    )
 
 
 def forget_releases(conn: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -51,8 +53,14 @@ def forget_releases(conn: duckdb.DuckDBPyConnection, source: str) -> None:
     conn.execute(f"delete from {LEDGER} where source = ?", [source])
 
 
-def held_and_current(conn: duckdb.DuckDBPyConnection, source: str, table: str, key_column: str,
-                     releases: dict[str, str | None], force: bool = False):
+def held_and_current(
+    conn: duckdb.DuckDBPyConnection,
+    source: str,
+    table: str,
+    key_column: str,
+    releases: dict[str, str | None],
+    force: bool = False,
+):
     """(rows the table holds for these keys, the keys whose held rows are of the release now published).
     A key counts as current only if the ledger names this release AND the table still has its rows."""
     from assets.platform.warehouse import rows_where

@@ -58,8 +58,10 @@ class FeedSource(dg.ConfigurableResource):
     force_refetch: bool = False  # ignore the release ledger and download everything again
 
     def http_options(self) -> dict[str, float]:
-        return {"retries": int(self.options.get("http_retries", self.http_retries)),
-                "backoff": float(self.options.get("http_backoff", self.http_backoff))}
+        return {
+            "retries": int(self.options.get("http_retries", self.http_retries)),
+            "backoff": float(self.options.get("http_backoff", self.http_backoff)),
+        }
 
     def session(self):
         from assets.platform.http import make_session
@@ -82,7 +84,9 @@ def step_retries(context: dg.AssetExecutionContext, source: FeedSource):
         attempt = context.retry_number
         if not source.live or attempt >= source.step_retries:
             raise
-        wait = source.step_retry_delay * (2 ** attempt)
-        context.log.warning(f"{source.name}: {type(exc).__name__}: {exc}; step retry {attempt + 1} of "
-                            f"{source.step_retries} in {wait:g} s")
+        wait = source.step_retry_delay * (2**attempt)
+        context.log.warning(
+            f"{source.name}: {type(exc).__name__}: {exc}; step retry {attempt + 1} of "
+            f"{source.step_retries} in {wait:g} s"
+        )
         raise dg.RetryRequested(max_retries=source.step_retries, seconds_to_wait=wait) from exc

@@ -51,8 +51,12 @@ def stamp(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(_loaded_at=pd.Timestamp(datetime.now(UTC).replace(tzinfo=None)))
 
 
-def replace_table(conn: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame,
-                  after: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> int:
+def replace_table(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    df: pd.DataFrame,
+    after: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> int:
     """Replace `schema.table` with df in one transaction: readers see the old or the new table.
     `after` runs in the same transaction (e.g. recording which release the table now holds)."""
     conn.register("_replace_src", df)
@@ -73,8 +77,12 @@ def replace_table(conn: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame,
 def table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether `schema.table` exists (tables and views)."""
     schema, name = table.split(".")
-    return conn.execute("select count(*) from information_schema.tables where table_schema = ? "
-                        "and table_name = ?", [schema, name]).fetchone()[0] > 0
+    return (
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def rows_where(conn: duckdb.DuckDBPyConnection, table: str, column: str, values: list[str]) -> pd.DataFrame:
@@ -114,8 +122,7 @@ def write_quarantine(
             }
             for r in rows
         ],
-        columns=["source", "partition", "record_id", "field", "reason", "record", "run_id",
-                 "quarantined_at"],
+        columns=["source", "partition", "record_id", "field", "reason", "record", "run_id", "quarantined_at"],
     )
     conn.register("_quarantine_src", frame)
     try:

@@ -21,7 +21,7 @@ from assets.platform.feeds import FEEDS
 from assets.platform.resources import PlatformConfig
 from assets.platform.warehouse import table_exists
 from assets.publication.datapackage import datapackage
-from assets.transform.project import published_marts
+from assets.transform.project import column_docs, published_marts
 
 # marts whose dbt YAML says `meta: {publish: true}` (dimensions first)
 PUBLISHED_MARTS = published_marts()
@@ -30,6 +30,18 @@ KEEP_VERSIONS = 5
 # missed, and no BI use needs it
 WAREHOUSE_ONLY_COLUMNS = {"fct_job_ads": ("description",)}
 UTF8_BOM = b"\xef\xbb\xbf"  # Excel reads a CSV without it as ANSI and shows "Â£"
+
+
+def column_schema(mart: str) -> dg.TableSchema:
+    """The published columns with their dbt descriptions, for the Dagster UI's column view."""
+    hidden = WAREHOUSE_ONLY_COLUMNS.get(mart, ())
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(name=c, type=doc.get("data_type") or "unknown", description=doc.get("description") or None)
+            for c, doc in column_docs(mart).items()
+            if c not in hidden
+        ]
+    )
 
 
 def published_select(mart: str) -> str:
@@ -112,13 +124,18 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
         conn.execute("create schema if not exists published")
         for mart in marts:
             conn.execute(f"create or replace table published.{mart} as {published_select(mart)}")
+            copy_comments(conn, mart)
         conn.register("_feed_status", feeds)
         conn.execute("create or replace table published.feed_status as select * from _feed_status")
         conn.unregister("_feed_status")
-        conn.execute("create table if not exists ops.publications (version varchar, run_id varchar, "
-                     "published_at timestamp, manifest varchar)")
-        conn.execute("insert into ops.publications values (?, ?, ?, ?)",
-                     [version, run_id, now.replace(tzinfo=None), json.dumps(manifest, default=str)])
+        conn.execute(
+            "create table if not exists ops.publications (version varchar, run_id varchar, "
+            "published_at timestamp, manifest varchar)"
+        )
+        conn.execute(
+            "insert into ops.publications values (?, ?, ?, ?)",
+            [version, run_id, now.replace(tzinfo=None), json.dumps(manifest, default=str)],
+        )
         conn.execute("commit")
     except Exception:
         if in_transaction:
@@ -130,6 +147,27 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
     return manifest
 
 
+def copy_comments(conn, mart: str) -> None:
+    """The descriptions dbt persisted on marts.<mart> (persist_docs), onto the published copy: a BI tool
+    browsing the DuckDB file sees what each table and column means."""
+    table = conn.execute(
+        "select comment from duckdb_tables() where schema_name = 'marts' and table_name = ?", [mart]
+    ).fetchone()
+    if table and table[0]:
+        conn.execute(f"comment on table published.{mart} is {_literal(table[0])}")
+    for column, comment in conn.execute(
+        "select m.column_name, m.comment from duckdb_columns() as m join duckdb_columns() as p "
+        "on p.column_name = m.column_name and p.schema_name = 'published' and p.table_name = m.table_name "
+        "where m.schema_name = 'marts' and m.table_name = ? and coalesce(m.comment, '') <> ''",
+        [mart],
+    ).fetchall():
+        conn.execute(f'comment on column published.{mart}."{column}" is {_literal(comment)}')
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def feed_status(conn, now: datetime) -> pd.DataFrame:
     """How old each feed's data is against its cadence (assets/platform/feeds.py), for the status strip
     and BI tools: published beside the marts so the reports never read below `published`."""
@@ -139,18 +177,31 @@ def feed_status(conn, now: datetime) -> pd.DataFrame:
         for key in feed.assets:
             table = ".".join(key)
             column = feed.stamp_column
-            if table_exists(conn, table) and conn.execute(
+            if (
+                table_exists(conn, table)
+                and conn.execute(
                     "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
-                    "and column_name = ?", [key[0], key[1], column]).fetchone()[0]:
+                    "and column_name = ?",
+                    [key[0], key[1], column],
+                ).fetchone()[0]
+            ):
                 stamps.append(conn.execute(f"select max({column}) from {table}").fetchone()[0])
         latest = max((s for s in stamps if s is not None), default=None)
         if latest is not None and not isinstance(latest, datetime):
             latest = datetime.combine(latest, datetime.min.time())
         age = (now - latest).total_seconds() / 86400 if latest is not None else None
-        rows.append({"feed": feed.name, "label": feed.label, "publisher": feed.publisher,
-                     "latest_data": latest, "cadence_days": feed.cadence_days,
-                     "age_days": round(age, 2) if age is not None else None,
-                     "stale": age is None or age > feed.cadence_days, "on_status_strip": feed.on_status_strip})
+        rows.append(
+            {
+                "feed": feed.name,
+                "label": feed.label,
+                "publisher": feed.publisher,
+                "latest_data": latest,
+                "cadence_days": feed.cadence_days,
+                "age_days": round(age, 2) if age is not None else None,
+                "stale": age is None or age > feed.cadence_days,
+                "on_status_strip": feed.on_status_strip,
+            }
+        )
     return pd.DataFrame(rows).astype({"latest_data": "datetime64[us]", "age_days": "float64"})
 
 
@@ -165,17 +216,26 @@ def _check_outcomes(conn, run_id: str) -> list[dict]:
     conn.execute("create schema if not exists ops")
     if not table_exists(conn, "ops.check_runs"):
         return []
-    rows = conn.execute("select suite, passed, evaluated, failed, row_count from ops.check_runs "
-                        "where run_id = ? order by suite", [run_id]).fetchall()
+    rows = conn.execute(
+        "select suite, passed, evaluated, failed, row_count from ops.check_runs where run_id = ? order by suite",
+        [run_id],
+    ).fetchall()
     return [{"suite": s, "passed": p, "evaluated": e, "failed": f, "rows": n} for s, p, e, f, n in rows]
 
 
 @dg.multi_asset(
     name="tracker_publication",
-    specs=[dg.AssetSpec(["published", m], deps=[dg.AssetKey(["marts", m])], group_name="published",
-                        kinds={"duckdb", "parquet", "csv"},
-                        description=f"published.{m}: checked copy of marts.{m} for the tracker and BI tools")
-           for m in PUBLISHED_MARTS],
+    specs=[
+        dg.AssetSpec(
+            ["published", m],
+            deps=[dg.AssetKey(["marts", m])],
+            group_name="published",
+            kinds={"duckdb", "parquet", "csv"},
+            metadata={"dagster/column_schema": column_schema(m)},
+            description=f"published.{m}: checked copy of marts.{m} for the tracker and BI tools",
+        )
+        for m in PUBLISHED_MARTS
+    ],
     pool="duckdb",
 )
 def tracker_publication(context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig):
@@ -183,8 +243,11 @@ def tracker_publication(context: dg.AssetExecutionContext, warehouse: DuckDBReso
         manifest = publish(conn, platform.published, context.run.run_id)
     context.log.info(f"published version {manifest['version']} to {platform.published}")
     for mart in PUBLISHED_MARTS:
-        yield dg.MaterializeResult(asset_key=dg.AssetKey(["published", mart]), metadata={
-            "dagster/row_count": manifest["tables"][mart],
-            "version": manifest["version"],
-            "parquet": dg.MetadataValue.path(str(platform.published / f"{mart}.parquet")),
-        })
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["published", mart]),
+            metadata={
+                "dagster/row_count": manifest["tables"][mart],
+                "version": manifest["version"],
+                "parquet": dg.MetadataValue.path(str(platform.published / f"{mart}.parquet")),
+            },
+        )

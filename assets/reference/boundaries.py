@@ -21,8 +21,13 @@ def read_boundaries(path: Path) -> pd.DataFrame:
         props = feature.get("properties") or {}
         if not props.get("lsoa21cd") or not feature.get("geometry"):
             raise DataFileError(f"{path}: feature {i} has no lsoa21cd or geometry")
-        rows.append({"lsoa21cd": props["lsoa21cd"], "lad_code": props.get("lad_code"),
-                     "geometry_geojson": json.dumps(feature["geometry"], separators=(",", ":"))})
+        rows.append(
+            {
+                "lsoa21cd": props["lsoa21cd"],
+                "lad_code": props.get("lad_code"),
+                "geometry_geojson": json.dumps(feature["geometry"], separators=(",", ":")),
+            }
+        )
     if not rows:
         raise DataFileError(f"{path}: no features")
     return pd.DataFrame(rows)

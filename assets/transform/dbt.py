@@ -26,8 +26,9 @@ from assets.transform.project import TRANSLATOR, dbt_project, warehouse_vars
     pool="duckdb",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource) -> Iterator:
-    yield from dbt.cli(["build", "--indirect-selection", "buildable", *warehouse_vars(warehouse.database)],
-                       context=context).stream()
+    yield from dbt.cli(
+        ["build", "--indirect-selection", "buildable", *warehouse_vars(warehouse.database)], context=context
+    ).stream()
 
 
 def write_dbt_docs(dbt: DbtCliResource, warehouse: DuckDBResource, platform: PlatformConfig, log) -> None:

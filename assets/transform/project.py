@@ -5,7 +5,6 @@ Keys are <schema>/<model> and sources are <source>/<table> (raw/..., derived/...
 downstream of the Python assets that load their sources, with no key remapping."""
 
 import json
-import os
 import subprocess
 import sys
 from functools import cache
@@ -39,9 +38,20 @@ def prepare_manifest() -> None:
     code location before the dbt assets are defined; `make install` parses too."""
     project = dbt_project()
     if _manifest_is_stale(project.manifest_path):
-        subprocess.run([dbt_executable(), *GLOBAL_FLAGS, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-                        "--profiles-dir", str(DBT_PROJECT_DIR)],
-                       check=True, cwd=DBT_PROJECT_DIR, env={**os.environ, "DO_NOT_TRACK": "1"})
+        subprocess.run(
+            [
+                dbt_executable(),
+                *GLOBAL_FLAGS,
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            check=True,
+            cwd=DBT_PROJECT_DIR,
+        )
 
 
 @cache
@@ -50,8 +60,12 @@ def dbt_project() -> DbtProject:
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR),
-                          dbt_executable=dbt_executable(), global_config_flags=GLOBAL_FLAGS)
+    return DbtCliResource(
+        project_dir=dbt_project(),
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=dbt_executable(),
+        global_config_flags=GLOBAL_FLAGS,
+    )
 
 
 def warehouse_vars(database: str) -> list[str]:
@@ -66,8 +80,11 @@ def _manifest() -> dict:
 
 def published_marts() -> list[str]:
     """Marts whose YAML says `meta: {publish: true}`: dimensions first, then facts, by name."""
-    names = [n["name"] for n in _manifest()["nodes"].values()
-             if n["resource_type"] == "model" and (n.get("config", {}).get("meta") or {}).get("publish")]
+    names = [
+        n["name"]
+        for n in _manifest()["nodes"].values()
+        if n["resource_type"] == "model" and (n.get("config", {}).get("meta") or {}).get("publish")
+    ]
     return sorted(names, key=lambda n: (not n.startswith("dim_"), n))
 
 

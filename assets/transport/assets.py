@@ -36,8 +36,12 @@ def _check(feed: str, path: Path, routing_date: date | None, bbox=EMCCA_BBOX) ->
         return "quarantined", {}, v.errors
     routing_date = routing_date or gtfs.busiest_weekday(path)
     h, problems = gtfs.health(path, tables, routing_date, bbox)
-    info = {"routing_date": routing_date, "service_share": h.service_share, "stops_inside": h.stops_inside,
-            "stop_times": len(tables["stop_times.txt"])}
+    info = {
+        "routing_date": routing_date,
+        "service_share": h.service_share,
+        "stops_inside": h.stops_inside,
+        "stop_times": len(tables["stop_times.txt"]),
+    }
     return ("quarantined" if problems else "valid"), info, problems
 
 
@@ -48,13 +52,16 @@ def _check(feed: str, path: Path, routing_date: date | None, bbox=EMCCA_BBOX) ->
     kinds={"duckdb", "gtfs"},
     pool="duckdb",
     description="GTFS timetable versions: BODS downloads (conditional, stored by content hash) or the "
-                "SYNTHETIC stand-in network, each validated and health-gated; a broken feed is quarantined "
-                "and the last good version stays in use.",
-    metadata={"source": "DfT Bus Open Data Service (OGL) when live; otherwise a SYNTHETIC stand-in network",
-              "cadence": "weekly or on change"},
+    "SYNTHETIC stand-in network, each validated and health-gated; a broken feed is quarantined "
+    "and the last good version stays in use.",
+    metadata={
+        "source": "DfT Bus Open Data Service (OGL) when live; otherwise a SYNTHETIC stand-in network",
+        "cadence": "weekly or on change",
+    },
 )
-def raw_gtfs_feed_versions(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                           platform: PlatformConfig, bods_source: FeedSource) -> dg.MaterializeResult:
+def raw_gtfs_feed_versions(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, platform: PlatformConfig, bods_source: FeedSource
+) -> dg.MaterializeResult:
     with step_retries(context, bods_source):
         return _load(context, warehouse, platform, bods_source)
 
@@ -69,17 +76,30 @@ def _load(context, warehouse: DuckDBResource, platform: PlatformConfig, source: 
             session = source.session()
             feeds = source.options.get("feeds") or [{"name": "east_midlands", "url": bods.EAST_MIDLANDS_GTFS}]
             for f in feeds:
-                found = conn.execute("select etag, last_modified, version, path from raw.gtfs_feed_versions "
-                                     "where feed = ? and status = 'valid' order by checked_at desc limit 1",
-                                     [f["name"]]).fetchall()  # fetchall: leaves no pending result
+                found = conn.execute(
+                    "select etag, last_modified, version, path from raw.gtfs_feed_versions "
+                    "where feed = ? and status = 'valid' order by checked_at desc limit 1",
+                    [f["name"]],
+                ).fetchall()  # fetchall: leaves no pending result
                 last = found[0] if found else None
-                dl = bods.fetch(session, f["name"], f["url"], folder, *(last[:2] if last else (None, None)),
-                                api_key=source.api_key)
+                dl = bods.fetch(
+                    session, f["name"], f["url"], folder, *(last[:2] if last else (None, None)), api_key=source.api_key
+                )
                 if dl.status == "unchanged":
                     context.log.info(f"{f['name']}: not modified since {last[2]}")
                     continue
-                rows.append(_record(f["name"], dl.path, False, dl.etag, dl.last_modified, None, quarantine,
-                                    tuple(source.options.get("bbox", EMCCA_BBOX))))
+                rows.append(
+                    _record(
+                        f["name"],
+                        dl.path,
+                        False,
+                        dl.etag,
+                        dl.last_modified,
+                        None,
+                        quarantine,
+                        tuple(source.options.get("bbox", EMCCA_BBOX)),
+                    )
+                )
         else:
             path = folder / f"emcca_standin-{SYNTHETIC_VERSION}.zip"
             if not path.exists():
@@ -91,15 +111,20 @@ def _load(context, warehouse: DuckDBResource, platform: PlatformConfig, source: 
             conn.execute("insert into raw.gtfs_feed_versions by name select * from _versions")
             conn.unregister("_versions")
         write_quarantine(conn, "gtfs", quarantine, run_id=context.run.run_id)
-        current = conn.execute("select feed, version, status from raw.gtfs_feed_versions "
-                               "qualify row_number() over (partition by feed order by checked_at desc) = 1").fetchall()
+        current = conn.execute(
+            "select feed, version, status from raw.gtfs_feed_versions "
+            "qualify row_number() over (partition by feed order by checked_at desc) = 1"
+        ).fetchall()
     for q in quarantine[:10]:
         context.log.error("quarantined: " + q.message("gtfs"))
-    return dg.MaterializeResult(metadata={
-        "checked": len(rows), "quarantined": len(quarantine),
-        "latest": dg.MetadataValue.json({f: {"version": v, "status": s} for f, v, s in current}),
-        "synthetic": not source.live,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "checked": len(rows),
+            "quarantined": len(quarantine),
+            "latest": dg.MetadataValue.json({f: {"version": v, "status": s} for f, v, s in current}),
+            "synthetic": not source.live,
+        }
+    )
 
 
 def _record(feed, path: Path, synthetic, etag, last_modified, routing_date, quarantine, bbox=EMCCA_BBOX) -> dict:
@@ -108,13 +133,29 @@ def _record(feed, path: Path, synthetic, etag, last_modified, routing_date, quar
     version = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     status, info, problems = _check(feed, path, routing_date, bbox)
     for p in problems:
-        quarantine.append(QuarantineRow(f"{feed}@{version} {p.file} row {p.row}", p.field, p.message,
-                                        {"feed": feed, "version": version, "file": p.file, "row": p.row}))
-    return {"feed": feed, "version": version, "path": str(path), "synthetic": synthetic, "status": status,
-            "routing_date": info.get("routing_date"), "service_share": info.get("service_share"),
-            "stops_inside": info.get("stops_inside"), "stop_times": info.get("stop_times"),
-            "errors": "; ".join(str(p) for p in problems[:20]) or None, "etag": etag,
-            "last_modified": last_modified, "checked_at": datetime.now(UTC).replace(tzinfo=None)}
+        quarantine.append(
+            QuarantineRow(
+                f"{feed}@{version} {p.file} row {p.row}",
+                p.field,
+                p.message,
+                {"feed": feed, "version": version, "file": p.file, "row": p.row},
+            )
+        )
+    return {
+        "feed": feed,
+        "version": version,
+        "path": str(path),
+        "synthetic": synthetic,
+        "status": status,
+        "routing_date": info.get("routing_date"),
+        "service_share": info.get("service_share"),
+        "stops_inside": info.get("stops_inside"),
+        "stop_times": info.get("stop_times"),
+        "errors": "; ".join(str(p) for p in problems[:20]) or None,
+        "etag": etag,
+        "last_modified": last_modified,
+        "checked_at": datetime.now(UTC).replace(tzinfo=None),
+    }
 
 
 def _services(path: Path, day: date, feed: str) -> frozenset:
@@ -125,8 +166,12 @@ def _services(path: Path, day: date, feed: str) -> frozenset:
 
 def merge_feeds(feeds: list[tuple[str, Path]]) -> dict[str, pd.DataFrame]:
     """Several GTFS feeds as one set of tables, ids prefixed by feed name so they cannot collide."""
-    keys = {"stops.txt": ["stop_id"], "trips.txt": ["trip_id", "route_id", "service_id"],
-            "stop_times.txt": ["trip_id", "stop_id"], "routes.txt": ["route_id"]}
+    keys = {
+        "stops.txt": ["stop_id"],
+        "trips.txt": ["trip_id", "route_id", "service_id"],
+        "stop_times.txt": ["trip_id", "stop_id"],
+        "routes.txt": ["route_id"],
+    }
     merged: dict[str, list] = {}
     for feed, path in feeds:
         for name, frame in gtfs.read_tables(path).items():

@@ -23,8 +23,9 @@ COLUMNS = ["origin_lsoa", "destination_lsoa", "window", "p50_minutes", "p80_minu
 
 @dataclass(frozen=True)
 class TravelTimeParams:
-    windows: dict = field(default_factory=lambda: {"am_peak": (7 * 3600, 10 * 3600),
-                                                   "early_shift": (5 * 3600, 7 * 3600)})
+    windows: dict = field(
+        default_factory=lambda: {"am_peak": (7 * 3600, 10 * 3600), "early_shift": (5 * 3600, 7 * 3600)}
+    )
     step_minutes: int = 1
     percentiles: tuple = (50, 80)
     walk_kmh: float = 4.8
@@ -55,8 +56,14 @@ def _walk_csr(frm: Points, to_lat, to_lon, n_from: int, params: TravelTimeParams
     return i, j, secs
 
 
-def embedded_matrix(tt: timetable.Timetable, origins: Points, destinations: Points, params: TravelTimeParams,
-                    origin_slice: slice = slice(None), threads: int = 1) -> pd.DataFrame:
+def embedded_matrix(
+    tt: timetable.Timetable,
+    origins: Points,
+    destinations: Points,
+    params: TravelTimeParams,
+    origin_slice: slice = slice(None),
+    threads: int = 1,
+) -> pd.DataFrame:
     n_dest = len(destinations.codes)
     # access: origin -> stops; egress: destination <- stops (CSR by destination); direct walks
     ai, aj, asecs = _walk_csr(origins, tt.stop_lat, tt.stop_lon, len(origins.codes), params)
@@ -71,33 +78,49 @@ def embedded_matrix(tt: timetable.Timetable, origins: Points, destinations: Poin
     limit = params.max_minutes * 60
 
     def one_origin(o: int, name: str, departures: np.ndarray) -> pd.DataFrame:
-        acc = a_order[a_ptr[o]:a_ptr[o + 1]]
+        acc = a_order[a_ptr[o] : a_ptr[o + 1]]
         direct = np.full(n_dest, -1, dtype=np.int64)
-        dd = d_order[d_ptr[o]:d_ptr[o + 1]]
+        dd = d_order[d_ptr[o] : d_ptr[o + 1]]
         direct[dj[dd]] = dsecs[dd]
-        times = raptor.range_query(departures, aj[acc], asecs[acc], params.max_rounds, *net,
-                                   eg_ptr, eg_stop, eg_secs, direct).astype(float)
+        times = raptor.range_query(
+            departures, aj[acc], asecs[acc], params.max_rounds, *net, eg_ptr, eg_stop, eg_secs, direct
+        ).astype(float)
         times[times >= limit] = np.inf
         p50, p80 = (np.percentile(times, q, axis=0, method="lower") for q in params.percentiles[:2])
         keep = np.flatnonzero(np.isfinite(p50))
-        return pd.DataFrame({
-            "origin_lsoa": origins.codes[o], "destination_lsoa": destinations.codes[keep], "window": name,
-            "p50_minutes": np.round(p50[keep] / 60, 1),
-            "p80_minutes": np.where(np.isfinite(p80[keep]), np.round(p80[keep] / 60, 1), np.nan)})
+        return pd.DataFrame(
+            {
+                "origin_lsoa": origins.codes[o],
+                "destination_lsoa": destinations.codes[keep],
+                "window": name,
+                "p50_minutes": np.round(p50[keep] / 60, 1),
+                "p80_minutes": np.where(np.isfinite(p80[keep]), np.round(p80[keep] / 60, 1), np.nan),
+            }
+        )
 
     # the numba kernel releases the GIL, so origins can run on threads (threads=N); measured no gain with
     # 2 cores while other work runs, so the default is one
     from concurrent.futures import ThreadPoolExecutor
 
-    jobs = [(o, name, np.arange(start, end, params.step_minutes * 60, dtype=np.int64))
-            for name, (start, end) in params.windows.items() for o in range(len(origins.codes))[origin_slice]]
+    jobs = [
+        (o, name, np.arange(start, end, params.step_minutes * 60, dtype=np.int64))
+        for name, (start, end) in params.windows.items()
+        for o in range(len(origins.codes))[origin_slice]
+    ]
     with ThreadPoolExecutor(max_workers=threads) as pool:
         frames = list(pool.map(lambda job: one_origin(*job), jobs))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 
-def r5py_matrix(osm_pbf: Path, gtfs: list[Path], origins: Points, destinations: Points, params: TravelTimeParams,
-                routing_date: date, r5_jar: Path | None) -> pd.DataFrame:  # pragma: no cover - needs Java 21 + R5
+def r5py_matrix(
+    osm_pbf: Path,
+    gtfs: list[Path],
+    origins: Points,
+    destinations: Points,
+    params: TravelTimeParams,
+    routing_date: date,
+    r5_jar: Path | None,
+) -> pd.DataFrame:  # pragma: no cover - needs Java 21 + R5
     """The same matrix from R5. r5py is imported here only: importing it without a local R5 jar downloads one."""
     import sys
 
@@ -115,13 +138,24 @@ def r5py_matrix(osm_pbf: Path, gtfs: list[Path], origins: Points, destinations: 
     for name, (start, end) in params.windows.items():
         departure = datetime.combine(routing_date, datetime.min.time()) + timedelta(seconds=start)
         ttm = r5py.TravelTimeMatrix(
-            network, origins=gdf(origins), destinations=gdf(destinations), departure=departure,
-            departure_time_window=timedelta(seconds=end - start), percentiles=list(params.percentiles),
+            network,
+            origins=gdf(origins),
+            destinations=gdf(destinations),
+            departure=departure,
+            departure_time_window=timedelta(seconds=end - start),
+            percentiles=list(params.percentiles),
             transport_modes=[r5py.TransportMode.TRANSIT, r5py.TransportMode.WALK],
-            speed_walking=params.walk_kmh, max_time=timedelta(minutes=params.max_minutes))
-        out = ttm.rename(columns={"from_id": "origin_lsoa", "to_id": "destination_lsoa",
-                                  f"travel_time_p{params.percentiles[0]}": "p50_minutes",
-                                  f"travel_time_p{params.percentiles[1]}": "p80_minutes"})
+            speed_walking=params.walk_kmh,
+            max_time=timedelta(minutes=params.max_minutes),
+        )
+        out = ttm.rename(
+            columns={
+                "from_id": "origin_lsoa",
+                "to_id": "destination_lsoa",
+                f"travel_time_p{params.percentiles[0]}": "p50_minutes",
+                f"travel_time_p{params.percentiles[1]}": "p80_minutes",
+            }
+        )
         frames.append(out.dropna(subset=["p50_minutes"]).assign(window=name)[COLUMNS])
     return pd.concat(frames, ignore_index=True)
 

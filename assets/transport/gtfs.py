@@ -26,8 +26,11 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        where = self.file + (f" row {self.row}" if self.row is not None else "") + \
-            (f" field {self.field}" if self.field else "")
+        where = (
+            self.file
+            + (f" row {self.row}" if self.row is not None else "")
+            + (f" field {self.field}" if self.field else "")
+        )
         return f"{where}: {self.message}"
 
 
@@ -58,16 +61,18 @@ def parse_time(value: str) -> int | None:
 def read_tables(path: Path) -> dict[str, pd.DataFrame]:
     with zipfile.ZipFile(path) as z:
         names = {Path(n).name: n for n in z.namelist() if n.endswith(".txt")}
-        return {name: pd.read_csv(io.BytesIO(z.read(full)), dtype=str, keep_default_na=False,
-                                  encoding="utf-8-sig")
-                for name, full in names.items()}
+        return {
+            name: pd.read_csv(io.BytesIO(z.read(full)), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            for name, full in names.items()
+        }
 
 
 def _check_refs(v: Validation, child: pd.DataFrame, file: str, column: str, parent: set, parent_file: str) -> None:
     bad = ~child[column].isin(parent)
     for idx in np.flatnonzero(bad.to_numpy())[:50]:
-        v.errors.append(Issue(file, int(idx) + 1, column,
-                              f"{column} {child[column].iat[idx]!r} not found in {parent_file}"))
+        v.errors.append(
+            Issue(file, int(idx) + 1, column, f"{column} {child[column].iat[idx]!r} not found in {parent_file}")
+        )
     if bad.sum() > 50:
         v.errors.append(Issue(file, None, column, f"{int(bad.sum()) - 50} more unknown {column} values"))
 
@@ -81,9 +86,12 @@ def validate_tables(t: dict[str, pd.DataFrame]) -> Validation:
         v.errors.append(Issue("calendar.txt", None, None, "neither calendar.txt nor calendar_dates.txt present"))
     if v.errors:
         return v
-    for name, cols in {"stops.txt": ["stop_id", "stop_lat", "stop_lon"], "trips.txt": ["trip_id", "route_id",
-                       "service_id"], "stop_times.txt": ["trip_id", "stop_id", "stop_sequence", "arrival_time",
-                       "departure_time"], "routes.txt": ["route_id"]}.items():
+    for name, cols in {
+        "stops.txt": ["stop_id", "stop_lat", "stop_lon"],
+        "trips.txt": ["trip_id", "route_id", "service_id"],
+        "stop_times.txt": ["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"],
+        "routes.txt": ["route_id"],
+    }.items():
         for col in cols:
             if col not in t[name].columns:
                 v.errors.append(Issue(name, None, col, "required field is missing"))
@@ -98,8 +106,9 @@ def validate_tables(t: dict[str, pd.DataFrame]) -> Validation:
         filled = values != ""
         bad = filled & ~values.str.strip().str.match(TIME.pattern)
         for idx in np.flatnonzero(bad.to_numpy())[:50]:
-            v.errors.append(Issue("stop_times.txt", int(idx) + 1, col,
-                                  f"{values.iat[idx]!r} is not a valid HH:MM:SS time"))
+            v.errors.append(
+                Issue("stop_times.txt", int(idx) + 1, col, f"{values.iat[idx]!r} is not a valid HH:MM:SS time")
+            )
     stops = t["stops.txt"]
     for col in ("stop_lat", "stop_lon"):
         bad = pd.to_numeric(stops[col], errors="coerce").isna()
@@ -121,8 +130,13 @@ class Health:
         return self.services_running / self.services_total if self.services_total else 0.0
 
 
-def health(path: Path, t: dict[str, pd.DataFrame], routing_date: date, bbox: tuple[float, float, float, float],
-           min_stops_inside: int = 10) -> tuple[Health, list[Issue]]:
+def health(
+    path: Path,
+    t: dict[str, pd.DataFrame],
+    routing_date: date,
+    bbox: tuple[float, float, float, float],
+    min_stops_inside: int = 10,
+) -> tuple[Health, list[Issue]]:
     """The gate before routing: the date is covered, enough services run on it, enough stops are inside."""
     import partridge as ptg
 
@@ -137,14 +151,29 @@ def health(path: Path, t: dict[str, pd.DataFrame], routing_date: date, bbox: tup
     problems = []
     if not running:
         first, last = (min(by_date), max(by_date)) if by_date else (None, None)
-        problems.append(Issue("calendar.txt", None, None,
-                              f"no service runs on the routing date {routing_date} (feed covers {first} to {last})"))
+        problems.append(
+            Issue(
+                "calendar.txt",
+                None,
+                None,
+                f"no service runs on the routing date {routing_date} (feed covers {first} to {last})",
+            )
+        )
     elif h.service_share < MIN_SERVICE_SHARE:
-        problems.append(Issue("calendar.txt", None, None,
-                              f"only {h.service_share:.0%} of services run on {routing_date} (need 20%)"))
+        problems.append(
+            Issue(
+                "calendar.txt", None, None, f"only {h.service_share:.0%} of services run on {routing_date} (need 20%)"
+            )
+        )
     if inside < min_stops_inside:
-        problems.append(Issue("stops.txt", None, "stop_lat/stop_lon",
-                              f"only {inside} stops inside the study area (need {min_stops_inside})"))
+        problems.append(
+            Issue(
+                "stops.txt",
+                None,
+                "stop_lat/stop_lon",
+                f"only {inside} stops inside the study area (need {min_stops_inside})",
+            )
+        )
     return h, problems
 
 
@@ -153,6 +182,7 @@ def busiest_weekday(path: Path, weekday: int = 1) -> date:
     import partridge as ptg
 
     by_date = ptg.read_service_ids_by_date(str(path))
-    candidates = [(len(s), d) for d, s in by_date.items() if d.weekday() == weekday] or \
-        [(len(s), d) for d, s in by_date.items()]
+    candidates = [(len(s), d) for d, s in by_date.items() if d.weekday() == weekday] or [
+        (len(s), d) for d, s in by_date.items()
+    ]
     return max(candidates, key=lambda x: (x[0], -x[1].toordinal()))[1]

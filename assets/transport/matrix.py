@@ -23,14 +23,17 @@ from assets.platform.warehouse import ensure_schemas, replace_table, stamp
 from assets.transport import engine, timetable
 from assets.transport.assets import EMCCA_BBOX, _services, merge_feeds
 
-DESCRIPTION = ("Public-transport travel times between EMCCA LSOA population-weighted centroids over the last good "
-               "network: median and 80th percentile minutes over the 07:00-10:00 and 05:00-07:00 windows (JTS "
-               "conventions), embedded range-RAPTOR or r5py, computed in origin chunks that can fan out.")
+DESCRIPTION = (
+    "Public-transport travel times between EMCCA LSOA population-weighted centroids over the last good "
+    "network: median and 80th percentile minutes over the 07:00-10:00 and 05:00-07:00 windows (JTS "
+    "conventions), embedded range-RAPTOR or r5py, computed in origin chunks that can fan out."
+)
 
 
 @dataclass(frozen=True)
 class Network:
     """Everything a chunk needs, passed between steps (pickled by the IO manager between processes)."""
+
     engine: str
     version: str
     routing_date: date
@@ -61,8 +64,9 @@ def origin_chunks(n_origins: int, chunks: int) -> list[Chunk]:
     return [Chunk(i, bounds[i], bounds[i + 1]) for i in range(chunks)]
 
 
-def load_network(warehouse_path: str, transport_engine: str, osm_pbf: str | None = None,
-                 r5_jar: str | None = None) -> Network:
+def load_network(
+    warehouse_path: str, transport_engine: str, osm_pbf: str | None = None, r5_jar: str | None = None
+) -> Network:
     with duckdb.connect(warehouse_path, read_only=True) as conn:
         good = conn.execute("""select feed, version, path, synthetic, routing_date from raw.gtfs_feed_versions
                                where status = 'valid'
@@ -77,35 +81,64 @@ def load_network(warehouse_path: str, transport_engine: str, osm_pbf: str | None
     if transport_engine != "r5py":
         tables = merge_feeds([(f, Path(p)) for f, _, p, *_ in good])
         services = frozenset().union(*(_services(Path(p), routing_date, f) for f, _, p, *_ in good))
-        tt = timetable.build(tables, services, routing_date, EMCCA_BBOX, walk_speed_ms=params.walk_ms,
-                             max_transfer_m=params.max_transfer_m)
+        tt = timetable.build(
+            tables,
+            services,
+            routing_date,
+            EMCCA_BBOX,
+            walk_speed_ms=params.walk_ms,
+            max_transfer_m=params.max_transfer_m,
+        )
     return Network(
         engine=transport_engine,
         version="+".join(f"{f}@{v}" for f, v, *_ in good) + f"/{routing_date}",
-        routing_date=routing_date, synthetic=any(g[3] for g in good), points=engine.Points.from_frame(lsoa),
-        params=params, timetable=tt, gtfs_paths=tuple(g[2] for g in good),
-        osm_pbf=osm_pbf, r5_jar=r5_jar)
+        routing_date=routing_date,
+        synthetic=any(g[3] for g in good),
+        points=engine.Points.from_frame(lsoa),
+        params=params,
+        timetable=tt,
+        gtfs_paths=tuple(g[2] for g in good),
+        osm_pbf=osm_pbf,
+        r5_jar=r5_jar,
+    )
 
 
 def compute_chunk(network: Network, chunk: Chunk) -> pd.DataFrame:
     if network.engine == "r5py":
         pts = network.points
-        origins = engine.Points(pts.codes[chunk.start:chunk.stop], pts.lat[chunk.start:chunk.stop],
-                                pts.lon[chunk.start:chunk.stop])
-        return engine.r5py_matrix(Path(network.osm_pbf), [Path(p) for p in network.gtfs_paths], origins, pts,
-                                  network.params, network.routing_date,
-                                  Path(network.r5_jar) if network.r5_jar else None)
-    return engine.embedded_matrix(network.timetable, network.points, network.points, network.params,
-                                  origin_slice=slice(chunk.start, chunk.stop))
+        origins = engine.Points(
+            pts.codes[chunk.start : chunk.stop], pts.lat[chunk.start : chunk.stop], pts.lon[chunk.start : chunk.stop]
+        )
+        return engine.r5py_matrix(
+            Path(network.osm_pbf),
+            [Path(p) for p in network.gtfs_paths],
+            origins,
+            pts,
+            network.params,
+            network.routing_date,
+            Path(network.r5_jar) if network.r5_jar else None,
+        )
+    return engine.embedded_matrix(
+        network.timetable, network.points, network.points, network.params, origin_slice=slice(chunk.start, chunk.stop)
+    )
 
 
-@dg.op(ins={"feeds": dg.In(dg.Nothing), "lsoa": dg.In(dg.Nothing)},
-       out={"network": dg.Out(Network), "chunks": dg.DynamicOut(Chunk)}, pool="duckdb",
-       description="Read the last good feed versions and origins, build the timetable once, split the origins.")
-def plan_travel_times(context: dg.OpExecutionContext, config: PlanConfig, warehouse: DuckDBResource,
-                      platform: PlatformConfig, bods_source: FeedSource):
-    network = load_network(warehouse.database, platform.transport_engine, bods_source.option("osm_pbf"),
-                           platform.r5_jar)
+@dg.op(
+    ins={"feeds": dg.In(dg.Nothing), "lsoa": dg.In(dg.Nothing)},
+    out={"network": dg.Out(Network), "chunks": dg.DynamicOut(Chunk)},
+    pool="duckdb",
+    description="Read the last good feed versions and origins, build the timetable once, split the origins.",
+)
+def plan_travel_times(
+    context: dg.OpExecutionContext,
+    config: PlanConfig,
+    warehouse: DuckDBResource,
+    platform: PlatformConfig,
+    bods_source: FeedSource,
+):
+    network = load_network(
+        warehouse.database, platform.transport_engine, bods_source.option("osm_pbf"), platform.r5_jar
+    )
     n_chunks = 1 if network.engine == "r5py" else config.chunks
     context.log.info(f"{network.version}: {len(network.points.codes)} origins in {n_chunks} chunk(s)")
     yield dg.Output(network, "network")
@@ -117,32 +150,48 @@ def plan_travel_times(context: dg.OpExecutionContext, config: PlanConfig, wareho
 def travel_time_chunk(context: dg.OpExecutionContext, network: Network, chunk: Chunk) -> pd.DataFrame:
     started = time.perf_counter()
     frame = compute_chunk(network, chunk)
-    context.log.info(f"origins {chunk.start}-{chunk.stop - 1}: {len(frame)} rows in "
-                     f"{time.perf_counter() - started:.1f} s")
+    context.log.info(
+        f"origins {chunk.start}-{chunk.stop - 1}: {len(frame)} rows in {time.perf_counter() - started:.1f} s"
+    )
     return frame
 
 
 @dg.op(pool="duckdb", description="Write the chunks as derived.travel_times in one transaction.")
-def write_travel_times(context: dg.OpExecutionContext, network: Network, chunks: list[pd.DataFrame],
-                       warehouse: DuckDBResource) -> dg.Output:
+def write_travel_times(
+    context: dg.OpExecutionContext, network: Network, chunks: list[pd.DataFrame], warehouse: DuckDBResource
+) -> dg.Output:
     matrix = pd.concat(chunks, ignore_index=True)
     if matrix.duplicated(["origin_lsoa", "destination_lsoa", "window"]).any():
         raise dg.Failure("travel-time chunks overlap: an origin was computed twice (last matrix kept)")
-    matrix = matrix.assign(engine=network.engine, network_version=network.version,
-                           routing_date=network.routing_date, synthetic_network=network.synthetic)
+    matrix = matrix.assign(
+        engine=network.engine,
+        network_version=network.version,
+        routing_date=network.routing_date,
+        synthetic_network=network.synthetic,
+    )
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         rows = replace_table(conn, "derived.travel_times", stamp(matrix))
-    return dg.Output(None, metadata={"dagster/row_count": rows, "network_version": network.version,
-                                     "engine": network.engine, "synthetic_network": network.synthetic,
-                                     "origins": len(network.points.codes), "chunks": len(chunks)})
+    return dg.Output(
+        None,
+        metadata={
+            "dagster/row_count": rows,
+            "network_version": network.version,
+            "engine": network.engine,
+            "synthetic_network": network.synthetic,
+            "origins": len(network.points.codes),
+            "chunks": len(chunks),
+        },
+    )
 
 
 @dg.graph_asset(
     key=["derived", "travel_times"],
     group_name="transport",
-    ins={"feeds": dg.AssetIn(["raw", "gtfs_feed_versions"], dagster_type=dg.Nothing),
-         "lsoa": dg.AssetIn(["raw", "lsoa21_lookup"], dagster_type=dg.Nothing)},
+    ins={
+        "feeds": dg.AssetIn(["raw", "gtfs_feed_versions"], dagster_type=dg.Nothing),
+        "lsoa": dg.AssetIn(["raw", "lsoa21_lookup"], dagster_type=dg.Nothing),
+    },
     kinds={"duckdb", "numba"},
     description=DESCRIPTION,
 )

@@ -24,8 +24,28 @@ def _earliest_trip(dep, base, length, ntrips, pos, t):
 
 
 @numba.njit(cache=True, nogil=True)
-def raptor_round(tau_prev, tau_cur, best, best_ride, marked, n_patterns, pat_stops_ptr, pat_stops, pat_ntrips, pat_time_ptr,
-                 arr, dep, sp_ptr, sp_pat, sp_pos, tr_ptr, tr_stop, tr_secs, q_pos, touched):
+def raptor_round(
+    tau_prev,
+    tau_cur,
+    best,
+    best_ride,
+    marked,
+    n_patterns,
+    pat_stops_ptr,
+    pat_stops,
+    pat_ntrips,
+    pat_time_ptr,
+    arr,
+    dep,
+    sp_ptr,
+    sp_pat,
+    sp_pos,
+    tr_ptr,
+    tr_stop,
+    tr_secs,
+    q_pos,
+    touched,
+):
     """One RAPTOR round: scan the patterns serving marked stops, then relax footpaths. Returns n marked."""
     n_touched = 0
     n_stops = len(best)
@@ -89,9 +109,29 @@ def raptor_round(tau_prev, tau_cur, best, best_ride, marked, n_patterns, pat_sto
 
 
 @numba.njit(cache=True, nogil=True)
-def range_query(departures, access_stop, access_secs, max_rounds, n_patterns, pat_stops_ptr, pat_stops,
-                pat_ntrips, pat_time_ptr, arr, dep, sp_ptr, sp_pat, sp_pos, tr_ptr, tr_stop, tr_secs,
-                eg_ptr, eg_stop, eg_secs, direct_secs):
+def range_query(
+    departures,
+    access_stop,
+    access_secs,
+    max_rounds,
+    n_patterns,
+    pat_stops_ptr,
+    pat_stops,
+    pat_ntrips,
+    pat_time_ptr,
+    arr,
+    dep,
+    sp_ptr,
+    sp_pat,
+    sp_pos,
+    tr_ptr,
+    tr_stop,
+    tr_secs,
+    eg_ptr,
+    eg_stop,
+    eg_secs,
+    direct_secs,
+):
     """Travel time (s) from one origin to every destination for each departure (latest first in the loop;
     rows follow `departures` order). Egress CSR: destination -> (stop, walk seconds)."""
     n_stops = len(sp_ptr) - 1
@@ -119,8 +159,28 @@ def range_query(departures, access_stop, access_secs, max_rounds, n_patterns, pa
         for k in range(1, max_rounds + 1):
             if not any_marked:
                 break
-            n = raptor_round(tau[k - 1], tau[k], best, best_ride, marked, n_patterns, pat_stops_ptr, pat_stops, pat_ntrips,
-                             pat_time_ptr, arr, dep, sp_ptr, sp_pat, sp_pos, tr_ptr, tr_stop, tr_secs, q_pos, touched)
+            n = raptor_round(
+                tau[k - 1],
+                tau[k],
+                best,
+                best_ride,
+                marked,
+                n_patterns,
+                pat_stops_ptr,
+                pat_stops,
+                pat_ntrips,
+                pat_time_ptr,
+                arr,
+                dep,
+                sp_ptr,
+                sp_pat,
+                sp_pos,
+                tr_ptr,
+                tr_stop,
+                tr_secs,
+                q_pos,
+                touched,
+            )
             any_marked = n > 0
         marked[:] = False
         for d in range(n_dest):
@@ -137,9 +197,17 @@ def earliest_arrival(tt, origin_stop: int, depart: int, max_rounds: int = 20) ->
     """Earliest arrival (s) at every stop leaving `origin_stop` at `depart` (INF if unreachable)."""
     n = tt.n_stops
     eg_ptr = np.arange(n + 1, dtype=np.int64)  # each stop is its own destination, no egress walk
-    out = range_query(np.array([depart], dtype=np.int64), np.array([origin_stop], dtype=np.int64),
-                      np.zeros(1, dtype=np.int64), max_rounds, *network_args(tt), eg_ptr,
-                      np.arange(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+    out = range_query(
+        np.array([depart], dtype=np.int64),
+        np.array([origin_stop], dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        max_rounds,
+        *network_args(tt),
+        eg_ptr,
+        np.arange(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+    )
     result = out[0].copy()
     reachable = result < INF
     result[reachable] += depart
@@ -148,5 +216,18 @@ def earliest_arrival(tt, origin_stop: int, depart: int, max_rounds: int = 20) ->
 
 
 def network_args(tt) -> tuple:
-    return (len(tt.pat_ntrips), tt.pat_stops_ptr, tt.pat_stops, tt.pat_ntrips, tt.pat_time_ptr, tt.arr, tt.dep,
-            tt.sp_ptr, tt.sp_pat, tt.sp_pos, tt.tr_ptr, tt.tr_stop, tt.tr_secs)
+    return (
+        len(tt.pat_ntrips),
+        tt.pat_stops_ptr,
+        tt.pat_stops,
+        tt.pat_ntrips,
+        tt.pat_time_ptr,
+        tt.arr,
+        tt.dep,
+        tt.sp_ptr,
+        tt.sp_pat,
+        tt.sp_pos,
+        tt.tr_ptr,
+        tt.tr_stop,
+        tt.tr_secs,
+    )

@@ -68,9 +68,14 @@ def _csr(keys: np.ndarray, n: int, *columns: np.ndarray):
     return (np.cumsum(ptr), *[c[order] for c in columns])
 
 
-def build(tables: dict[str, pd.DataFrame], service_ids: frozenset, routing_date: date,
-          bbox: tuple[float, float, float, float] | None = None, walk_speed_ms: float = 4.8 / 3.6,
-          max_transfer_m: float = 400.0) -> Timetable:
+def build(
+    tables: dict[str, pd.DataFrame],
+    service_ids: frozenset,
+    routing_date: date,
+    bbox: tuple[float, float, float, float] | None = None,
+    walk_speed_ms: float = 4.8 / 3.6,
+    max_transfer_m: float = 400.0,
+) -> Timetable:
     trips = tables["trips.txt"]
     trips = trips[trips.service_id.isin(service_ids)]
     st = tables["stop_times.txt"][["trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"]]
@@ -116,10 +121,16 @@ def build(tables: dict[str, pd.DataFrame], service_ids: frozenset, routing_date:
     lengths = np.array([len(p[0]) for p in patterns], dtype=np.int64)
     ntrips = np.array([len(p[1]) for p in patterns], dtype=np.int64)
     pat_stops_ptr = np.concatenate([[0], np.cumsum(lengths)])
-    pat_stops = np.concatenate([np.array(p[0], dtype=np.int64) for p in patterns]) if patterns else np.zeros(0, np.int64)
+    pat_stops = (
+        np.concatenate([np.array(p[0], dtype=np.int64) for p in patterns]) if patterns else np.zeros(0, np.int64)
+    )
     pat_time_ptr = np.concatenate([[0], np.cumsum(lengths * ntrips)])
-    arr = np.concatenate([np.concatenate([t[0] for t in p[1]]) for p in patterns]) if patterns else np.zeros(0, np.int64)
-    dep = np.concatenate([np.concatenate([t[1] for t in p[1]]) for p in patterns]) if patterns else np.zeros(0, np.int64)
+    arr = (
+        np.concatenate([np.concatenate([t[0] for t in p[1]]) for p in patterns]) if patterns else np.zeros(0, np.int64)
+    )
+    dep = (
+        np.concatenate([np.concatenate([t[1] for t in p[1]]) for p in patterns]) if patterns else np.zeros(0, np.int64)
+    )
 
     pat_of = np.repeat(np.arange(len(patterns)), lengths)
     pos_of = np.concatenate([np.arange(n) for n in lengths]) if len(lengths) else np.zeros(0, np.int64)
@@ -129,10 +140,25 @@ def build(tables: dict[str, pd.DataFrame], service_ids: frozenset, routing_date:
     i, j, m = neighbours(lat, lon, lat, lon, max_transfer_m)
     keep = i != j
     tr_ptr, tr_stop, tr_secs = _csr(i[keep], len(stops), j[keep], np.ceil(m[keep] / walk_speed_ms).astype(np.int64))
-    return Timetable(stops.stop_id.to_numpy(), lat, lon, pat_stops_ptr.astype(np.int64), pat_stops,
-                     ntrips, pat_time_ptr.astype(np.int64), arr.astype(np.int64),
-                     dep.astype(np.int64), sp_ptr, sp_pat.astype(np.int64), sp_pos.astype(np.int64), tr_ptr,
-                     tr_stop.astype(np.int64), tr_secs, int(len(st)), routing_date)
+    return Timetable(
+        stops.stop_id.to_numpy(),
+        lat,
+        lon,
+        pat_stops_ptr.astype(np.int64),
+        pat_stops,
+        ntrips,
+        pat_time_ptr.astype(np.int64),
+        arr.astype(np.int64),
+        dep.astype(np.int64),
+        sp_ptr,
+        sp_pat.astype(np.int64),
+        sp_pos.astype(np.int64),
+        tr_ptr,
+        tr_stop.astype(np.int64),
+        tr_secs,
+        int(len(st)),
+        routing_date,
+    )
 
 
 def load(path: Path, routing_date: date, bbox=None, **kwargs) -> Timetable:

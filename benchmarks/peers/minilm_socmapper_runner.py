@@ -51,12 +51,15 @@ def encode(texts, weights, tokenizer, config, batch=256):
     heads = config["num_attention_heads"]
     out = []
     for i in range(0, len(texts), batch):
-        enc = tokenizer.encode_batch(texts[i:i + batch])
+        enc = tokenizer.encode_batch(texts[i : i + batch])
         ids = np.array([e.ids for e in enc])
         mask = np.array([e.attention_mask for e in enc], dtype=np.float32)
         w = weights
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][: ids.shape[1]]
-             + w["embeddings.token_type_embeddings.weight"][0])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][: ids.shape[1]]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         n, t, d = x.shape
         hd = d // heads
@@ -67,14 +70,19 @@ def encode(texts, weights, tokenizer, config, batch=256):
             def lin(h, name, w=w, p=p):
                 return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
 
-            q, k, v = (lin(x, f"attention.self.{m}").reshape(n, t, heads, hd).transpose(0, 2, 1, 3)
-                       for m in ("query", "key", "value"))
+            q, k, v = (
+                lin(x, f"attention.self.{m}").reshape(n, t, heads, hd).transpose(0, 2, 1, 3)
+                for m in ("query", "key", "value")
+            )
             scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(hd) + bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(n, t, d)
-            x = layer_norm(x + lin(ctx, "attention.output.dense"), w[p + "attention.output.LayerNorm.weight"],
-                           w[p + "attention.output.LayerNorm.bias"])
+            x = layer_norm(
+                x + lin(ctx, "attention.output.dense"),
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+            )
             h = gelu(lin(x, "intermediate.dense"))
             x = layer_norm(x + lin(h, "output.dense"), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
@@ -104,8 +112,16 @@ def main():
     queries = encode(req["titles"], weights, tokenizer, config)
     best = (queries @ index_vectors.T).argmax(1)
     codes = [code_of[titles[i]] for i in best]
-    print(json.dumps({"codes": codes, "load_s": loaded - started, "index_s": indexed - loaded,
-                      "seconds": time.perf_counter() - indexed}))
+    print(
+        json.dumps(
+            {
+                "codes": codes,
+                "load_s": loaded - started,
+                "index_s": indexed - loaded,
+                "seconds": time.perf_counter() - indexed,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ def main() -> None:
     trips["trip_short_name"] = range(len(trips))
     trips["trip_long_name"] = ""
     st = pd.read_csv(os.path.join(folder, "stop_times.txt"), dtype={"stop_id": str, "trip_id": str})
-    st = st[st.trip_id.isin(set(trips.trip_id))][["trip_id", "stop_sequence", "stop_id", "arrival_time",
-                                                   "departure_time"]]
+    st = st[st.trip_id.isin(set(trips.trip_id))][
+        ["trip_id", "stop_sequence", "stop_id", "arrival_time", "departure_time"]
+    ]
     st["arrival_time"] = st.arrival_time.apply(str2sec)
     st["departure_time"] = st.departure_time.apply(str2sec)
     stops = pd.read_csv(os.path.join(folder, "stops.txt"), dtype=str)

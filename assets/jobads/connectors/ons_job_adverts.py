@@ -39,23 +39,51 @@ from assets.platform.http import FeedError, get, make_session
 from assets.platform.warehouse import QuarantineRow
 
 BASE_URL = "https://www.ons.gov.uk"
-DATASET_PAGE = ("/employmentandlabourmarket/peopleinwork/employmentandemployeetypes/datasets/"
-                "labourdemandvolumesbystandardoccupationclassificationsoc2020uk")
+DATASET_PAGE = (
+    "/employmentandlabourmarket/peopleinwork/employmentandemployeetypes/datasets/"
+    "labourdemandvolumesbystandardoccupationclassificationsoc2020uk"
+)
 WORKBOOK_FILE = "labourdemandbyoccupation.xlsx"
 LA_SHEET, REGION_SHEET = "Table 5", "Table 3"
-LA_COLUMNS = {"region": "Region", "la_name": "Local Authority District", "soc": "SOC 4 digit code",
-              "soc_title": "SOC 4 digit label", "la_code": "Local Authority Code"}
+LA_COLUMNS = {
+    "region": "Region",
+    "la_name": "Local Authority District",
+    "soc": "SOC 4 digit code",
+    "soc_title": "SOC 4 digit label",
+    "la_code": "Local Authority Code",
+}
 REGION_COLUMNS = {"region": "Region", "soc": "SOC 4 digit code", "soc_title": "SOC 4 digit label"}
 # English regions as ONS names them in the tables (GSS codes are not in Table 3)
-REGION_CODES = {"North East": "E12000001", "North West": "E12000002", "Yorkshire and The Humber": "E12000003",
-                "East Midlands": "E12000004", "West Midlands": "E12000005", "East of England": "E12000006",
-                "East": "E12000006", "London": "E12000007", "South East": "E12000008", "South West": "E12000009"}
+REGION_CODES = {
+    "North East": "E12000001",
+    "North West": "E12000002",
+    "Yorkshire and The Humber": "E12000003",
+    "East Midlands": "E12000004",
+    "West Midlands": "E12000005",
+    "East of England": "E12000006",
+    "East": "E12000006",
+    "London": "E12000007",
+    "South East": "E12000008",
+    "South West": "E12000009",
+}
 
 COLUMNS = {
-    "sheet": "string", "frequency": "string", "geography_level": "string", "geography_code": "string",
-    "geography_name": "string", "region": "string", "soc2020": "string", "soc2020_title": "string",
-    "period_label": "string", "period_start": "datetime64[ns]", "period_end": "datetime64[ns]",
-    "adverts": "Int64", "status": "string", "marker": "string", "source_cell": "string", "release": "string",
+    "sheet": "string",
+    "frequency": "string",
+    "geography_level": "string",
+    "geography_code": "string",
+    "geography_name": "string",
+    "region": "string",
+    "soc2020": "string",
+    "soc2020_title": "string",
+    "period_label": "string",
+    "period_start": "datetime64[ns]",
+    "period_end": "datetime64[ns]",
+    "adverts": "Int64",
+    "status": "string",
+    "marker": "string",
+    "source_cell": "string",
+    "release": "string",
 }
 
 _QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$")
@@ -93,8 +121,9 @@ class OnsWebsiteClient:
             raise FeedError(f"ONS job adverts: {page}/data is not a JSON object")
         return body
 
-    def current_edition(self, dataset_page: str = DATASET_PAGE, edition_uri: str | None = None,
-                        file: str = WORKBOOK_FILE) -> Edition:
+    def current_edition(
+        self, dataset_page: str = DATASET_PAGE, edition_uri: str | None = None, file: str = WORKBOOK_FILE
+    ) -> Edition:
         """The edition to load: `edition_uri` if pinned, else the first edition the dataset page lists."""
         if not edition_uri:
             editions = [d.get("uri") for d in self._json(dataset_page).get("datasets") or [] if d.get("uri")]
@@ -105,17 +134,25 @@ class OnsWebsiteClient:
         files = [d.get("file") for d in page.get("downloads") or [] if d.get("file")]
         chosen = file if file in files else next((f for f in files if f.lower().endswith(".xlsx")), None)
         if not chosen:
-            raise FeedError(f"ONS job adverts: edition {edition_uri} offers no .xlsx download "
-                            f"(files: {', '.join(files) or 'none'})")
+            raise FeedError(
+                f"ONS job adverts: edition {edition_uri} offers no .xlsx download (files: {', '.join(files) or 'none'})"
+            )
         release_date = str((page.get("description") or {}).get("releaseDate") or "")
         return Edition(uri=edition_uri, file=chosen, release_date=release_date)
 
     def workbook(self, edition: Edition) -> bytes:
-        resp = get(self.session, "ONS job adverts", f"{self.base_url}/file",
-                   params={"uri": f"{edition.uri.rstrip('/')}/{edition.file}"}, timeout=300)
+        resp = get(
+            self.session,
+            "ONS job adverts",
+            f"{self.base_url}/file",
+            params={"uri": f"{edition.uri.rstrip('/')}/{edition.file}"},
+            timeout=300,
+        )
         if not resp.content.startswith(b"PK"):
-            raise FeedError(f"ONS job adverts: {edition.file} is not an xlsx workbook "
-                            f"(content type {resp.headers.get('Content-Type', '?')})")
+            raise FeedError(
+                f"ONS job adverts: {edition.file} is not an xlsx workbook "
+                f"(content type {resp.headers.get('Content-Type', '?')})"
+            )
         return resp.content
 
 
@@ -178,19 +215,27 @@ def _layout(sheet: str, rows: Iterator[list], wanted: dict[str, str], origin=(0,
         index = {c: j for j, c in enumerate(cells) if c}
         missing = [label for label in wanted.values() if label not in index]
         if missing:
-            raise FeedError(f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) lacks column(s) "
-                            f"{', '.join(repr(m) for m in missing)}: the workbook layout changed")
+            raise FeedError(
+                f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) lacks column(s) "
+                f"{', '.join(repr(m) for m in missing)}: the workbook layout changed"
+            )
         periods = [(j, *p) for j, c in enumerate(row) if (p := _period(c))]
         if not periods:
-            raise FeedError(f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) has no period columns "
-                            "(expected 2017Q1... or Jan-17...)")
+            raise FeedError(
+                f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) has no period columns "
+                "(expected 2017Q1... or Jan-17...)"
+            )
         stray = [c for j, c in enumerate(cells) if c and j > periods[0][0] and j not in {p[0] for p in periods}]
         if stray:  # a period we cannot read would otherwise vanish without a word
-            raise FeedError(f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) has column(s) "
-                            f"{', '.join(repr(c) for c in stray)} among the periods that are not a quarter or month")
+            raise FeedError(
+                f"ONS job adverts: {sheet} header (row {origin[0] + i + 1}) has column(s) "
+                f"{', '.join(repr(c) for c in stray)} among the periods that are not a quarter or month"
+            )
         return _Layout(i, {k: index[v] for k, v in wanted.items()}, periods, origin)
-    raise FeedError(f"ONS job adverts: no header row starting 'Region' in the first {HEADER_SEARCH_ROWS} "
-                    f"rows of {sheet}: the workbook layout changed")
+    raise FeedError(
+        f"ONS job adverts: no header row starting 'Region' in the first {HEADER_SEARCH_ROWS} "
+        f"rows of {sheet}: the workbook layout changed"
+    )
 
 
 def _cell(value, where: str, record: dict, quarantined: list[QuarantineRow]) -> tuple[int | None, str, str | None]:
@@ -208,14 +253,26 @@ def _cell(value, where: str, record: dict, quarantined: list[QuarantineRow]) -> 
         return None, "suppressed", m.group(1)
     if text.replace(",", "").isdigit():  # a count stored as text
         return int(text.replace(",", "")), "published", None
-    reason = "empty cell (ONS marks missing values with a shorthand such as [x])" if not text else \
-        f"neither a count nor an ONS shorthand such as [x]: {text!r}"
+    reason = (
+        "empty cell (ONS marks missing values with a shorthand such as [x])"
+        if not text
+        else f"neither a count nor an ONS shorthand such as [x]: {text!r}"
+    )
     quarantined.append(QuarantineRow(where, "adverts", reason, record))
     return None, "invalid", None
 
 
-def _tidy(sheet: str, rows: Iterable[list], layout: _Layout, keep, geography, geography_field: str,
-          frequency: str, release: str, quarantined: list[QuarantineRow]) -> list[dict]:
+def _tidy(
+    sheet: str,
+    rows: Iterable[list],
+    layout: _Layout,
+    keep,
+    geography,
+    geography_field: str,
+    frequency: str,
+    release: str,
+    quarantined: list[QuarantineRow],
+) -> list[dict]:
     out = []
     cols = layout.columns
     seen: dict[tuple, int] = {}  # (area, SOC) -> the row that first gave it
@@ -234,8 +291,14 @@ def _tidy(sheet: str, rows: Iterable[list], layout: _Layout, keep, geography, ge
         if soc.lower() == "unknown":
             soc = None
         elif not _SOC4.match(soc):
-            quarantined.append(QuarantineRow(f"{sheet}!{layout.address(cols['soc'], r)}", "SOC 4 digit code",
-                                             f"not a SOC 2020 unit group or 'Unknown': {soc!r}", record))
+            quarantined.append(
+                QuarantineRow(
+                    f"{sheet}!{layout.address(cols['soc'], r)}",
+                    "SOC 4 digit code",
+                    f"not a SOC 2020 unit group or 'Unknown': {soc!r}",
+                    record,
+                )
+            )
             continue
         geo = geography(get_)
         if isinstance(geo, str):  # a reason: the row is ours but its area cannot be identified
@@ -243,22 +306,44 @@ def _tidy(sheet: str, rows: Iterable[list], layout: _Layout, keep, geography, ge
             continue
         code, name, level = geo
         if (code, soc) in seen:  # two rows for one area and occupation: neither can be preferred silently
-            quarantined.append(QuarantineRow(f"{sheet}!{layout.address(0, r)}", "SOC 4 digit code",
-                                             f"second row for {code} and SOC {soc or 'Unknown'} "
-                                             f"(first in row {layout.origin[0] + seen[(code, soc)]})", record))
+            quarantined.append(
+                QuarantineRow(
+                    f"{sheet}!{layout.address(0, r)}",
+                    "SOC 4 digit code",
+                    f"second row for {code} and SOC {soc or 'Unknown'} "
+                    f"(first in row {layout.origin[0] + seen[(code, soc)]})",
+                    record,
+                )
+            )
             continue
         seen[(code, soc)] = r
         for j, label, start, end in layout.periods:
             where = f"{sheet}!{layout.address(j, r)}"
-            adverts, status, marker = _cell(cells[j] if j < len(cells) else None, where,
-                                            {**record, "period": label}, quarantined)
+            adverts, status, marker = _cell(
+                cells[j] if j < len(cells) else None, where, {**record, "period": label}, quarantined
+            )
             if status == "invalid":
                 continue
-            out.append({"sheet": sheet, "frequency": frequency, "geography_level": level, "geography_code": code,
-                        "geography_name": name, "region": get_("region"), "soc2020": soc,
-                        "soc2020_title": get_("soc_title"), "period_label": label, "period_start": start,
-                        "period_end": end, "adverts": adverts, "status": status, "marker": marker,
-                        "source_cell": where, "release": release})
+            out.append(
+                {
+                    "sheet": sheet,
+                    "frequency": frequency,
+                    "geography_level": level,
+                    "geography_code": code,
+                    "geography_name": name,
+                    "region": get_("region"),
+                    "soc2020": soc,
+                    "soc2020_title": get_("soc_title"),
+                    "period_label": label,
+                    "period_start": start,
+                    "period_end": end,
+                    "adverts": adverts,
+                    "status": status,
+                    "marker": marker,
+                    "source_cell": where,
+                    "release": release,
+                }
+            )
     return out
 
 
@@ -266,8 +351,10 @@ def _absent(sheet: str, chosen: set[str], found: set[str], field: str, quarantin
     """A chosen area with no row in the sheet: none at all fails the feed (the layout or the config is
     wrong); some missing are quarantined by name, so a gap in the tracker has a row saying why."""
     if chosen and not chosen & found:
-        raise FeedError(f"ONS job adverts: {sheet} has no rows for any of the {len(chosen)} chosen areas "
-                        f"({', '.join(sorted(chosen)[:5])}...)")
+        raise FeedError(
+            f"ONS job adverts: {sheet} has no rows for any of the {len(chosen)} chosen areas "
+            f"({', '.join(sorted(chosen)[:5])}...)"
+        )
     for area in sorted(chosen - found):
         quarantined.append(QuarantineRow(f"{sheet}!{area}", field, f"no row for {area!r} in {sheet}", {field: area}))
 
@@ -278,9 +365,15 @@ def _origin(sheet) -> tuple[int, int]:
     return (int(start[0]), int(start[1])) if start else (0, 0)
 
 
-def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], release: str,
-                   quarantined: list[QuarantineRow], la_sheet: str = LA_SHEET,
-                   region_sheet: str = REGION_SHEET) -> pd.DataFrame:
+def parse_workbook(
+    content: bytes,
+    la_codes: set[str],
+    regions: set[str],
+    release: str,
+    quarantined: list[QuarantineRow],
+    la_sheet: str = LA_SHEET,
+    region_sheet: str = REGION_SHEET,
+) -> pd.DataFrame:
     """Quarterly counts for the chosen local authorities (Table 5) and monthly counts for the chosen
     regions (Table 3), long: one row per area x SOC x period. Rows for other areas are skipped."""
     from python_calamine import CalamineWorkbook
@@ -289,8 +382,9 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
     names = book.sheet_names
     missing = [s for s in (la_sheet, region_sheet if regions else None) if s and s not in names]
     if missing:
-        raise FeedError(f"ONS job adverts: workbook has no sheet {', '.join(repr(m) for m in missing)} "
-                        f"(sheets: {', '.join(names)})")
+        raise FeedError(
+            f"ONS job adverts: workbook has no sheet {', '.join(repr(m) for m in missing)} (sheets: {', '.join(names)})"
+        )
     records: list[dict] = []
 
     sheet = book.get_sheet_by_name(la_sheet)
@@ -307,8 +401,7 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
             return f"local authority '{get_('la_name')}' has no GSS code ({code!r})"
         return code, get_("la_name"), "local authority"
 
-    records += _tidy(la_sheet, rows, layout, keep_la, la_geo, LA_COLUMNS["la_code"], "quarterly", release,
-                     quarantined)
+    records += _tidy(la_sheet, rows, layout, keep_la, la_geo, LA_COLUMNS["la_code"], "quarterly", release, quarantined)
     _absent(la_sheet, la_codes, {r["geography_code"] for r in records}, LA_COLUMNS["la_code"], quarantined)
 
     if regions:
@@ -321,10 +414,24 @@ def parse_workbook(content: bytes, la_codes: set[str], regions: set[str], releas
             code = REGION_CODES.get(name)
             return (code, name, "region") if code else f"region {name!r} has no known GSS code"
 
-        records += _tidy(region_sheet, rows, layout, lambda g: g("region") in regions, region_geo,
-                         REGION_COLUMNS["region"], "monthly", release, quarantined)
-        _absent(region_sheet, regions, {r["region"] for r in records if r["sheet"] == region_sheet},
-                REGION_COLUMNS["region"], quarantined)
+        records += _tidy(
+            region_sheet,
+            rows,
+            layout,
+            lambda g: g("region") in regions,
+            region_geo,
+            REGION_COLUMNS["region"],
+            "monthly",
+            release,
+            quarantined,
+        )
+        _absent(
+            region_sheet,
+            regions,
+            {r["region"] for r in records if r["sheet"] == region_sheet},
+            REGION_COLUMNS["region"],
+            quarantined,
+        )
     book.close()
     return frame(records)
 

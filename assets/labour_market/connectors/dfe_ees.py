@@ -29,8 +29,11 @@ REQUIRED = ["time_period", "time_identifier", "geographic_level"]
 SUPPRESSED = {"c", "x", "z", ":", "..", "low"}  # "low": rounds to 0, no number published
 _PERIOD = re.compile(r"^[0-9]{4}([0-9]{2})?$")
 UNRELIABLE = {"u"}
-LEVEL_CODES = {"National": ("country_code", "country_name"), "Regional": ("region_code", "region_name"),
-               "Local authority": ("new_la_code", "la_name")}
+LEVEL_CODES = {
+    "National": ("country_code", "country_name"),
+    "Regional": ("region_code", "region_name"),
+    "Local authority": ("new_la_code", "la_name"),
+}
 
 
 class EesClient:
@@ -50,8 +53,9 @@ class EesClient:
 
     def csv(self, data_set_id: str, version: str | None = None) -> pd.DataFrame:
         params = {"dataSetVersion": version} if version else None
-        resp = get(self.session, f"DfE EES {data_set_id}", f"{self.base_url}/v1/data-sets/{data_set_id}/csv",
-                   params=params)
+        resp = get(
+            self.session, f"DfE EES {data_set_id}", f"{self.base_url}/v1/data-sets/{data_set_id}/csv", params=params
+        )
         if not resp.text.strip():
             raise FeedError(f"DfE EES {data_set_id}: empty response")
         frame = pd.read_csv(io.StringIO(resp.content.decode("utf-8-sig")), dtype=str, keep_default_na=False)
@@ -61,17 +65,25 @@ class EesClient:
         return frame
 
 
-def tidy(frame: pd.DataFrame, data_set_id: str, indicator_id: str, value_column: str,
-         areas: set[str], filters: Mapping[str, str] | None = None,
-         numerator_column: str | None = None, denominator_column: str | None = None,
-         quarantine: list[QuarantineRow] | None = None) -> pd.DataFrame:
+def tidy(
+    frame: pd.DataFrame,
+    data_set_id: str,
+    indicator_id: str,
+    value_column: str,
+    areas: set[str],
+    filters: Mapping[str, str] | None = None,
+    numerator_column: str | None = None,
+    denominator_column: str | None = None,
+    quarantine: list[QuarantineRow] | None = None,
+) -> pd.DataFrame:
     """One row per area x period in the shape of the other official feeds (Nomis columns). A row whose
     time_period is neither YYYY nor YYYYYY, or whose value is neither a number nor a GSS symbol, goes to
     `quarantine` with the reason."""
     for col in [value_column, *(c for c in (numerator_column, denominator_column) if c)]:
         if col not in frame.columns:
-            raise FeedError(f"DfE EES {data_set_id}: column '{col}' not in the data set "
-                            f"(has {', '.join(frame.columns[:25])})")
+            raise FeedError(
+                f"DfE EES {data_set_id}: column '{col}' not in the data set (has {', '.join(frame.columns[:25])})"
+            )
     f = frame
     for col, wanted in (filters or {}).items():
         if col not in f.columns:
@@ -83,29 +95,48 @@ def tidy(frame: pd.DataFrame, data_set_id: str, indicator_id: str, value_column:
         part = part[part[code_col].isin(areas)]
         for i, d in zip(part.index, part.to_dict("records")):
             if not _PERIOD.match(str(d["time_period"])):
-                _reject(quarantine, QuarantineRow(f"{data_set_id} row {i + 2}", "time_period",
-                                                  f"'{d['time_period']}' is not YYYY or YYYYYY", d))
+                _reject(
+                    quarantine,
+                    QuarantineRow(
+                        f"{data_set_id} row {i + 2}", "time_period", f"'{d['time_period']}' is not YYYY or YYYYYY", d
+                    ),
+                )
                 continue
             raw = str(d[value_column]).strip()
             status = raw.lower() if raw.lower() in SUPPRESSED | UNRELIABLE else ""
             if not status and _number(raw) is None:
-                _reject(quarantine, QuarantineRow(f"{data_set_id} row {i + 2}", value_column,
-                                                  f"'{raw}' is neither a number nor a GSS symbol", d))
+                _reject(
+                    quarantine,
+                    QuarantineRow(
+                        f"{data_set_id} row {i + 2}", value_column, f"'{raw}' is neither a number nor a GSS symbol", d
+                    ),
+                )
                 continue
-            rows.append({
-                "indicator_id": indicator_id, "dataset": data_set_id, "geography_code": d[code_col],
-                "geography_name": d.get(name_col), "geography_type": level, "period": d["time_period"],
-                "value": _number(raw), "numerator": _number(d.get(numerator_column)) if numerator_column else None,
-                "denominator": _number(d.get(denominator_column)) if denominator_column else None,
-                "ci_half_width": None, "obs_status": status or "A",
-                "reliability": "suppressed" if status in SUPPRESSED else
-                               ("unreliable" if status in UNRELIABLE else "reliable"),
-            })
+            rows.append(
+                {
+                    "indicator_id": indicator_id,
+                    "dataset": data_set_id,
+                    "geography_code": d[code_col],
+                    "geography_name": d.get(name_col),
+                    "geography_type": level,
+                    "period": d["time_period"],
+                    "value": _number(raw),
+                    "numerator": _number(d.get(numerator_column)) if numerator_column else None,
+                    "denominator": _number(d.get(denominator_column)) if denominator_column else None,
+                    "ci_half_width": None,
+                    "obs_status": status or "A",
+                    "reliability": "suppressed"
+                    if status in SUPPRESSED
+                    else ("unreliable" if status in UNRELIABLE else "reliable"),
+                }
+            )
     out = pd.DataFrame(rows)
     if not out.empty and out.duplicated(["geography_code", "period"]).any():
         dup = out[out.duplicated(["geography_code", "period"], keep=False)].iloc[0]
-        raise FeedError(f"DfE EES {data_set_id}: several rows for {dup.geography_code} {dup.period}: "
-                        f"set sources.dfe_neet.filters to pick one (e.g. the total breakdown)")
+        raise FeedError(
+            f"DfE EES {data_set_id}: several rows for {dup.geography_code} {dup.period}: "
+            f"set sources.dfe_neet.filters to pick one (e.g. the total breakdown)"
+        )
     return out
 
 

@@ -18,13 +18,23 @@ from assets.platform.http import FeedError, get, make_session
 
 BASE_URL = "https://www.nomisweb.co.uk/api/v01"
 PAGE_LIMIT = 25_000
-SELECT = ["date_name", "date_code", "geography_code", "geography_name", "geography_type",
-          "measures", "measures_name", "obs_value", "obs_status", "obs_status_name", "record_count"]
+SELECT = [
+    "date_name",
+    "date_code",
+    "geography_code",
+    "geography_name",
+    "geography_type",
+    "measures",
+    "measures_name",
+    "obs_value",
+    "obs_status",
+    "obs_status_name",
+    "record_count",
+]
 REQUIRED = ["DATE_CODE", "GEOGRAPHY_CODE", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "RECORD_COUNT"]
 # SDMX observation status codes as Nomis publishes them
 SUPPRESSED = {"Q", "M", "X", "!"}
 UNRELIABLE = {"U", "*"}
-
 
 
 @dataclass(frozen=True)
@@ -45,13 +55,20 @@ def check_expected(query: NomisQuery, frame: pd.DataFrame) -> None:
         names = sorted(set(frame[col]))
         wrong = [n for n in names if not re.search(pattern, n)]
         if wrong:
-            raise FeedError(f"Nomis {query.dataset} ({query.indicator_id}): {col} is {wrong}, expected "
-                            f"/{pattern}/ for {dict(query.params)}; fix sources.nomis.queries")
+            raise FeedError(
+                f"Nomis {query.dataset} ({query.indicator_id}): {col} is {wrong}, expected "
+                f"/{pattern}/ for {dict(query.params)}; fix sources.nomis.queries"
+            )
 
 
 class NomisClient:
-    def __init__(self, base_url: str = BASE_URL, uid: str | None = None,
-                 session: requests.Session | None = None, page_limit: int = PAGE_LIMIT):
+    def __init__(
+        self,
+        base_url: str = BASE_URL,
+        uid: str | None = None,
+        session: requests.Session | None = None,
+        page_limit: int = PAGE_LIMIT,
+    ):
         self.base_url = base_url.rstrip("/")
         self.uid = uid
         self.session = session or make_session()
@@ -85,8 +102,12 @@ class NomisClient:
         """The dataset's `LastUpdated` annotation from its definition (`/dataset/{id}.def.sdmx.json`):
         Nomis's release marker, used to skip downloads when nothing new was published."""
         params = {"uid": self.uid} if self.uid else None
-        resp = get(self.session, f"Nomis {dataset} definition", f"{self.base_url}/dataset/{dataset}.def.sdmx.json",
-                   params=params)
+        resp = get(
+            self.session,
+            f"Nomis {dataset} definition",
+            f"{self.base_url}/dataset/{dataset}.def.sdmx.json",
+            params=params,
+        )
         try:
             families = resp.json()["structure"]["keyfamilies"]["keyfamily"]
         except (ValueError, KeyError, TypeError) as exc:
@@ -102,15 +123,17 @@ class NomisClient:
     def _parse(dataset: str, resp: requests.Response) -> pd.DataFrame:
         ctype = resp.headers.get("Content-Type", "")
         if "csv" not in ctype and "text/plain" not in ctype:
-            raise FeedError(f"Nomis {dataset}: expected CSV, got {ctype or 'no content type'}: "
-                            f"{resp.text[:200].strip()}")
+            raise FeedError(
+                f"Nomis {dataset}: expected CSV, got {ctype or 'no content type'}: {resp.text[:200].strip()}"
+            )
         if not resp.text.strip():
             return pd.DataFrame(columns=REQUIRED)
         frame = pd.read_csv(io.StringIO(resp.text), dtype=str, keep_default_na=False)
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
-            raise FeedError(f"Nomis {dataset}: response lacks column(s) {', '.join(missing)} "
-                            f"(has {', '.join(frame.columns)})")
+            raise FeedError(
+                f"Nomis {dataset}: response lacks column(s) {', '.join(missing)} (has {', '.join(frame.columns)})"
+            )
         return frame
 
 
@@ -118,9 +141,22 @@ def tidy(indicator_id: str, dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
     """One row per geography x period with value, CI and numerator/denominator where Nomis gives them
     (APS measures 20599 value, 21001 numerator, 21002 denominator, 21003 95% CI half-width)."""
     if frame.empty:
-        return pd.DataFrame(columns=["indicator_id", "dataset", "geography_code", "geography_name",
-                                     "geography_type", "period", "value", "numerator", "denominator",
-                                     "ci_half_width", "obs_status", "reliability"])
+        return pd.DataFrame(
+            columns=[
+                "indicator_id",
+                "dataset",
+                "geography_code",
+                "geography_name",
+                "geography_type",
+                "period",
+                "value",
+                "numerator",
+                "denominator",
+                "ci_half_width",
+                "obs_status",
+                "reliability",
+            ]
+        )
     f = frame.copy()
     f["OBS_VALUE"] = pd.to_numeric(f["OBS_VALUE"], errors="coerce")
     keys = ["GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "GEOGRAPHY_TYPE", "DATE_CODE"]
@@ -140,9 +176,16 @@ def tidy(indicator_id: str, dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
         if col not in wide.columns:
             wide[col] = None
     wide["reliability"] = wide["obs_status"].map(
-        lambda s: "suppressed" if s in SUPPRESSED else ("unreliable" if s in UNRELIABLE else "reliable"))
+        lambda s: "suppressed" if s in SUPPRESSED else ("unreliable" if s in UNRELIABLE else "reliable")
+    )
     wide.loc[wide.reliability == "suppressed", "value"] = None
     wide.insert(0, "indicator_id", indicator_id)
     wide.insert(1, "dataset", dataset)
-    return wide.rename(columns={"GEOGRAPHY_CODE": "geography_code", "GEOGRAPHY_NAME": "geography_name",
-                                "GEOGRAPHY_TYPE": "geography_type", "DATE_CODE": "period"})
+    return wide.rename(
+        columns={
+            "GEOGRAPHY_CODE": "geography_code",
+            "GEOGRAPHY_NAME": "geography_name",
+            "GEOGRAPHY_TYPE": "geography_type",
+            "DATE_CODE": "period",
+        }
+    )

@@ -11,14 +11,34 @@ from assets.platform.http import FeedError, get, make_session
 
 BASE_URL = "https://raw.githubusercontent.com/ONSdigital/explore-local-statistics-data/main"
 DATASETS = [
-    "employment-rate", "claimant-count", "modelled-unemployment", "gross-median-weekly-pay",
-    "gross-disposable-household-income-per-head", "qualifications-level-3-or-above",
-    "qualifications-none-gb", "apprenticeships", "average-travel-time", "gross-value-added",
-    "children-in-relative-poverty", "further-education-and-skills-participation",
+    "employment-rate",
+    "claimant-count",
+    "modelled-unemployment",
+    "gross-median-weekly-pay",
+    "gross-disposable-household-income-per-head",
+    "qualifications-level-3-or-above",
+    "qualifications-none-gb",
+    "apprenticeships",
+    "average-travel-time",
+    "gross-value-added",
+    "children-in-relative-poverty",
+    "further-education-and-skills-participation",
     "further-education-and-skills-learner-achievements",
 ]
-COLUMNS = ["areacd", "areanm", "geography", "indicator", "period", "observation", "measure", "unit",
-           "lci_95", "uci_95", "status", "notes"]
+COLUMNS = [
+    "areacd",
+    "areanm",
+    "geography",
+    "indicator",
+    "period",
+    "observation",
+    "measure",
+    "unit",
+    "lci_95",
+    "uci_95",
+    "status",
+    "notes",
+]
 REQUIRED = ["areacd", "indicator", "period", "observation"]
 
 
@@ -27,8 +47,9 @@ class OnsLocalStatsClient:
         self.base_url = base_url.rstrip("/")
         self.session = session or make_session()
 
-    def fetch_csv(self, dataset: str, keep_areas: set[str] | None = None,
-                  keep_geographies: set[str] | None = None) -> pd.DataFrame:
+    def fetch_csv(
+        self, dataset: str, keep_areas: set[str] | None = None, keep_geographies: set[str] | None = None
+    ) -> pd.DataFrame:
         resp = get(self.session, f"ONS local statistics {dataset}", f"{self.base_url}/{dataset}/{dataset}.csv")
         if not resp.text.strip():
             raise FeedError(f"ONS local statistics {dataset}: empty response")
@@ -63,8 +84,9 @@ class OnsLocalStatsClient:
         return resp.headers.get("ETag") or resp.headers.get("Last-Modified")
 
     def fetch_metadata(self, dataset: str) -> dict:
-        resp = get(self.session, f"ONS local statistics {dataset} metadata",
-                   f"{self.base_url}/{dataset}/{dataset}.json")
+        resp = get(
+            self.session, f"ONS local statistics {dataset} metadata", f"{self.base_url}/{dataset}/{dataset}.json"
+        )
         try:
             return resp.json()
         except ValueError as exc:

@@ -73,8 +73,10 @@ def tidy(response: dict) -> pd.DataFrame:
             rows.append([part for d, k in enumerate(picked) for part in items[d][k]] + [node])
             return
         if not isinstance(node, list) or len(node) != len(items[depth]):
-            raise FeedError(f"Stat-Xplore: cube shape does not match field '{fields[depth].get('label')}' "
-                            f"({len(items[depth])} items)")
+            raise FeedError(
+                f"Stat-Xplore: cube shape does not match field '{fields[depth].get('label')}' "
+                f"({len(items[depth])} items)"
+            )
         for k, child in enumerate(node):
             walk(child, depth + 1, (*picked, k))
 
@@ -91,8 +93,9 @@ def _period(uri: str, label: str) -> str:
     try:
         return pd.to_datetime(label, format="%B %Y").strftime("%Y-%m")
     except ValueError:
-        raise FeedError(f"Stat-Xplore: month item '{label}' ({uri}) is neither a C_UC_DATE code nor "
-                        "'<Month> <year>'") from None
+        raise FeedError(
+            f"Stat-Xplore: month item '{label}' ({uri}) is neither a C_UC_DATE code nor '<Month> <year>'"
+        ) from None
 
 
 def uc_not_in_employment(frame: pd.DataFrame, query: dict) -> pd.DataFrame:
@@ -104,29 +107,50 @@ def uc_not_in_employment(frame: pd.DataFrame, query: dict) -> pd.DataFrame:
     geo, month, employment = (d[0] for d in query["dimensions"])
     for uri in (geo, month, employment):
         if uri not in frame.columns:
-            raise FeedError(f"Stat-Xplore: field '{uri}' missing from the response "
-                            f"(got {[c for c in frame.columns if not c.endswith('#uri') and c != 'value']})")
+            raise FeedError(
+                f"Stat-Xplore: field '{uri}' missing from the response "
+                f"(got {[c for c in frame.columns if not c.endswith('#uri') and c != 'value']})"
+            )
     frame = frame[frame[employment].str.lower() != "total"]
     values = pd.to_numeric(frame.value, errors="coerce")
     bad = frame[values.isna()]
     if len(bad):  # a cell that is not a count would otherwise drop out of both sums unseen
         first = bad.iloc[0]
-        raise FeedError(f"Stat-Xplore: {len(bad)} cell(s) are not counts, e.g. {first[geo]} / {first[month]} / "
-                        f"{first[employment]}: {'empty' if pd.isna(first.value) else repr(first.value)}")
+        raise FeedError(
+            f"Stat-Xplore: {len(bad)} cell(s) are not counts, e.g. {first[geo]} / {first[month]} / "
+            f"{first[employment]}: {'empty' if pd.isna(first.value) else repr(first.value)}"
+        )
     labels = frame[employment].str.lower()
     if not labels.str.startswith("not in employment").any():
-        raise FeedError(f"Stat-Xplore: no 'Not in employment' item in field '{employment}' "
-                        f"(items {sorted(frame[employment].unique())})")
-    frame = frame.assign(code=frame[geo + "#uri"].str.rsplit(":", n=1).str[-1],
-                         period=[_period(u, lab) for u, lab in zip(frame[month + "#uri"], frame[month])],
-                         value=values,
-                         not_employed=labels.str.startswith("not in employment"))
-    out = (frame.assign(numerator=frame.value.where(frame.not_employed, 0.0))
-           .groupby(["code", geo, "period"], as_index=False)
-           .agg(numerator=("numerator", "sum"), denominator=("value", "sum")))
+        raise FeedError(
+            f"Stat-Xplore: no 'Not in employment' item in field '{employment}' "
+            f"(items {sorted(frame[employment].unique())})"
+        )
+    frame = frame.assign(
+        code=frame[geo + "#uri"].str.rsplit(":", n=1).str[-1],
+        period=[_period(u, lab) for u, lab in zip(frame[month + "#uri"], frame[month])],
+        value=values,
+        not_employed=labels.str.startswith("not in employment"),
+    )
+    out = (
+        frame.assign(numerator=frame.value.where(frame.not_employed, 0.0))
+        .groupby(["code", geo, "period"], as_index=False)
+        .agg(numerator=("numerator", "sum"), denominator=("value", "sum"))
+    )
     out["value"] = (100 * out.numerator / out.denominator).round(1)
-    return pd.DataFrame({
-        "indicator_id": "uc_not_in_employment", "dataset": "UC_Monthly", "geography_code": out.code,
-        "geography_name": out[geo], "geography_type": "local authority", "period": out.period,
-        "value": out.value, "numerator": out.numerator, "denominator": out.denominator, "ci_half_width": None,
-        "obs_status": None, "reliability": "reliable"})
+    return pd.DataFrame(
+        {
+            "indicator_id": "uc_not_in_employment",
+            "dataset": "UC_Monthly",
+            "geography_code": out.code,
+            "geography_name": out[geo],
+            "geography_type": "local authority",
+            "period": out.period,
+            "value": out.value,
+            "numerator": out.numerator,
+            "denominator": out.denominator,
+            "ci_half_width": None,
+            "obs_status": None,
+            "reliability": "reliable",
+        }
+    )

@@ -27,8 +27,15 @@ class Download:
     last_modified: str | None
 
 
-def fetch(session: requests.Session, feed: str, url: str, folder: Path, etag: str | None = None,
-          last_modified: str | None = None, api_key: str | None = None) -> Download:
+def fetch(
+    session: requests.Session,
+    feed: str,
+    url: str,
+    folder: Path,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    api_key: str | None = None,
+) -> Download:
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
