@@ -3,25 +3,21 @@ freshness checks, jobs, schedules, sensors and the resources built from the sett
 
 import dagster as dg
 
-from assets.transform.project import prepare_manifest
-
-prepare_manifest()  # the dbt assets below are defined from the manifest: parse first if a model changed
-
-from assets.escalator import defs as escalator  # noqa: E402
-from assets.jobads import defs as jobads  # noqa: E402
-from assets.labour_market import defs as labour_market  # noqa: E402
-from assets.publication import defs as publication  # noqa: E402
-from assets.reference import defs as reference  # noqa: E402
-from assets.transform import defs as transform  # noqa: E402
-from assets.transport import defs as transport  # noqa: E402
-from expectations.checks import ALL_CHECKS  # noqa: E402
-from orchestration.freshness import FRESHNESS_CHECKS  # noqa: E402
-from orchestration.jobs import ALL_JOBS  # noqa: E402
-from orchestration.resources import build_resources  # noqa: E402
-from orchestration.schedules import ALL_SCHEDULES  # noqa: E402
-from orchestration.sensors import ALL_SENSORS  # noqa: E402
-from orchestration.settings import Settings  # noqa: E402
-from reports import defs as reports  # noqa: E402
+from assets.escalator import defs as escalator
+from assets.jobads import defs as jobads
+from assets.labour_market import defs as labour_market
+from assets.publication import defs as publication
+from assets.reference import defs as reference
+from assets.transform import defs as transform
+from assets.transport import defs as transport
+from expectations.checks import ALL_CHECKS
+from orchestration.freshness import FRESHNESS_CHECKS
+from orchestration.jobs import ALL_JOBS
+from orchestration.resources import build_resources
+from orchestration.schedules import ALL_SCHEDULES
+from orchestration.sensors import ALL_SENSORS
+from orchestration.settings import Settings
+from reports import defs as reports
 
 # modules, not their Definitions: Dagster allows one Definitions object at this module's scope
 DOMAINS = [reference, labour_market, jobads, transport, escalator, transform, publication, reports]

@@ -33,10 +33,9 @@ def dbt_executable() -> str:
     return str(exe) if exe.exists() else "dbt"
 
 
-def prepare_manifest() -> None:
-    """Parse the project (offline) when the manifest is missing or older than a model. Called once by the
-    code location before the dbt assets are defined; `make install` parses too."""
-    project = dbt_project()
+def prepare_manifest(project: DbtProject) -> None:
+    """Parse the project (offline, a few seconds) when the manifest is missing or older than a model:
+    a fresh clone, or an edited model. `make install` parses too, so a normal start skips this."""
     if _manifest_is_stale(project.manifest_path):
         subprocess.run(
             [
@@ -56,7 +55,10 @@ def prepare_manifest() -> None:
 
 @cache
 def dbt_project() -> DbtProject:
-    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    """The project with a current manifest (parsed on first use in a process if stale)."""
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    prepare_manifest(project)
+    return project
 
 
 def dbt_resource() -> DbtCliResource:
