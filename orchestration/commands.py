@@ -208,7 +208,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not path.exists():
         sys.exit(f"No warehouse at {path}: run `escalator refresh` (or `make run`) first.")
     with duckdb.connect(str(path)) as conn:
-        pages = build_reports(conn, Path(settings.reports_dir))
+        pages = build_reports(conn, Path(settings.reports_dir), settings.contact_email)
     for page in pages:
         print(page)
     index = Path(settings.reports_dir) / "index.html"

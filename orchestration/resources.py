@@ -48,6 +48,7 @@ def platform_config(s: Settings) -> PlatformConfig:
         transport_engine=s.transport_engine,
         text_engine=s.text_engine,
         r5_jar=str(s.r5_jar) if s.r5_jar else None,
+        contact_email=s.contact_email,
     )
 
 

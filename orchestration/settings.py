@@ -47,6 +47,7 @@ class Settings:
     r5_jar: Path | None
     sources: dict[str, SourceConfig]
     text_engine: str = "shipped"  # "shipped" MiniLM vectors, "minilm" (recompute) or "tfidf"
+    contact_email: str | None = None  # the reports' contact address (footer, accessibility statement)
 
     def source(self, name: str) -> SourceConfig:
         return self.sources.get(name, SourceConfig(name=name))
@@ -105,4 +106,5 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         r5_jar=_path(r5_jar) if r5_jar else None,
         sources=sources,
         text_engine=pick("ESCALATOR_TEXT_ENGINE", "text_engine", "shipped"),
+        contact_email=env.get("ESCALATOR_CONTACT_EMAIL") or raw.get("contact_email") or None,
     )

@@ -24,7 +24,7 @@ def html_reports(
 ) -> dg.MaterializeResult:
     write_dbt_docs(dbt, warehouse, platform, context.log)  # before the index, which links to it
     with warehouse.get_connection() as conn:
-        pages = build_reports(conn, platform.reports)
+        pages = build_reports(conn, platform.reports, platform.contact_email)
     for p in pages:
         context.log.info(f"wrote {p}")
     return dg.MaterializeResult(

@@ -10,7 +10,7 @@ import pandas as pd
 from assets.platform.geography import EMCCA_CODE, ENGLAND_CODE
 from assets.platform.warehouse import table_exists
 from reports import explorer, quality, reach, tracker
-from reports.page import COLOURS, PLOTLY_FILE, esc, page, plotly_js
+from reports.page import COLOURS, PLOTLY_FILE, accessibility_statement, esc, page, plotly_js
 from reports.status import collect_status
 
 
@@ -79,40 +79,42 @@ def _at_a_glance(conn) -> str:
     )
 
 
-def build_reports(conn: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
+def build_reports(conn: duckdb.DuckDBPyConnection, out_dir: Path, contact_email: str | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     if not (out_dir / PLOTLY_FILE).exists() or (out_dir / PLOTLY_FILE).stat().st_size != len(plotly_js()):
         _write(out_dir / PLOTLY_FILE, plotly_js())
     status = collect_status(conn)
+
+    def write(filename: str, title: str, body: str, **kw) -> Path:
+        _write(out_dir / filename, page(filename, title, body, status, contact_email=contact_email, **kw))
+        return out_dir / filename
+
     written = []
     pages = ["index.html", "quality.html"] + (["dbt_docs.html"] if (out_dir / "dbt_docs.html").exists() else [])
     if _published(conn):
-        title, body = tracker.build(conn)
-        _write(out_dir / "tracker.html", page("tracker.html", title, body, status))
+        title, body, script = tracker.build(conn)
+        written.append(write("tracker.html", title, body, scripts=script))
+        tracker.card_csvs(tracker.load(conn)["facts"], out_dir)
         title, body, script = explorer.build(conn)
-        _write(out_dir / "explorer.html", page("explorer.html", title, body, status, scripts=script))
+        written.append(write("explorer.html", title, body, scripts=script))
         title, body = reach.build(conn)
-        _write(out_dir / "reach.html", page("reach.html", title, body, status, with_plotly="<figure" in body))
-        written += [out_dir / p for p in ("tracker.html", "explorer.html", "reach.html")]
+        written.append(write("reach.html", title, body, with_plotly="<figure" in body))
         pages += ["tracker.html", "explorer.html", "reach.html"]
-    title, body = quality.build(conn)
-    _write(out_dir / "quality.html", page("quality.html", title, body, status, with_plotly=False))
-    _write(
-        out_dir / "index.html",
-        page(
-            "index.html",
-            "Get East Midlands Working: data platform",
-            _index(conn, status, pages),
-            status,
-            with_plotly=False,
-        ),
+    written.append(write("quality.html", *quality.build(conn), with_plotly=False))
+    written.append(
+        write(
+            "accessibility.html", "Accessibility statement", accessibility_statement(contact_email), with_plotly=False
+        )
     )
-    return [out_dir / "index.html", out_dir / "quality.html", *written]
+    index = write(
+        "index.html", "Get East Midlands Working: data platform", _index(conn, status, pages), with_plotly=False
+    )
+    return [index, *written]
 
 
 def rebuild_after_failure(conn: duckdb.DuckDBPyConnection, platform) -> None:
     """Called by the failure hook: the pages keep the last publication and gain the failure banner."""
     try:
-        build_reports(conn, Path(platform.reports_dir))
+        build_reports(conn, Path(platform.reports_dir), platform.contact_email)
     except Exception as exc:  # never mask the run's own failure with a report error
         print(f"reports not rebuilt after failure: {exc}")

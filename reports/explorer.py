@@ -106,9 +106,10 @@ function show(code){
       s[0] === 'get up' ? C.blue : C.orange])).sort((a, b) => (a[1] || 0) - (b[1] || 0));
   Plotly.react('ladder', [{type: 'bar', orientation: 'h', x: ladder.map(l => l[1]), y: ladder.map(l => l[0]),
       marker: {color: ladder.map(l => l[2])}, hovertemplate: '%%{y}: £%%{x:,.0f}<extra></extra>'}],
-      {margin: {l: 330, r: 20, t: 10, b: 40}, height: 120 + 34 * ladder.length,
-       xaxis: {title: 'Median full-time annual pay (£)'}, font: {family: 'Arial', size: 13}},
-      {displaylogo: false, responsive: true});
+      {margin: {l: 10, r: 20, t: 10, b: 50}, yaxis: {automargin: true}, height: 120 + 34 * ladder.length,
+       xaxis: {title: {text: 'Median full-time annual pay (£ a year)'}, tickprefix: '£', tickformat: ',.0f'},
+       font: {family: 'Arial', size: 13}},
+      {displaylogo: false, responsive: true, displayModeBar: false});
   $('ladder-alt').textContent = 'Pay ladder from ' + o[0] + ' (' + money(o[1]) + '): ' +
       steps.map(s => s[2] + ' ' + money(s[3]) + ' (' + s[0] + ')').join('; ') + '.';
   $('detail').hidden = false;

@@ -2,8 +2,11 @@
 (lang, skip link, landmarks, visible focus, text alternatives for charts), and the data-status strip."""
 
 import html
+import re
 from functools import cache
+from pathlib import Path
 
+import jinja2
 import plotly.graph_objects as go
 import plotly.offline
 
@@ -25,23 +28,46 @@ COLOURS = {
     "sky": "#56b4e9",
 }
 CSS = """
-body{font-family:Arial,Helvetica,sans-serif;margin:0;color:#0b0c0c;background:#fff;line-height:1.45}
-a{color:#1d4f91}a:focus,button:focus,input:focus,select:focus{outline:3px solid #ffbf47;outline-offset:0}
-.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#ffbf47;padding:6px;z-index:9}
-header{background:#0b0c0c;color:#fff;padding:12px 24px}header a{color:#fff;margin-right:18px}
-main{padding:16px 24px;max-width:1280px}h1{font-size:1.8rem;margin:.4em 0}h2{font-size:1.35rem;margin-top:1.6em}
+*,*::before,*::after{box-sizing:border-box}
+body{font-family:Arial,Helvetica,sans-serif;margin:0;color:#0b0c0c;background:#fff;line-height:1.45;overflow-wrap:anywhere}
+a{color:#1d4f91}a:visited{color:#4c2c92}
+a:focus,button:focus,input:focus,select:focus,summary:focus,[tabindex]:focus{outline:3px solid #ffdd00;
+outline-offset:0;box-shadow:0 4px #0b0c0c}
+.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#ffdd00;color:#0b0c0c;padding:6px;z-index:9}
+.site-header{background:#0b0c0c;color:#fff;border-bottom:10px solid #1d70b8}
+.site-header__inner{padding:10px 24px 4px}.site-header__name{color:#fff;font-weight:bold;font-size:1.25rem;
+text-decoration:none;margin-right:12px}.site-header__service{color:#fff;font-size:1rem}
+.site-nav ul{list-style:none;margin:0;padding:4px 24px 10px;display:flex;flex-wrap:wrap;gap:4px 20px}
+.site-nav a{color:#fff;font-weight:bold}.site-nav a[aria-current=page]{text-decoration:underline 3px}
+.phase-banner{padding:8px 24px;border-bottom:1px solid #b1b4b6;font-size:.9rem}
+.tag{display:inline-block;background:#1d70b8;color:#fff;padding:2px 8px;margin-right:8px;font-size:.85rem;
+text-transform:uppercase;letter-spacing:.5px}
+main{padding:16px 24px;max-width:1280px}h1{font-size:1.9rem;margin:.4em 0}h2{font-size:1.4rem;margin-top:1.6em}
+h3{font-size:1.1rem}
+.site-footer{border-top:1px solid #b1b4b6;background:#f3f2f1;padding:16px 24px;font-size:.9rem;margin-top:32px}
+.site-footer__links{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 20px}
 .status{display:flex;flex-wrap:wrap;gap:8px 24px;background:#f3f2f1;border-left:6px solid #505050;
-        padding:10px 16px;margin:12px 0}.status.failed{border-left-color:#b00020;background:#fbe9ea}
-.status.ok{border-left-color:#006d2c}.status.stale{border-left-color:#b35c00;background:#fff4e5}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px}
-.card{border:1px solid #b1b4b6;border-radius:4px;padding:12px}.card h3{font-size:1.05rem;margin:0 0 6px}
+padding:10px 16px;margin:12px 0}.status.failed{border-left-color:#b00020;background:#fbe9ea}
+.status.ok{border-left-color:#006d2c}.status.stale{border-left-color:#b35c00;background:#fff4e5}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(330px,100%),1fr));gap:16px}
+.card{border:1px solid #b1b4b6;border-radius:4px;padding:12px;min-width:0}.card h3{font-size:1.05rem;margin:0 0 6px}
 .value{font-size:1.9rem;font-weight:bold}.rag{display:inline-block;padding:2px 8px;border-radius:3px;color:#fff;
-font-weight:bold}.muted{color:#505a5f}.small{font-size:.88rem}table{border-collapse:collapse;margin:8px 0}
+font-weight:bold}.muted{color:#505a5f}.small{font-size:.88rem}
+.table-scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:8px 0}
+caption{text-align:left;font-weight:bold;padding:4px 0}
 th,td{border-bottom:1px solid #b1b4b6;padding:4px 10px;text-align:left;vertical-align:top}
 th{background:#f3f2f1}td.num{text-align:right}.fail{color:#b00020;font-weight:bold}.pass{color:#006d2c;font-weight:bold}
-figure{margin:8px 0}figcaption{font-size:.9rem;color:#505a5f}.synthetic{background:#fff7e6;border:1px solid #8a5300;padding:8px}
+dl.summary-list{display:grid;grid-template-columns:minmax(8em,max-content) 1fr;gap:4px 16px}
+dl.summary-list dt{font-weight:bold}dl.summary-list dd{margin:0}
+figure{margin:8px 0;max-width:100%}figcaption{font-size:.9rem;color:#505a5f}
+.synthetic{background:#fff7e6;border:1px solid #8a5300;padding:8px}
 button.result{display:block;margin:2px 0;padding:4px 8px;background:#f3f2f1;border:1px solid #b1b4b6;cursor:pointer;
-text-align:left;width:100%;max-width:640px}
-button.pick{margin:2px 4px 2px 0;padding:2px 8px;background:#f3f2f1;border:1px solid #b1b4b6;cursor:pointer}
+text-align:left;width:100%;max-width:640px;color:#0b0c0c;font-size:1rem}
+button.pick{margin:2px 4px 2px 0;padding:2px 8px;background:#f3f2f1;border:1px solid #b1b4b6;cursor:pointer;color:#0b0c0c}
+input,select{font-size:1rem;padding:4px;border:2px solid #0b0c0c;max-width:100%}
+label{font-weight:bold}
+@media (max-width:640px){main{padding:12px}.site-header__inner,.site-nav ul,.phase-banner,.site-footer{padding-left:12px;
+padding-right:12px}h1{font-size:1.5rem}}
 """
 
 
@@ -67,7 +93,10 @@ def figure(fig: go.Figure, alt: str, div_id: str | None = None, height: int | No
         **({"height": height} if height else {}),
     )
     body = fig.to_html(
-        full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False, "responsive": True}
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        config={"displaylogo": False, "responsive": True, "displayModeBar": False},
     )
     return f'<figure role="group" aria-label="{esc(alt)}">{body}<figcaption>{esc(alt)}</figcaption></figure>'
 
@@ -95,15 +124,41 @@ def status_strip(status: dict) -> str:
     return f'<section class="status {cls}" aria-label="Data status">{"".join(items)}</section>'
 
 
-def page(filename: str, title: str, body: str, status: dict, with_plotly: bool = True, scripts: str = "") -> str:
-    nav = "".join(f'<a href="{f}"{" aria-current=page" if f == filename else ""}>{esc(t)}</a>' for f, t in PAGES)
-    js = f'<script src="{PLOTLY_FILE}"></script>' if with_plotly else ""
-    return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{esc(title)} - Get East Midlands Working</title><style>{CSS}</style>{js}</head>
-<body><a class="skip" href="#main">Skip to main content</a>
-<header><nav aria-label="Reports">{nav}</nav></header>
-<main id="main"><h1>{esc(title)}</h1>{status_strip(status)}{body}
-<p class="muted small">East Midlands Combined County Authority - Opportunity Escalator data platform. Sources and
-licences: data/README.md. Contains ONS, DWP, O*NET and OS data; Crown copyright and database right.</p>
-</main>{scripts}</body></html>"""
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=jinja2.select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def page(
+    filename: str,
+    title: str,
+    body: str,
+    status: dict,
+    with_plotly: bool = True,
+    scripts: str = "",
+    contact_email: str | None = None,
+) -> str:
+    """A report page in the shared layout (templates/base.html: GOV.UK-style header, navigation, phase
+    banner, footer with licence, accessibility statement and contact). `body` is trusted HTML built by the
+    page modules, which escape every value they insert."""
+    # every table scrolls on its own on a small screen (keyboard-reachable), instead of widening the page
+    body = re.sub(r"(<table\b.*?</table>)", r'<div class="table-scroll" tabindex="0">\1</div>', body, flags=re.S)
+    return _TEMPLATES.get_template("base.html").render(
+        title=title,
+        css=CSS,
+        with_plotly=with_plotly,
+        plotly_file=PLOTLY_FILE,
+        pages=PAGES,
+        current=filename,
+        status_strip=status_strip(status),
+        body=body,
+        scripts=scripts,
+        contact_email=contact_email,
+    )
+
+
+def accessibility_statement(contact_email: str | None = None) -> str:
+    return _TEMPLATES.get_template("accessibility.html").render(contact_email=contact_email)

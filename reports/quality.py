@@ -1,6 +1,7 @@
 """Data quality: the great-expectations validation results of the latest run, and their history."""
 
 import json
+from pathlib import Path
 
 from assets.platform.warehouse import table_exists
 from reports.page import esc
@@ -16,6 +17,8 @@ def build(conn) -> tuple[str, str]:
     rows, details = [], []
     for suite, table, passed, evaluated, failed, n, failures, at, run in latest:
         verdict = "<span class=pass>passed</span>" if passed else "<span class=fail>FAILED</span>"
+        if passed and n == 0:  # an empty table passes every column check vacuously: say so
+            verdict += " <span class=small>(empty: no rows to check; its source is not connected)</span>"
         rows.append(
             f"<tr><td><a href='#suite-{esc(suite)}'>{esc(suite)}</a></td><td>{esc(table)}</td><td>{verdict}</td>"
             f"<td class=num>{evaluated}</td><td class=num>{failed}</td><td class=num>{n:,}</td>"
@@ -30,7 +33,7 @@ def build(conn) -> tuple[str, str]:
                 f"{'; sample: ' + esc(json.dumps(f.get('sample_rows') or f.get('sample_values'), default=str)[:400]) if (f.get('sample_rows') or f.get('sample_values')) else ''}</li>"
                 for f in items
             )
-            details.append(f"<h3 id='suite-{esc(suite)}'>{esc(suite)} ({esc(table)})</h3><ul>{lis}</ul>")
+            details.append(f"<h3>{esc(suite)} ({esc(table)}): failed</h3><ul>{lis}</ul>")
     baselines = _baseline_section(conn)
     history = conn.execute("""
         select run_id, min(evaluated_at), count(*) filter (where passed), count(*)
@@ -52,10 +55,35 @@ def build(conn) -> tuple[str, str]:
             else "<p class=pass>No failed expectations.</p>"
         )
         + baselines
+        + _suite_definitions([r[0] for r in latest])
         + "<h2>Recent validation runs</h2><table><thead><tr><th scope=col>Run</th><th scope=col>Validated</th>"
         f"<th scope=col>Suites passed</th></tr></thead><tbody>{hist}</tbody></table>"
     )
     return "Data quality", body
+
+
+GX_EXPECTATIONS = Path(__file__).resolve().parents[1] / "expectations" / "gx" / "expectations"
+
+
+def _suite_definitions(suites: list[str]) -> str:
+    """What each suite checks, from the committed great-expectations suites: the target of every link in
+    the results table."""
+    parts = []
+    for suite in suites:
+        path = GX_EXPECTATIONS / f"{suite}.json"
+        items = json.loads(path.read_text())["expectations"] if path.exists() else []
+        lis = "".join(
+            f"<li><code>{esc(e['type'])}</code>"
+            + (
+                f" on <code>{esc(e['kwargs'].get('column') or e['kwargs'].get('column_list'))}</code>"
+                if e["kwargs"].get("column") or e["kwargs"].get("column_list")
+                else ""
+            )
+            + "</li>"
+            for e in items
+        )
+        parts.append(f"<h3 id='suite-{esc(suite)}'>{esc(suite)}</h3><ul class=small>{lis or '<li>not found</li>'}</ul>")
+    return "<h2 id='suites'>What each suite checks</h2>" + "".join(parts)
 
 
 def _baseline_section(conn) -> str:

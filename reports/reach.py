@@ -11,7 +11,7 @@ from assets.platform.warehouse import table_exists
 from reports.maps import PALETTE, _rings
 from reports.page import esc, figure
 
-CLASSES = [(0, 0, "none"), (1, 4, "1-4"), (5, 9, "5-9"), (10, 24, "10-24"), (25, 49, "25-49"), (50, None, "50+")]
+CLASSES = [(0, 0, "0"), (1, 4, "1-4"), (5, 9, "5-9"), (10, 24, "10-24"), (25, 49, "25-49"), (50, None, "50+")]
 COLOURS = ["#e8e8e8", *PALETTE[:5]]
 GROUPS = {
     "jobs_45min": "All occupations",
@@ -33,6 +33,78 @@ def _class(v: float) -> int:
         if v >= lo and (hi is None or v <= hi):
             return k
     return 0
+
+
+def _coverage(conn) -> str:
+    """What the advert feed covers, stated on the map: grey means no advert in this feed, not no jobs."""
+    if not table_exists(conn, "published.fct_job_ads"):
+        return ""
+    sources = conn.execute(
+        "select source, count(*) from published.fct_job_ads where is_live group by 1 order by 1"
+    ).fetchall()
+    total = sum(n for _, n in sources)
+    named = ", ".join(f"{s} ({n:,})" for s, n in sources) or "none"
+    only_public = bool(sources) and all(s == "notts_public_sector" for s, _ in sources)
+    scope = (
+        " These cover only Nottinghamshire's public sector (councils, NHS trusts, VCSE employers), so most "
+        "of EMCCA shows few or none: a grey area means no advert in this feed within reach, not no jobs."
+        if only_public
+        else ""
+    )
+    return f"<p class='synthetic'><strong>Coverage.</strong> {total:,} live adverts: {esc(named)}.{scope}</p>"
+
+
+def _add_la_outlines(fig: go.Figure, conn) -> None:
+    """Local-authority boundaries (LSOA ring edges that only one of the LA's LSOAs has) and names at the
+    LA's centre of population, drawn over the LSOA fills."""
+    rows = conn.execute(
+        "select lad_code, lad_name, pwc_lon, pwc_lat, geometry_geojson from published.dim_lsoa21 "
+        "where geometry_geojson is not null"
+    ).fetchall()
+    edges: dict[str, dict] = {}
+    centres: dict[str, list] = {}
+    for lad, name, lon, lat, geom in rows:
+        centres.setdefault((lad, name), []).append((lon, lat))
+        count = edges.setdefault(lad, {})
+        for ring in _rings(json.loads(geom)):
+            pts = [(round(p[0], 4), round(p[1], 4)) for p in ring]
+            for a, b in zip(pts, pts[1:]):
+                if a != b:
+                    key = (a, b) if a < b else (b, a)
+                    count[key] = count.get(key, 0) + 1
+    xs, ys = [], []
+    for count in edges.values():
+        for (a, b), k in count.items():
+            if k == 1:
+                xs += [a[0], b[0], None]
+                ys += [a[1], b[1], None]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": "#0b0c0c", "width": 1.1},
+            hoverinfo="skip",
+            showlegend=False,
+            name="Local authority boundaries",
+        )
+    )
+    labels = [
+        (name, float(np.mean([p[0] for p in pts])), float(np.mean([p[1] for p in pts])))
+        for (_, name), pts in centres.items()
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=[x for _, x, _ in labels],
+            y=[y for _, _, y in labels],
+            mode="text",
+            text=[n for n, _, _ in labels],
+            textfont={"size": 11, "color": "#0b0c0c"},
+            hoverinfo="skip",
+            showlegend=False,
+            name="Local authority names",
+        )
+    )
 
 
 def build(conn) -> tuple[str, str]:
@@ -76,31 +148,17 @@ def build(conn) -> tuple[str, str]:
             )
         )
     n = len(reach)
-    buttons = []
-    for col, label in GROUPS.items():
-        values = reach[col].to_numpy()
-        buttons.append(
-            {
-                "label": label,
-                "method": "restyle",
-                "args": [
-                    {
-                        "fillcolor": [COLOURS[_class(v)] for v in values],
-                        "text": [
-                            f"{nm} ({la}): {v} adverts" for nm, la, v in zip(reach.lsoa21nm, reach.lad_name, values)
-                        ],
-                    },
-                    list(range(n)),
-                ],
-            }
-        )
-    fig.update_layout(
-        updatemenus=[
-            {"buttons": buttons, "x": 0, "y": 1.06, "xanchor": "left", "yanchor": "bottom", "bgcolor": "white"}
-        ],
-        legend={"title": {"text": "Within 45 min"}},
-        hovermode="closest",
-    )
+    # the occupation-group selector is a native <select> (keyboard and screen-reader friendly) that
+    # recolours the LSOA traces 0..n-1 with these precomputed colours and hover texts
+    choices = {
+        col: {
+            "fillcolor": [COLOURS[_class(v)] for v in reach[col].to_numpy()],
+            "text": [f"{nm} ({la}): {v} adverts" for nm, la, v in zip(reach.lsoa21nm, reach.lad_name, reach[col])],
+        }
+        for col in GROUPS
+    }
+    _add_la_outlines(fig, conn)
+    fig.update_layout(legend={"title": {"text": "Adverts within 45 min"}}, hovermode="closest")
     lat_mid = 53.0
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.radians(lat_mid)))
@@ -126,10 +184,21 @@ def build(conn) -> tuple[str, str]:
         f"<td class=num>{(g.jobs_45min > 0).mean():.0%}</td></tr>"
         for la, g in reach.groupby("lad_name")
     )
+    options = "".join(f'<option value="{esc(c)}">{esc(label)}</option>' for c, label in GROUPS.items())
+    script = (
+        "<script>const REACH = "
+        + json.dumps(choices, separators=(",", ":")).replace("</", "<\\/")
+        + f";const N = {n};"
+        + "document.getElementById('reach-group').addEventListener('change', (e) => {"
+        "const c = REACH[e.target.value];"
+        "Plotly.restyle('reach-map', {fillcolor: c.fillcolor, text: c.text}, [...Array(N).keys()]);});</script>"
+    )
     return "Reach map", (
-        f"{note}<p>Adverts without a postcode are placed at their local authority's centre. Network version "
-        f"{esc(network)}. Choose an occupation group with the menu above the map.</p>"
+        f"{note}{_coverage(conn)}<p>Adverts without a postcode are placed at their local authority's centre. "
+        f"Network version {esc(network)}.</p>"
+        f"<p><label for='reach-group'>Occupation group</label> <select id='reach-group'>{options}</select></p>"
         + figure(fig, alt, div_id="reach-map", height=720)
+        + script
         + "<details><summary>Table by local authority</summary><table><thead><tr><th scope=col>Local authority"
         "</th><th scope=col>Median adverts within 45 min</th><th scope=col>Neighbourhoods reaching any</th></tr>"
         f"</thead><tbody>{table}</tbody></table></details>"

@@ -13,6 +13,14 @@ from reports.maps import polygon_map
 from reports.numbers import format_value as fmt
 from reports.page import COLOURS, esc, figure
 
+AXIS_TITLES = {
+    "%": "% (95% CI shaded)",
+    "£": "£",
+    "£ difference": "£ vs England",
+    "% of England": "% of England",
+    "ratio": "ratio",
+    "count": "count",
+}
 RAG_COLOUR = {"green": COLOURS["green"], "amber": COLOURS["amber"], "red": COLOURS["red"]}
 
 
@@ -93,30 +101,24 @@ def _trend(series: pd.DataFrame, dim, ind_id: str) -> go.Figure:
             annotation_text="baseline",
             annotation_font_color=COLOURS["orange"],
         )
-    fig.update_layout(showlegend=False, margin={"l": 40, "r": 10, "t": 10, "b": 30})
+    if pd.notna(dim.target_value) and pd.notna(dim.target_year):
+        fig.add_annotation(
+            x=pd.Timestamp(f"{int(dim.target_year)}-12-31"),
+            y=dim.target_value,
+            text=f"target {fmt(dim.target_value, dim.unit)}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font={"color": COLOURS["orange"]},
+        )
+    fig.update_layout(showlegend=False, margin={"l": 50, "r": 10, "t": 10, "b": 30})
+    fig.update_yaxes(title_text=AXIS_TITLES.get(dim.unit, dim.unit), title_font_size=11)
     return fig
 
 
-def card(dim, facts: pd.DataFrame) -> str:
-    ind = facts[facts.indicator_id == dim.indicator_id]
-    latest = ind[ind.is_latest]
-    row = latest[latest.geography_code == EMCCA]
-    row = (row if len(row) else latest).head(1)
+def _area_block(dim, r, latest: pd.DataFrame, ind: pd.DataFrame, with_chart: bool) -> str:
+    """One area's figures on a card: value, CI, RAG and why, baseline, change, comparators, chart."""
     unit = dim.unit
-    head = (
-        f'<h3 id="card-{esc(dim.indicator_id)}">{esc(dim.indicator_name)}</h3>'
-        f'<p class="muted small">{esc(dim.category).capitalize()} indicator</p>'
-    )
-    if not len(row) or row.iloc[0].rag_status == "no source connected":
-        source = esc(row.iloc[0].source) if len(row) else esc(dim.primary_source)
-        return (
-            f'<article class="card" data-indicator="{esc(dim.indicator_id)}">{head}'
-            f'<p><span class="rag" style="background:{COLOURS["grey"]}">No source connected</span></p>'
-            f"<p>Plan baseline: <strong>{fmt(dim.baseline_value, unit)}</strong> "
-            f"({esc(dim.baseline_geography)}). {esc(dim.baseline_note)}</p>"
-            f'<p class="small">Source when connected: {source}</p></article>'
-        )
-    r = row.iloc[0]
     rag = r.rag_status
     colour = RAG_COLOUR.get(rag, COLOURS["grey"])
     ci = f" (95% CI {fmt(r.lci_95, unit)} to {fmt(r.uci_95, unit)})" if pd.notna(r.lci_95) else ""
@@ -127,31 +129,117 @@ def card(dim, facts: pd.DataFrame) -> str:
         f"{fmt(r.change_since_baseline, 'pp' if unit.startswith('%') else unit)}</strong></p>"
     )
     compare = []
-    for code, label in ((REGION, "East Midlands"), (ENGLAND, "England")):
+    for code, label in ((EMCCA, "EMCCA"), (REGION, "East Midlands"), (ENGLAND, "England")):
         other = latest[latest.geography_code == code]
-        if len(other):
+        if len(other) and code != r.geography_code:
             o = other.iloc[0]
             when = f" ({period_label(o)})" if period_label(o) != period_label(r) else ""  # periods differ: say so
             compare.append(f"{label} {fmt(o.value, unit)}{when}")
     target = f"; target {fmt(dim.target_value, unit)} by {int(dim.target_year)}" if pd.notna(dim.target_value) else ""
+    chart = ""
     series = ind[ind.geography_code == r.geography_code]
-    where = "" if r.geography_code == EMCCA else f" ({esc(r.geography_name)})"
-    alt = (
-        f"Trend of {dim.indicator_name} for {r.geography_name}: latest {fmt(r.value, unit)} in {period_label(r)}, "
-        f"baseline {fmt(r.baseline_value, unit)}{target}."
-    )
-    chart = figure(_trend(series, dim, dim.indicator_id), alt, height=170) if len(series) > 1 else ""
+    if with_chart and len(series) > 1:
+        alt = (
+            f"Trend of {dim.indicator_name} for {r.geography_name}: latest {fmt(r.value, unit)} in "
+            f"{period_label(r)}, baseline {fmt(r.baseline_value, unit)}{target}."
+        )
+        chart = figure(_trend(series, dim, dim.indicator_id), alt, height=190)
     note = f'<p class="small">{esc(r.note)}</p>' if isinstance(r.note, str) and r.note else ""
     release = f", released {r.source_release:%d %b %Y}" if pd.notna(r.source_release) else ""
     return (
-        f'<article class="card" data-indicator="{esc(dim.indicator_id)}" data-rag="{esc(rag)}">{head}'
-        f'<p><span class="value">{fmt(r.value, unit)}</span>{where} <span class="muted">{period_label(r)}{ci}</span></p>'
+        f'<p><span class="value">{fmt(r.value, unit)}</span> {esc(r.geography_name)} '
+        f'<span class="muted">{period_label(r)}{ci}</span></p>'
         f'<p><span class="rag" style="background:{colour}">RAG: {esc(rag)}</span> '
         f'<span class="small">{esc(r.rag_reason)}</span></p>'
         f"<p>{_baseline(r, unit)}{target}</p>{change}"
         f'<p class="small">{" | ".join(compare)}</p>{chart}{note}'
-        f'<p class="small muted">Source: {esc(r.source)} ({esc(r.source_dataset)}){release}</p></article>'
+        f'<p class="small muted">Source: {esc(r.source)} ({esc(r.source_dataset)}){release}</p>'
     )
+
+
+def card(dim, facts: pd.DataFrame, areas: list[tuple[str, str]]) -> str:
+    """A card with one block per area the selector offers (EMCCA first); only the selected one shows.
+    An indicator published for England only (or EMCCA only) says so for the other areas."""
+    ind = facts[facts.indicator_id == dim.indicator_id]
+    latest = ind[ind.is_latest]
+    head = (
+        f'<h3 id="card-{esc(dim.indicator_id)}">{esc(dim.indicator_name)}</h3>'
+        f'<p class="muted small">{esc(dim.category).capitalize()} indicator</p>'
+    )
+    download = (
+        f'<p class="small"><a href="data/{esc(dim.indicator_id)}.csv" download>Download the figures (CSV)</a></p>'
+    )
+    first = latest[latest.geography_code == EMCCA]
+    first = first if len(first) else latest.head(1)
+    if not len(first) or first.iloc[0].rag_status == "no source connected":
+        source = esc(first.iloc[0].source) if len(first) else esc(dim.primary_source)
+        return (
+            f'<article class="card" data-indicator="{esc(dim.indicator_id)}">{head}'
+            f'<p><span class="rag" style="background:{COLOURS["grey"]}">No source connected</span></p>'
+            f"<p>Plan baseline: <strong>{fmt(dim.baseline_value, dim.unit)}</strong> "
+            f"({esc(dim.baseline_geography)}). {esc(dim.baseline_note)}</p>"
+            f'<p class="small">Source when connected: {source}</p></article>'
+        )
+    fallback = first.iloc[0]  # national-only indicators: the England row stands for every area
+    blocks = []
+    for code, name in areas:
+        rows = latest[latest.geography_code == code]
+        hidden = "" if code == EMCCA else " hidden"
+        if len(rows):
+            inner = _area_block(dim, rows.iloc[0], latest, ind, with_chart=code == EMCCA)
+        else:
+            inner = (
+                f'<p class="small">No figure for {esc(name)}: published for {esc(fallback.geography_name)} only.</p>'
+                + _area_block(dim, fallback, latest, ind, with_chart=False)
+            )
+        blocks.append(f'<div class="area" data-geo="{esc(code)}"{hidden}>{inner}</div>')
+    return (
+        f'<article class="card" data-indicator="{esc(dim.indicator_id)}" data-rag="{esc(fallback.rag_status)}">'
+        f"{head}{''.join(blocks)}{download}</article>"
+    )
+
+
+def card_csvs(facts: pd.DataFrame, out_dir) -> None:
+    """One CSV per indicator beside the page (data/<indicator_id>.csv): every area and period, for the
+    card's download link. UTF-8 with a BOM, as the published CSVs."""
+    folder = out_dir / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    cols = [
+        "indicator_id",
+        "indicator_name",
+        "geography_code",
+        "geography_name",
+        "period_start",
+        "period_end",
+        "value",
+        "unit",
+        "lci_95",
+        "uci_95",
+        "baseline_value",
+        "target_value",
+        "change_since_baseline",
+        "rag_status",
+        "rag_reason",
+        "source",
+        "source_dataset",
+        "note",
+    ]
+    for ind_id, rows in facts.groupby("indicator_id"):
+        rows.sort_values(["geography_code", "period_end"])[[c for c in cols if c in rows]].to_csv(
+            folder / f"{ind_id}.csv", index=False, encoding="utf-8-sig"
+        )
+
+
+AREA_SCRIPT = """
+<script>
+document.getElementById('area').addEventListener('change', (e) => {
+  const code = e.target.value;
+  document.querySelectorAll('.card .area').forEach(b => { b.hidden = b.dataset.geo !== code; });
+  const name = e.target.options[e.target.selectedIndex].text;
+  document.getElementById('area-note').textContent = 'Showing ' + name + '. Charts show EMCCA.';
+});
+</script>
+"""
 
 
 def la_section(data: dict, boundaries: dict | None, indicator: str = "employment_rate") -> str:
@@ -286,20 +374,30 @@ def trajectory_section(trajectory: pd.DataFrame) -> str:
         f"<p>The yearly change in the employment rate (16-64) needed from the latest APS value "
         f"({t0.latest_period_end:%Y}) to reach the Plan's target, beside the latest yearly change. A change "
         f"whose 95% CI contains the required change cannot tell us whether the area is on the path.</p>"
-        f"<div class='table-scroll'><table><caption>Required and latest yearly change by geography</caption>"
+        f"<table><caption>Required and latest yearly change by geography</caption>"
         f"<thead><tr><th scope=col>Geography</th><th scope=col>Latest rate</th><th scope=col>Needed a year</th>"
         f"<th scope=col>Latest yearly change</th><th scope=col>95% CI of change</th><th scope=col>On the path?</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></div>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
-def build(conn) -> tuple[str, str]:
+def build(conn) -> tuple[str, str, str]:
     data = load(conn)
-    cards = "".join(card(d, data["facts"]) for d in data["dims"].itertuples())
+    geo = data["geo"].sort_values(["level_order", "geography_name"])
+    areas = [
+        (r.geography_code, r.geography_name)
+        for r in geo.itertuples()
+        if r.geography_level in ("combined authority", "local authority")
+    ]
+    options = "".join(f'<option value="{esc(c)}">{esc(n)}</option>' for c, n in areas)
+    cards = "".join(card(d, data["facts"], areas) for d in data["dims"].itertuples())
     body = (
         f"<p>Get East Midlands Working Plan (2025-2035), Table 8.1 indicators for the East Midlands Combined "
         f"County Authority.</p>{summary(data['facts'], data['dims'])}{trajectory_section(data['trajectory'])}"
+        f"<h2 id='cards'>Indicators</h2>"
+        f"<p><label for='area'>Area</label> <select id='area'>{options}</select> "
+        f"<span id='area-note' class='small muted' aria-live='polite'>Showing EMCCA.</span></p>"
         f"<section aria-label='Indicator cards'><div class='cards'>{cards}"
         f"</div></section>{la_section(data, la_boundaries(conn))}<h2 id='method'>How rows are rated</h2><p>{RAG_RULE}</p>"
     )
-    return "Indicator tracker", body
+    return "Indicator tracker", body, AREA_SCRIPT

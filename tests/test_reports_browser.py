@@ -1,5 +1,7 @@
 """The reports in a real browser: no console errors, the EMCCA employment-rate card shows the ONS value,
-the explorer finds "care worker", and a screenshot of each page lands in the test artefacts."""
+the explorer finds "care worker", the area selector switches the cards, axe-core (vendored, offline) finds no
+serious or critical violation, no page is wider than a 390 px phone, every link resolves, and a screenshot
+of each page lands in the test artefacts."""
 
 import csv
 import os
@@ -100,11 +102,18 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
 def test_reach_map_is_labelled_synthetic_and_switches_group(browser, reports_dir):
     errors: list[str] = []
     page = _open(browser, reports_dir / "reach.html", errors)
-    assert "Synthetic network" in page.locator(".synthetic").inner_text()
+    assert "Synthetic network" in page.locator(".synthetic").first.inner_text()
+    assert "Coverage." in page.inner_text("body")  # what the advert feed covers is stated on the page
     assert page.locator("#reach-map .plotly").count() == 1
-    page.locator("#reach-map .updatemenu-header-group").first.click()
-    page.locator("#reach-map .updatemenu-item-text", has_text="9 Elementary").click()
-    assert "9 Elementary" in page.locator("#reach-map .updatemenu-header-group").first.text_content()
+    before = page.evaluate("document.getElementById('reach-map').data.slice(0, 400).map(t => t.fillcolor)")
+    page.focus("#reach-group")  # a native select: reachable by keyboard
+    page.select_option("#reach-group", label="9 Elementary")
+    after = page.evaluate("document.getElementById('reach-map').data.slice(0, 400).map(t => t.fillcolor)")
+    assert after != before  # the map recoloured for the group
+    names = page.evaluate(
+        "document.getElementById('reach-map').data.filter(t => t.mode === 'text').flatMap(t => t.text)"
+    )
+    assert "Mansfield" in names and "Derby" in names  # local authorities named on the map
     assert errors == []
 
 
@@ -143,4 +152,79 @@ def test_overview_shows_every_indicator_with_its_emcca_status_and_links_to_its_c
     page.wait_for_load_state("load")
     assert page.url.endswith("tracker.html#card-employment_rate")
     assert page.locator("#card-employment_rate").is_visible()
+    assert errors == []
+
+
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+ALL_PAGES = [*PAGES, "accessibility.html"]
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_axe_finds_no_serious_or_critical_violations(browser, reports_dir, name):
+    errors: list[str] = []
+    page = _open(browser, reports_dir / name, errors)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} - {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_no_page_is_wider_than_a_390_px_phone(browser, reports_dir, name):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((reports_dir / name).as_uri())
+    page.wait_for_load_state("load")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name} is {width} px wide at a 390 px viewport"
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_every_in_page_link_resolves(browser, reports_dir, name):
+    page = browser.new_page()
+    page.goto((reports_dir / name).as_uri())
+    page.wait_for_load_state("load")
+    broken = page.evaluate("""() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+        .filter(h => h.includes('#')).filter(h => {
+          const [file, id] = h.split('#');
+          if (file && file !== location.pathname.split('/').pop()) return false;  // other pages: below
+          return id && !document.getElementById(decodeURIComponent(id));
+        })""")
+    assert broken == []
+    others = page.evaluate("""() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+        .filter(h => !h.startsWith('http') && !h.startsWith('mailto:') && !h.startsWith('#'))""")
+    for href in others:
+        file, _, anchor = href.partition("#")
+        target = reports_dir / file
+        assert target.exists(), f"{name}: link to missing {file}"
+        if anchor and file.endswith(".html"):
+            assert f'id="{anchor}"' in target.read_text() or f"id='{anchor}'" in target.read_text(), href
+
+
+def test_tracker_area_selector_switches_every_card(browser, reports_dir):
+    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
+        derby = conn.execute(
+            "select value from published.fct_plan_indicators where is_latest and indicator_id = 'employment_rate' "
+            "and geography_code = 'E06000015'"
+        ).fetchone()[0]
+        emcca = conn.execute(
+            "select value from published.fct_plan_indicators where is_latest and indicator_id = 'employment_rate' "
+            "and geography_code = 'E47000013'"
+        ).fetchone()[0]
+    errors: list[str] = []
+    page = _open(browser, reports_dir / "tracker.html", errors)
+    card = page.locator('article[data-indicator="employment_rate"]')
+    assert card.locator(".area:visible .value").inner_text() == f"{emcca:.1f}%"
+    page.select_option("#area", label="Derby")
+    assert card.locator(".area:visible .value").inner_text() == f"{derby:.1f}%"
+    assert "Derby" in card.locator(".area:visible").inner_text()
+    visible = page.evaluate(
+        "[...document.querySelectorAll('.card .area')].filter(b => !b.hidden).map(b => b.dataset.geo)"
+    )
+    assert visible and set(visible) == {"E06000015"}  # every card switched, none left on EMCCA
+    href = card.locator("a[download]").get_attribute("href")
+    assert (reports_dir / href).exists() and "E06000015" in (reports_dir / href).read_text(encoding="utf-8-sig")
     assert errors == []

@@ -24,6 +24,7 @@ class PlatformConfig(dg.ConfigurableResource):
     transport_engine: str = "embedded"  # embedded | r5py
     text_engine: str = "shipped"  # shipped | minilm | tfidf
     r5_jar: Optional[str] = None
+    contact_email: Optional[str] = None  # shown in the report footer and accessibility statement
 
     @property
     def embedded(self) -> Path:
