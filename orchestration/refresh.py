@@ -1,24 +1,14 @@
 """Run a job in-process against the persistent Dagster instance, showing progress as steps finish."""
 
+import sys
 import time
 
 import dagster as dg
 
+from orchestration.progress import Progress, logs_to, planned_steps
 from orchestration.settings import Settings
 
 _LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-
-
-def _progress_hook(started: float):
-    @dg.success_hook(name="print_success")
-    def _ok(context: dg.HookContext):
-        print(f"  [{time.monotonic() - started:6.1f}s] done    {context.step_key}", flush=True)
-
-    @dg.failure_hook(name="print_failure")
-    def _failed(context: dg.HookContext):
-        print(f"  [{time.monotonic() - started:6.1f}s] FAILED  {context.step_key}", flush=True)
-
-    return {_ok, _failed}
 
 
 def default_partition(settings: Settings) -> str:
@@ -38,13 +28,17 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
         partition_key = default_partition(settings)
 
     started = time.monotonic()
-    job = defs.resolve_job_def(job_name).with_hooks(_progress_hook(started))
+    base = defs.resolve_job_def(job_name)
+    progress = Progress(planned_steps(base, partition_key), stream=sys.stdout)
+    job = base.with_hooks(progress.hooks())
+    log_path = settings.dagster_home / "logs" / f"{job_name}-{time.strftime('%Y%m%dT%H%M%S')}.log"
     print(
         f"Running {job_name} on {settings.warehouse_path}"
-        + (f" (job-ad day {partition_key})" if partition_key else ""),
+        + (f" (job-ad day {partition_key})" if partition_key else "")
+        + f": {progress.total} steps; full log in {log_path}",
         flush=True,
     )
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.get() as instance, logs_to(log_path):
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -63,6 +57,7 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
     print(f"Warehouse: {settings.warehouse_path}")
     print(f"Published: {settings.published_dir}")
     print(f"Reports:   {settings.reports_dir}")
+    print(f"Full log:  {log_path}")
     return 0 if result.success else 1
 
 
