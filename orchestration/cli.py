@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.cli_types import iso_day, port
 from orchestration.dagster_home import prepare_dagster_home
 from orchestration.settings import PROJECT_ROOT, load_settings
 
@@ -24,16 +25,6 @@ def cmd_dev(args: argparse.Namespace) -> int:
     cmd = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)]
     print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={settings.dagster_home})", flush=True)
     return subprocess.call(cmd, cwd=PROJECT_ROOT)
-
-
-def iso_day(text: str) -> str:
-    """argparse type for YYYY-MM-DD: a bad date is a one-line usage error (exit 2), not a traceback."""
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 JOB_NAMES = ("daily_refresh", "validate_and_publish", "transport_refresh", "jobads_day", "travel_time_matrix")
@@ -56,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("dev", help="open the Dagster UI (webserver + daemon) on 127.0.0.1")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=3000)
+    p.add_argument("--port", type=port, default=3000)
     p.set_defaults(func=cmd_dev)
 
     from orchestration import commands  # the read-only and maintenance subcommands

@@ -7,6 +7,7 @@ import duckdb
 
 from assets.platform.geography import EMCCA_CODE, NAMES
 from assets.platform.warehouse import table_exists
+from orchestration.cli_types import iso_day, positive_int
 from orchestration.settings import load_settings
 from reports.terminal import format_steps, format_tracker, format_trajectory
 
@@ -257,13 +258,11 @@ def cmd_travel_times(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("travel-times", help="recompute the travel-time matrix, origin chunks in parallel processes")
-    p.add_argument("--chunks", type=int, default=8, help="origin chunks (default 8)")
-    p.add_argument("--processes", type=int, default=0, help="parallel processes (default: CPU count)")
+    p.add_argument("--chunks", type=positive_int, default=8, help="origin chunks (default 8)")
+    p.add_argument("--processes", type=positive_int, default=None, help="parallel processes (default: CPU count)")
     p.set_defaults(func=cmd_travel_times)
 
     p = sub.add_parser("backfill", help="reload job-ad days FROM..TO (one partition each), then refresh once")
-    from orchestration.cli import iso_day
-
     p.add_argument("--from", dest="start", required=True, type=iso_day, help="first day, YYYY-MM-DD")
     p.add_argument("--to", dest="end", required=True, type=iso_day, help="last day, YYYY-MM-DD")
     p.set_defaults(func=cmd_backfill)
@@ -274,7 +273,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("pathways", help="print the top get-on and get-up steps from an occupation")
     p.add_argument("occupation", help='a job title ("care worker") or a SOC 2020 code (6135)')
-    p.add_argument("--top", type=int, default=5, help="steps of each type (default 5)")
+    p.add_argument("--top", type=positive_int, default=5, help="steps of each type (default 5)")
     p.set_defaults(func=cmd_pathways)
 
     p = sub.add_parser(

@@ -17,9 +17,10 @@ _LABELS = [
     (r"^derived__travel_times\.travel_time_chunk\[chunk_(\d+)\]$", "travel times: origins chunk {0}"),
     (r"^derived__travel_times\.write_travel_times$", "travel times: write derived.travel_times"),
     (r"^derived__(\w+)$", "compute derived.{0}"),
-    (r"^dbt_models(?:_(\d+))?$", "dbt build, part {0}"),
-    (r"^gx_raw_feeds(?:_(\d+))?$", "check raw feeds (great-expectations), part {0}"),
-    (r"^gx_marts(?:_(\d+))?$", "check marts (great-expectations), part {0}"),
+    # Dagster numbers the parts of a split multi-asset in no useful order: Progress numbers them as they run
+    (r"^dbt_models(?:_\d+)?$", "dbt build"),
+    (r"^gx_raw_feeds(?:_\d+)?$", "check raw feeds (great-expectations)"),
+    (r"^gx_marts(?:_\d+)?$", "check marts (great-expectations)"),
     (r"^freshness_check_\w+$", "freshness check"),
     (r"^tracker_publication$", "publish the checked marts"),
     (r"^reports__html$", "write the reports and dbt docs"),
@@ -50,6 +51,7 @@ def planned_steps(job: dg.JobDefinition, partition_key: str | None, dynamic_fano
 class Progress:
     def __init__(self, total: int, stream=None):
         self.total, self.done, self.started = total, 0, time.monotonic()
+        self.parts: dict[str, int] = {}
         self.console = Console(file=stream or sys.stdout, highlight=False, soft_wrap=True)
 
     def hooks(self) -> set:
@@ -69,11 +71,15 @@ class Progress:
         self.done += 1
         n = f"{self.done}/{max(self.total, self.done)}"
         elapsed = f"{time.monotonic() - self.started:5.0f}s"
+        label = step_label(step_key)
+        if label.startswith(("dbt build", "check ")):
+            self.parts[label] = self.parts.get(label, 0) + 1
+            label = f"{label}, part {self.parts[label]}"
         if ok:
-            self.console.print(f"  {n:>7} {elapsed}  [green]done[/green]    {step_label(step_key)}")
+            self.console.print(f"  {n:>7} {elapsed}  [green]done[/green]    {label}")
         else:
             why = f": {type(error).__name__}: {str(error).splitlines()[0][:160]}" if error else ""
-            self.console.print(f"  {n:>7} {elapsed}  [bold red]FAILED[/bold red]  {step_label(step_key)}{why}")
+            self.console.print(f"  {n:>7} {elapsed}  [bold red]FAILED[/bold red]  {label}{why}")
 
 
 @contextmanager

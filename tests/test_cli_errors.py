@@ -15,13 +15,35 @@ from tests.conftest import ROOT
         (["refresh", "--day", "2026-13-45"], "not a date"),
         (["refresh", "--job", "nojob"], "invalid choice"),
         (["code-titles", "/nonexistent/titles.txt"], "cannot read"),
+        (["travel-times", "--chunks", "0"], "must be 1 or more"),
+        (["travel-times", "--processes", "many"], "not a whole number"),
+        (["dev", "--port", "99999"], "not a TCP port"),
+        (["pathways", "care worker", "--top", "-3"], "must be 1 or more"),
+        (["report", "--bogus"], "unrecognized arguments"),
+        (["nosuchcommand"], "invalid choice"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(args, says):
+    _assert_one_line_exit_2(args, says)
+
+
+@pytest.mark.parametrize(
+    "args,says",
+    [
+        (["indicators", "--geography", "Narnia"], "Unknown geography 'Narnia'"),
+        (["pathways", "zzqx qqqv wvvx"], "could not code"),
+        (["pathways", "9999"], "not a SOC 2020 unit group"),
+    ],
+)
+def test_bad_input_to_commands_that_read_the_warehouse(refreshed, args, says):
+    _assert_one_line_exit_2(args, says)
+
+
+def _assert_one_line_exit_2(args, says):
     result = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
-    assert result.returncode == 2
+    assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if not line.startswith(("usage:", " "))]
     assert len(errors) == 1 and says in errors[0]
