@@ -30,6 +30,10 @@ def test_daemon_launches_one_run_for_a_dropped_file(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    # create the instance's SQLite storage here, once: the daemon and this test's polling would otherwise
+    # race to stamp its schema version (alembic "more than one head")
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))):
+        pass
     drop = tmp_path / "drop"
     drop.mkdir()
     env = {

@@ -36,7 +36,7 @@ def test_clean_run_publishes_and_manifest_matches_files(env):
     folder = env.published.resolve()
     manifest = json.loads((folder / "manifest.json").read_text())
     listed = {f["path"] for f in manifest["files"]}
-    assert listed == {p.name for p in folder.iterdir()} - {"manifest.json"}
+    assert listed == {p.name for p in folder.iterdir()} - {"manifest.json", "datapackage.json"}
     from assets.publication.publish import sha256
 
     for f in manifest["files"]:

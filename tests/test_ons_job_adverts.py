@@ -333,5 +333,5 @@ def test_tracker_cards_name_quarters_and_mixed_periods():
             },
         ]
     )
-    html = card(dim, facts)
+    html = card(dim, facts, [("E47000013", "East Midlands Combined County Authority")])
     assert "2026 Q2" in html and "East Midlands 2,007 (Jul 2026)" in html
