@@ -255,7 +255,7 @@ def dim_lsoa21() -> list:
     return [
         gxe.ExpectColumnValuesToBeUnique(column="lsoa21cd"),
         gxe.ExpectColumnValuesToMatchRegex(column="lsoa21cd", regex=r"^E01\d{6}$"),
-        gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=EMCCA_LADS),
         gxe.ExpectColumnValuesToNotBeNull(column="geometry_geojson"),
     ]
 
@@ -296,7 +296,7 @@ def fct_employment_centre_access() -> list:
 
     return [
         gxe.ExpectColumnValuesToBeUnique(column="lsoa21cd"),
-        gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=EMCCA_LADS),
         gxe.ExpectColumnValuesToBeBetween(column="jobs", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="working_age_population", min_value=0),
         *[
@@ -339,13 +339,13 @@ def fct_travel_times() -> list:
     import great_expectations.expectations as gxe
 
     return [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_lsoa", "destination_lsoa", "time_window"]),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["origin_lsoa21cd", "destination_lsoa21cd", "time_window"]),
         gxe.ExpectColumnValuesToBeBetween(column="p50_minutes", min_value=0, max_value=120),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="p80_minutes", column_B="p50_minutes", or_equal=True, ignore_row_if="either_value_is_missing"
         ),
         gxe.ExpectColumnValuesToBeInSet(column="engine", value_set=["embedded", "r5py"]),
-        gxe.ExpectColumnValuesToMatchRegex(column="origin_lsoa", regex=r"^E01\d{6}$"),
+        gxe.ExpectColumnValuesToMatchRegex(column="origin_lsoa21cd", regex=r"^E01\d{6}$"),
     ]
 
 
@@ -355,7 +355,7 @@ def fct_job_reach_by_lsoa() -> list:
     return [
         gxe.ExpectColumnValuesToBeUnique(column="lsoa21cd"),
         gxe.ExpectTableRowCountToEqual(value=1335),
-        gxe.ExpectColumnValuesToBeInSet(column="lad_code", value_set=EMCCA_LADS),
+        gxe.ExpectColumnValuesToBeInSet(column="la_code", value_set=EMCCA_LADS),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="jobs_60min", column_B="jobs_45min", or_equal=True),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="jobs_45min", column_B="jobs_15min", or_equal=True),
     ]

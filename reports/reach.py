@@ -58,7 +58,7 @@ def _add_la_outlines(fig: go.Figure, conn) -> None:
     """Local-authority boundaries (LSOA ring edges that only one of the LA's LSOAs has) and names at the
     LA's centre of population, drawn over the LSOA fills."""
     rows = conn.execute(
-        "select lad_code, lad_name, pwc_lon, pwc_lat, geometry_geojson from published.dim_lsoa21 "
+        "select la_code, la_name, pwc_lon, pwc_lat, geometry_geojson from published.dim_lsoa21 "
         "where geometry_geojson is not null"
     ).fetchall()
     edges: dict[str, dict] = {}
@@ -133,7 +133,7 @@ def build(conn) -> tuple[str, str]:
                 showlegend=False,
                 hoverinfo="text",
                 hoveron="fills",
-                text=f"{row.lsoa21nm} ({row.lad_name}): {getattr(row, first)} adverts",
+                text=f"{row.lsoa21nm} ({row.la_name}): {getattr(row, first)} adverts",
             )
         )
     for colour, (_, _, label) in zip(COLOURS, CLASSES):  # legend entries for the fixed classes
@@ -153,7 +153,7 @@ def build(conn) -> tuple[str, str]:
     choices = {
         col: {
             "fillcolor": [COLOURS[_class(v)] for v in reach[col].to_numpy()],
-            "text": [f"{nm} ({la}): {v} adverts" for nm, la, v in zip(reach.lsoa21nm, reach.lad_name, reach[col])],
+            "text": [f"{nm} ({la}): {v} adverts" for nm, la, v in zip(reach.lsoa21nm, reach.la_name, reach[col])],
         }
         for col in GROUPS
     }
@@ -182,7 +182,7 @@ def build(conn) -> tuple[str, str]:
     table = "".join(
         f"<tr><td>{esc(la)}</td><td class=num>{g.jobs_45min.median():.0f}</td>"
         f"<td class=num>{(g.jobs_45min > 0).mean():.0%}</td></tr>"
-        for la, g in reach.groupby("lad_name")
+        for la, g in reach.groupby("la_name")
     )
     options = "".join(f'<option value="{esc(c)}">{esc(label)}</option>' for c, label in GROUPS.items())
     script = (

@@ -312,7 +312,7 @@ def la_section(data: dict, boundaries: dict | None, indicator: str = "employment
 
 def la_boundaries(conn) -> dict | None:
     """LA shapes as MultiPolygons of their LSOAs' outer rings (drawn without edges, they read as the LA)."""
-    rows = conn.execute("select lad_code, geometry_geojson from published.dim_lsoa21").fetchall()
+    rows = conn.execute("select la_code, geometry_geojson from published.dim_lsoa21").fetchall()
     polys: dict[str, list] = {}
     for lad, geom in rows:
         g = json.loads(geom)

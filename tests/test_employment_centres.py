@@ -82,13 +82,13 @@ def test_small_area_feed_chunks_lsoas_and_skips_an_unchanged_release(refreshed, 
             "select lsoa21cd from raw.lsoa_jobs_population where measure = 'jobs' and value >= 500"
         ).df()
         tt = conn.execute(
-            "select origin_lsoa, destination_lsoa, p50_minutes from marts.fct_travel_times "
+            "select origin_lsoa21cd, destination_lsoa21cd, p50_minutes from marts.fct_travel_times "
             "where time_window = 'am_peak'"
         ).df()
         reach = conn.execute("select * from marts.fct_employment_centre_reach_by_la").df()
     assert len(access) == 1335
     # brute force: the minimum median time to any 500-4,999 centre, for every origin
-    expected = tt[tt.destination_lsoa.isin(centres.lsoa21cd)].groupby("origin_lsoa").p50_minutes.min()
+    expected = tt[tt.destination_lsoa21cd.isin(centres.lsoa21cd)].groupby("origin_lsoa21cd").p50_minutes.min()
     got = access.set_index("lsoa21cd").minutes_to_centre_500_4999.dropna()
     assert got.sort_index().equals(expected.sort_index())
     assert (access.set_index("lsoa21cd").loc[centres.lsoa21cd, "minutes_to_centre_500_4999"] == 0).all()

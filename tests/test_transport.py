@@ -174,14 +174,21 @@ def test_published_travel_times_and_reach(warehouse):
             "and table_name = 'fct_travel_times'"
         ).fetchall()
     ]
-    assert {"origin_lsoa", "destination_lsoa", "p50_minutes", "p80_minutes", "engine", "network_version"} <= set(cols)
+    assert {
+        "origin_lsoa21cd",
+        "destination_lsoa21cd",
+        "p50_minutes",
+        "p80_minutes",
+        "engine",
+        "network_version",
+    } <= set(cols)
     bad = warehouse.execute(
         "select count(*) from published.fct_travel_times where p80_minutes < p50_minutes "
         "or p50_minutes > 120 or p50_minutes < 0"
     ).fetchone()[0]
     assert bad == 0
     same = warehouse.execute(
-        "select max(p50_minutes) from published.fct_travel_times where origin_lsoa = destination_lsoa"
+        "select max(p50_minutes) from published.fct_travel_times where origin_lsoa21cd = destination_lsoa21cd"
     ).fetchone()[0]
     assert same == 0
     n, synthetic, monotone = warehouse.execute("""

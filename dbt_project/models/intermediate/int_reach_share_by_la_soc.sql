@@ -7,8 +7,8 @@ lsoa as (select lsoa21cd, lad_code from {{ ref('stg_geo__lsoa21') }}),
 per_lsoa as (
     select lsoa.lad_code, lsoa.lsoa21cd, ads.soc2020, count(*) as reachable
     from lsoa
-    inner join tt on tt.origin_lsoa = lsoa.lsoa21cd and tt.p50_minutes <= 45
-    inner join ads on ads.lsoa21cd = tt.destination_lsoa
+    inner join tt on tt.origin_lsoa21cd = lsoa.lsoa21cd and tt.p50_minutes <= 45
+    inner join ads on ads.lsoa21cd = tt.destination_lsoa21cd
     group by all
 ),
 grid as (

@@ -3,8 +3,8 @@
 select
     l.lsoa21cd,
     l.lsoa21nm,
-    l.lad_code,
-    l.lad_name,
+    l.lad_code as la_code,
+    l.lad_name as la_name,
     l.pwc_lat,
     l.pwc_lon,
     b.geometry_geojson

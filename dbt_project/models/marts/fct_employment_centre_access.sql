@@ -11,23 +11,23 @@ centres as (
     where jobs >= 100
 ),
 tt as (
-    select origin_lsoa, destination_lsoa, p50_minutes, network_version, synthetic_network
+    select origin_lsoa21cd, destination_lsoa21cd, p50_minutes, network_version, synthetic_network
     from {{ ref('fct_travel_times') }}
     where time_window = 'am_peak'
 ),
 nearest as (
-    select tt.origin_lsoa as lsoa21cd,
+    select tt.origin_lsoa21cd as lsoa21cd,
            min(tt.p50_minutes) filter (where c.centre_band = '100_499') as minutes_to_centre_100_499,
            min(tt.p50_minutes) filter (where c.centre_band = '500_4999') as minutes_to_centre_500_4999,
            min(tt.p50_minutes) filter (where c.centre_band = '5000_plus') as minutes_to_centre_5000_plus
     from tt
-    inner join centres as c on c.lsoa21cd = tt.destination_lsoa
+    inner join centres as c on c.lsoa21cd = tt.destination_lsoa21cd
     group by 1
 )
 select
     lsoa.lsoa21cd,
-    lsoa.lad_code,
-    lsoa.lad_name,
+    lsoa.lad_code as la_code,
+    lsoa.lad_name as la_name,
     jp.working_age_population,
     jp.jobs,
     nearest.minutes_to_centre_100_499,

@@ -3,7 +3,7 @@
 -- LSOAs with no route to a centre within 120 minutes count as not within reach.
 with access as (select * from {{ ref('fct_employment_centre_access') }}),
 areas as (
-    select lad_code as geography_code, lad_name as geography_name, 'local authority' as geography_level, * from access
+    select la_code as geography_code, la_name as geography_name, 'local authority' as geography_level, * from access
     union all
     select {{ emcca_code() }}, 'East Midlands Combined County Authority', 'combined authority', * from access
 ),

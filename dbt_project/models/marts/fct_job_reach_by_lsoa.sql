@@ -6,7 +6,7 @@ ads as (select * from {{ ref('int_job_ad_places') }}),
 lsoa as (select lsoa21cd, lsoa21nm, lad_code, lad_name from {{ ref('stg_geo__lsoa21') }}),
 reach as (
     select
-        tt.origin_lsoa as lsoa21cd,
+        tt.origin_lsoa21cd as lsoa21cd,
         count(ads.advert_key) filter (where tt.time_window = 'am_peak' and tt.p50_minutes <= 15) as jobs_15min,
         count(ads.advert_key) filter (where tt.time_window = 'am_peak' and tt.p50_minutes <= 30) as jobs_30min,
         count(ads.advert_key) filter (where tt.time_window = 'am_peak' and tt.p50_minutes <= 45) as jobs_45min,
@@ -20,11 +20,11 @@ reach as (
         any_value(tt.network_version) as network_version,
         bool_or(tt.synthetic_network) as synthetic_network
     from tt
-    inner join ads on ads.lsoa21cd = tt.destination_lsoa
+    inner join ads on ads.lsoa21cd = tt.destination_lsoa21cd
     group by 1
 )
 select
-    lsoa.lsoa21cd, lsoa.lsoa21nm, lsoa.lad_code, lsoa.lad_name,
+    lsoa.lsoa21cd, lsoa.lsoa21nm, lsoa.lad_code as la_code, lsoa.lad_name as la_name,
     coalesce(reach.jobs_15min, 0) as jobs_15min,
     coalesce(reach.jobs_30min, 0) as jobs_30min,
     coalesce(reach.jobs_45min, 0) as jobs_45min,
