@@ -50,11 +50,16 @@ def load(conn) -> dict:
     return data
 
 
-def index_titles(conn) -> dict[str, str]:
+def index_titles(conn) -> dict[str, list]:
     """Every ONS coding-index title (lower case, as typed) -> the SOC 2020 code the title coder gives it on
     its own (published.dim_job_title), so the search finds "care worker" -> 6135 the way
     `escalator code-titles` does."""
-    return dict(conn.execute("select job_title, soc2020 from published.dim_job_title").fetchall())
+    return {
+        t: [code, conf]
+        for t, code, conf in conn.execute(
+            "select job_title, soc2020, confidence from published.dim_job_title"
+        ).fetchall()
+    }
 
 
 SCRIPT = """
@@ -70,15 +75,37 @@ function search(){
   const words = q.split(' ');
   // an ONS coding-index title first (as the title coder reads it), then unit groups whose title or
   // related job titles contain every word
-  const coded = D.titles[q] || D.titles[q.replace(/s$/, '')];
+  const hit = D.titles[q] || D.titles[q.replace(/s$/, '')];
+  const coded = hit ? hit[0] : null;
   let hits = Object.entries(D.occ).filter(([c, o]) => words.every(w => o[3].includes(w.replace(/s$/, ''))));
   if (coded) hits = [[coded, D.occ[coded]]].concat(hits.filter(([c]) => c !== coded));
-  if (!hits.length) $('detail').hidden = true;  // no match: the previous occupation's steps go
+  if (!hits.length) { $('detail').hidden = true; $('steps').innerHTML = ''; }  // no match: old steps go
   $('result-count').textContent = hits.length + ' occupation' + (hits.length === 1 ? '' : 's') + ' found';
   hits.slice(0, 25).forEach(([code, o]) => {
     const b = document.createElement('button'); b.className = 'result'; b.type = 'button';
-    b.textContent = code + ' ' + o[0] + (code === coded ? ' (ONS coding index: "' + q + '")' : '');
+    b.textContent = code + ' ' + o[0] + (code === coded ? ' (ONS coding index title "' + q + '", coder confidence ' +
+        hit[1].toFixed(2) + ')' : '');
     b.dataset.soc = code; b.onclick = () => show(code);
+    out.appendChild(b);
+  });
+  if (!hits.length) suggest(q, out);
+}
+function suggest(q, out){
+  // close matches: index titles sharing the longest start with a word typed (a typo late in the word)
+  const words = q.split(' ').filter(w => w.length >= 3);
+  let best = [], len = 3;
+  for (const t of Object.keys(D.titles)) {
+    for (const w of words) {
+      let k = 0; while (k < w.length && k < t.length && w[k] === t[k]) k++;
+      if (k > len) { best = [t]; len = k; } else if (k === len && k > 3 && best.length < 6) best.push(t);
+    }
+  }
+  if (!best.length) { $('result-count').textContent = 'No occupation found. Try another job title or a SOC code.'; return; }
+  $('result-count').textContent = 'No occupation found. Did you mean:';
+  best.slice(0, 6).forEach(t => {
+    const b = document.createElement('button'); b.className = 'result'; b.type = 'button';
+    b.textContent = t; b.dataset.suggestion = t;
+    b.onclick = () => { $('occupation-search').value = t; search(); };
     out.appendChild(b);
   });
 }
@@ -118,7 +145,7 @@ document.querySelectorAll('#starting-points button').forEach(b => b.onclick = ()
   $('occupation-search').value = D.occ[b.dataset.soc][0]; search(); show(b.dataset.soc); });
 $('occupation-search').addEventListener('input', search);
 $('search-form').addEventListener('submit', (e) => { e.preventDefault(); search();
-  const first = document.querySelector('#results button'); if (first) first.click(); });
+  const first = document.querySelector('#results button[data-soc]'); if (first) first.click(); });
 $('la').addEventListener('change', () => { const s = $('selected').textContent.split(' ')[0]; if (s) show(s); });
 </script>
 """

@@ -95,8 +95,15 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     page.fill("#occupation-search", "nurse")
     page.keyboard.press("Enter")
     assert page.locator("#selected").inner_text().startswith("223")
+    assert "coder confidence" in page.locator("#results button").first.inner_text()
     page.fill("#occupation-search", "zzqx nothing like this")
-    assert page.locator("#results button").count() == 0 and page.locator("#detail").is_hidden()
+    assert page.locator("#results button[data-soc]").count() == 0 and page.locator("#detail").is_hidden()
+    assert page.locator("#steps tr").count() == 0  # the previous occupation's steps are cleared
+    page.fill("#occupation-search", "nursse")  # a typo: close index titles are offered
+    suggestions = page.locator("#results button[data-suggestion]")
+    assert "nurse" in [t.strip() for t in suggestions.all_inner_texts()]
+    suggestions.filter(has_text="nurse").first.click()
+    assert page.locator("#results button[data-soc]").first.inner_text().startswith("223")
     assert errors == []
 
 
