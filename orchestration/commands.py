@@ -9,7 +9,7 @@ from assets.platform.geography import EMCCA_CODE, NAMES
 from assets.platform.warehouse import table_exists
 from orchestration.cli_types import iso_day, positive_int
 from orchestration.settings import load_settings
-from reports.terminal import format_steps, format_tracker, format_trajectory
+from reports.terminal import indicators_report, pathways_report
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -29,44 +29,12 @@ def _table(conn, schema_table: str) -> str:
 
 def cmd_indicators(args: argparse.Namespace) -> int:
     conn = _connect()
-    fct, dim = _table(conn, "marts.fct_plan_indicators"), _table(conn, "marts.dim_indicator")
-    geo = conn.execute(
-        "select geography_code, geography_name from published.dim_geography "
-        "where geography_code = ? or lower(geography_name) = lower(?)",
-        [args.geography, args.geography],
-    ).fetchone()
-    if geo is None:
-        print(
-            f"Unknown geography {args.geography!r}; known: " + ", ".join(f"{c} {n}" for c, n in NAMES.items()),
-            file=sys.stderr,
-        )
+    _table(conn, "marts.fct_plan_indicators")  # a clear message before the first publication
+    try:
+        print(indicators_report(conn, args.geography))
+    except LookupError as exc:
+        print(f"{exc}; known: " + ", ".join(f"{c} {n}" for c, n in NAMES.items()), file=sys.stderr)
         return 2
-    rows = conn.execute(
-        f"""
-        select d.indicator_name, f.period_start, f.period_end, f.value, d.unit, f.lci_95, f.uci_95,
-               f.baseline_value, f.change_since_baseline, f.rag_status, f.rag_reason, f.note
-        from {fct} f join {dim} d using (indicator_id)
-        where f.geography_code = ? and f.is_latest
-        order by d.display_order""",
-        [geo[0]],
-    ).fetchall()
-    print(f"Get East Midlands Working Plan indicators: {geo[1]} ({geo[0]}) [{fct}]\n")
-    print(format_tracker([r[:-1] for r in rows]))
-    trajectory_table = _table(conn, "marts.fct_employment_trajectory")
-    if table_exists(conn, trajectory_table):
-        t = conn.execute(
-            f"""
-            select geography_name, latest_period_end, latest_value, lci_95, uci_95, target_value, target_year,
-                   required_annual_change_pp, latest_annual_change_pp, latest_change_lci_95, latest_change_uci_95,
-                   path_status, extra_people_in_work_needed
-            from {trajectory_table} where geography_code = ?""",
-            [geo[0]],
-        ).fetchone()
-        if t:
-            print("\nTrajectory: " + format_trajectory(t))
-    why = [f"  {r[0]}: {r[-1]}" for r in rows if r[9] == "not rated" and r[-1]]
-    if why:  # a reader must see why a measured indicator carries no RAG
-        print("\nNot rated:\n" + "\n".join(why))
     return 0
 
 
@@ -158,44 +126,13 @@ def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
 
 def cmd_pathways(args: argparse.Namespace) -> int:
     conn = _connect()
+    _table(conn, "marts.fct_escalator_transitions")
     try:
         soc, title, how = resolve_occupation(conn, args.occupation)
     except LookupError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    table = _table(conn, "marts.fct_escalator_transitions")
-    rows = conn.execute(
-        f"""
-        select step_type, destination_soc2020, destination_title, similarity, destination_pay, uplift_pct,
-               destination_local_adverts_live, learning_route, barriers, destination_pay_measured
-        from {table}
-        where origin_soc2020 = ? and step_type is not null and step_rank <= ?
-        order by step_type desc, step_rank""",
-        [soc, args.top],
-    ).fetchall()
-    pay = conn.execute(f"select any_value(origin_pay) from {table} where origin_soc2020 = ?", [soc]).fetchone()[0]
-    print(
-        f"{args.occupation!r} -> {soc} {title} [{how}]; ASHE median full-time pay "
-        + (f"£{pay:,.0f}" if pay else "n/a")
-        + f"  ({table})\n"
-    )
-    if not rows:
-        print("No get-on or get-up steps meet the thresholds for this occupation.")
-        return 0
-    print(format_steps(rows))
-    ladder_table = _table(conn, "marts.fct_escalator_ladders")
-    if table_exists(conn, ladder_table):
-        ladders = conn.execute(
-            f"""
-            select n_rungs, rung1_title, rung2_title, rung3_title, cumulative_uplift_pct, all_pay_measured
-            from {ladder_table} where origin_soc2020 = ? and ladder_rank <= 2 order by n_rungs, ladder_rank""",
-            [soc],
-        ).fetchall()
-        if ladders:
-            print("\nLadders (each rung a get-up step from the one below):")
-            for _n, r1, r2, r3, up, measured in ladders:
-                rungs = " -> ".join(r for r in (r1, r2, r3) if r)
-                print(f"  {title} -> {rungs}: {up:+.0f}% pay" + ("" if measured else " (some pay borrowed)"))
+    print(pathways_report(conn, args.occupation, soc, title, how, args.top))
     return 0
 
 
