@@ -235,3 +235,55 @@ def test_matrix_fans_out_across_processes_with_the_same_result(refreshed):
         starts = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)
     pids = {e.step_key: e.dagster_event.pid for e in starts if "travel_time_chunk[" in e.step_key}
     assert len(pids) == 3 and len(set(pids.values())) == 3  # three chunks, each in its own process
+
+
+def _chester_points():
+    import pandas as pd
+
+    from assets.transport import engine
+
+    stops = gtfs.read_tables(CHESTER)["stops.txt"].head(3)
+    return engine.Points.from_frame(
+        pd.DataFrame({"lsoa21cd": stops.stop_id, "pwc_lat": stops.stop_lat, "pwc_lon": stops.stop_lon})
+    )
+
+
+def test_r5py_engine_without_a_local_jar_says_so_and_never_downloads(monkeypatch):
+    """The engine switch's guard: no R5 jar -> a clear error naming R5_JAR, before r5py is imported (importing
+    it without a local jar would try to download one)."""
+    import sys
+    from datetime import date
+
+    from assets.transport import engine
+
+    monkeypatch.setitem(sys.modules, "r5py", None)  # any import of r5py would fail loudly
+    pts = _chester_points()
+    with pytest.raises(RuntimeError, match="R5_JAR"):
+        engine.r5py_matrix(Path("none.pbf"), [CHESTER], pts, pts, engine.TravelTimeParams(), date(2023, 8, 16), None)
+
+
+@pytest.mark.skipif(
+    not (
+        __import__("importlib").util.find_spec("r5py")
+        and Path(__import__("os").environ.get("R5_JAR", "/nonexistent")).exists()
+        and Path(__import__("os").environ.get("ESCALATOR_TEST_OSM_PBF", "/nonexistent")).exists()
+    ),
+    reason="needs the r5 extra (uv sync --extra r5), a local R5 jar (R5_JAR) and an OSM extract (ESCALATOR_TEST_OSM_PBF)",
+)
+def test_r5py_engine_matches_the_embedded_columns_on_chester():  # pragma: no cover - runs where the extra is installed
+    import os
+    from datetime import date
+
+    from assets.transport import engine
+
+    pts = _chester_points()
+    out = engine.r5py_matrix(
+        Path(os.environ["ESCALATOR_TEST_OSM_PBF"]),
+        [CHESTER],
+        pts,
+        pts,
+        engine.TravelTimeParams(),
+        date(2023, 8, 16),
+        Path(os.environ["R5_JAR"]),
+    )
+    assert list(out.columns) == list(engine.COLUMNS) and (out.p80_minutes >= out.p50_minutes).all()
