@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install install-dev run test lint dev manifest validate bench clean browser gx-build
+.PHONY: install install-dev run test lint dev manifest validate bench faults clean browser gx-build
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,6 +52,10 @@ validate: install
 
 bench: install-dev
 	$(VENV)/bin/python -m benchmarks
+
+# Hostile job-advert file drops through the real asset, as a table (the same cases run in `make test`).
+faults: install-dev
+	$(VENV)/bin/python -m tests.faults --big 200000
 
 # After editing expectations/suites.py: rewrite the committed GE context under expectations/gx.
 gx-build: install

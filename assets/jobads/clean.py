@@ -14,6 +14,8 @@ from assets.jobads.text import broken_encoding, scrub, work_pattern
 from assets.platform.warehouse import QuarantineRow
 
 TEXT_FIELDS = ["title", "employer", "location", "salary_text", "description", "job_area"]
+# a minus sign before an amount at the start or after "(" / ":" (a range "20,000 - 25,000" is not one)
+NEGATIVE_PAY = re.compile(r"(?:^|[(:])\s*[-\u2212]\s*£?\s*\d")
 
 
 @dataclass
@@ -51,6 +53,8 @@ def _validate(i: int, rec: dict) -> QuarantineRow | None:
     rid = f"{rec.get('source_file') or rec.get('source')} record {i + 1}" + (
         f" id={rec['source_id']}" if rec.get("source_id") else ""
     )
+    if rec.get("parse_error"):
+        return QuarantineRow(rid, "record", str(rec["parse_error"]), rec)
     if not str(rec.get("title") or "").strip():
         return QuarantineRow(rid, "title", "no title", rec)
     for f in TEXT_FIELDS:
@@ -59,6 +63,14 @@ def _validate(i: int, rec: dict) -> QuarantineRow | None:
     for f in ("posted_date", "closing_date", "seen_date"):
         if not parse_date(rec.get(f))[1]:
             return QuarantineRow(rid, f, f"unparseable date {rec.get(f)!r}", rec)
+    posted, seen = parse_date(rec.get("posted_date"))[0], parse_date(rec.get("seen_date"))[0]
+    if posted and seen and (posted - seen).days > 31:  # an advert cannot be posted after it was seen
+        return QuarantineRow(rid, "posted_date", f"posting date {posted} is after the day it was seen ({seen})", rec)
+    for f in ("salary_min", "salary_max"):
+        if (_number(rec.get(f)) or 0) < 0:
+            return QuarantineRow(rid, f, f"negative salary {rec.get(f)!r}", rec)
+    if NEGATIVE_PAY.search(str(rec.get("salary_text") or "")):
+        return QuarantineRow(rid, "salary_text", f"negative salary {rec.get('salary_text')!r}", rec)
     return None
 
 

@@ -35,6 +35,7 @@ COLUMNS = [
     "closing_date",
     "seen_date",
     "source_file",
+    "parse_error",  # a line or file the reader could not parse: quarantined with this reason
 ]
 DROP_SUFFIXES = {".csv", ".json", ".jsonl", ".ndjson"}
 # column names accepted in dropped files (Lightcast-style exports, employer portals), first match wins
@@ -107,10 +108,17 @@ def drop_file_seen_date(path: Path) -> str:
 
 
 def read_drop_file(path: Path) -> pd.DataFrame:
-    """A CSV / JSON (list or {"results": [...]}) / JSONL export. Undecodable bytes are kept as U+FFFD so
-    the record reaches the quarantine with its reason instead of failing the whole file."""
+    """A CSV / JSON (list or {"results": [...]}) / JSONL export, one record per advert. Nothing is lost:
+    undecodable bytes are kept as U+FFFD (the record is quarantined for its encoding), a JSONL line that is
+    not JSON becomes a record carrying `parse_error` (quarantined with its line number), and a file that
+    cannot be parsed at all becomes one such record. An empty file has no records."""
     raw = path.read_bytes().decode("utf-8", errors="replace")
     suffix = path.suffix.lower()
+    seen = drop_file_seen_date(path)
+    base = {"source": "file_drop", "seen_date": seen, "source_file": path.name}
+    if not raw.strip():
+        return _frame([])
+    rows = []
     try:
         if suffix == ".csv":
             import io
@@ -119,15 +127,27 @@ def read_drop_file(path: Path) -> pd.DataFrame:
         elif suffix == ".json":
             doc = json.loads(raw)
             records = doc.get("results", doc.get("jobs", [])) if isinstance(doc, dict) else doc
+            if not isinstance(records, list):
+                raise ValueError("expected a list of adverts or {\"results\": [...]}")
         else:
-            records = [json.loads(line) for line in raw.splitlines() if line.strip()]
+            records = []
+            for n, line in enumerate(raw.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                    records.append(rec if isinstance(rec, dict) else {"_parse_error": f"line {n}: not an object"})
+                except ValueError as exc:
+                    records.append({"_parse_error": f"line {n}: invalid JSON ({exc.msg} at column {exc.colno})"})
     except (ValueError, pd.errors.ParserError) as exc:
-        raise FeedError(f"file drop {path.name}: cannot parse {suffix} file: {exc}") from exc
-    seen = drop_file_seen_date(path)
-    rows = []
+        detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else exc
+        return _frame([{**base, "parse_error": f"cannot parse the {suffix} file: {detail}"}])
     for rec in records:
+        if not isinstance(rec, dict):
+            rows.append({**base, "parse_error": "record is not an object"})
+            continue
         row = {col: _pick(rec, names) for col, names in ALIASES.items()}
-        rows.append({**row, "source": "file_drop", "seen_date": seen, "source_file": path.name})
+        rows.append({**row, **base, "parse_error": rec.get("_parse_error")})
     return _frame(rows)
 
 

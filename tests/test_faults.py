@@ -1,0 +1,36 @@
+"""The job-advert file-drop fault cases (tests/faults.py) as tests: every row of a hostile file is
+accepted, quarantined with its reason or collapsed as a duplicate; none is lost. `make faults` runs the
+same cases with a 200,000-row file and prints the table."""
+
+import pytest
+
+from tests.faults import Harness, cases
+
+CASES = {c.name: c for c in cases(big=5_000)}
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory):
+    return Harness(tmp_path_factory.mktemp("faults"))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_file_drop_fault_case(harness, name):
+    case = CASES[name]
+    out = harness.run(case)
+    assert out.lost == 0, f"{name}: {out.lost} row(s) lost"
+    assert (out.accepted, out.quarantined, out.collapsed) == (case.accepted, case.quarantined, case.collapsed), (
+        out.reasons
+    )
+    assert out.extra_ok, f"{name}: {case.check} check failed"
+    if case.quarantined:
+        assert all(r.split(":")[0] and ":" in r for r in out.reasons)  # each names its field and reason
+
+
+def test_quarantine_reasons_name_the_line_and_the_problem(harness):
+    broken = harness.run(CASES["JSONL with one broken line"])
+    assert any("line 3: invalid JSON" in r for r in broken.reasons)
+    invalid = harness.run(CASES["invalid JSON"])
+    assert any("cannot parse the .json file" in r and "line 1 column" in r for r in invalid.reasons)
+    money = harness.run(CASES["salary £1,000,000 per hour and negative"])
+    assert any(r.startswith("salary_text: negative salary") for r in money.reasons)
