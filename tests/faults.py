@@ -1,4 +1,4 @@
-"""Fault cases for job-advert file drops, run through the real asset (raw/job_ads) on a private warehouse:
+"""Fault cases for job-advert file drops (and, through tests/faults_live.py, a live feed's HTTP faults), run through the real asset (raw/job_ads) on a private warehouse:
 each case drops one hostile file and accounts for every row (rows in = accepted + quarantined + duplicates
 collapsed; nothing lost). `make faults` prints the table; tests/test_faults.py runs the same cases.
 
@@ -283,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             for reason in out.reasons[:2]:
                 print(f"{'':42}quarantined: {reason[:110]}")
+        print()
+        from tests.faults_live import report
+
+        (Path(tmp) / "live").mkdir()
+        failed += report(Path(tmp) / "live")
         print(f"\n{'all cases pass' if not failed else f'{failed} case(s) FAILED'}")
         return 1 if failed else 0
 

@@ -34,3 +34,23 @@ def test_quarantine_reasons_name_the_line_and_the_problem(harness):
     assert any("cannot parse the .json file" in r and "line 1 column" in r for r in invalid.reasons)
     money = harness.run(CASES["salary £1,000,000 per hour and negative"])
     assert any(r.startswith("salary_text: negative salary") for r in money.reasons)
+
+
+@pytest.fixture(scope="module")
+def nomis_faults(tmp_path_factory):
+    from tests.faults_live import NomisFaults
+
+    harness = NomisFaults(tmp_path_factory.mktemp("nomis-faults"))
+    yield harness
+    harness.close()
+
+
+@pytest.mark.parametrize("name", list(__import__("tests.faults_live", fromlist=["MODES"]).MODES))
+def test_live_source_fault(nomis_faults, name):
+    from tests.faults_live import CASES, MODES
+
+    case = next(c for c in CASES if c.name == name)
+    out = nomis_faults.run(case, MODES[name])
+    assert out.passed, (
+        f"{name}: succeeded={out.succeeded} in {out.seconds:.1f}s, table kept={out.table_kept}: {out.error}"
+    )

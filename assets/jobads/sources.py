@@ -128,7 +128,7 @@ def read_drop_file(path: Path) -> pd.DataFrame:
             doc = json.loads(raw)
             records = doc.get("results", doc.get("jobs", [])) if isinstance(doc, dict) else doc
             if not isinstance(records, list):
-                raise ValueError("expected a list of adverts or {\"results\": [...]}")
+                raise ValueError('expected a list of adverts or {"results": [...]}')
         else:
             records = []
             for n, line in enumerate(raw.splitlines(), start=1):

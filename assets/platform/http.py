@@ -19,7 +19,11 @@ def redact(text: str) -> str:
     return _SECRET_PARAMS.sub(r"\1***", text)
 
 
-def make_session(retries: int = 4, backoff: float = 1.0, max_backoff: float = 60.0) -> requests.Session:
+def make_session(
+    retries: int = 4, backoff: float = 1.0, max_backoff: float = 60.0, timeout: float = 60.0
+) -> requests.Session:
+    """`timeout` bounds each attempt (connect and each read); a hung server fails after about
+    (retries + 1) x timeout plus the backoff, never blocks a run."""
     retry = Retry(
         total=retries,
         connect=retries,
@@ -37,11 +41,13 @@ def make_session(retries: int = 4, backoff: float = 1.0, max_backoff: float = 60
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = "emcca-opportunity-escalator/0.1 (+data platform)"
+    session.escalator_timeout = timeout  # read by get(): one place sets every request's timeout
     return session
 
 
-def get(session: requests.Session, feed: str, url: str, *, timeout: float = 60, **kwargs) -> requests.Response:
+def get(session: requests.Session, feed: str, url: str, *, timeout: float | None = None, **kwargs) -> requests.Response:
     """GET with the session's retries; raise FeedError (secrets redacted) on a final failure."""
+    timeout = timeout or getattr(session, "escalator_timeout", 60.0)
     try:
         resp = session.get(url, timeout=timeout, **kwargs)
     except requests.RequestException as exc:

@@ -54,6 +54,7 @@ class FeedSource(dg.ConfigurableResource):
     app_id: Optional[str] = None  # ADZUNA_APP_ID
     http_retries: int = 4  # per request, with exponential backoff
     http_backoff: float = 1.0
+    timeout_seconds: float = 60.0  # each HTTP attempt; a hung publisher fails the step, never blocks it
     step_retries: int = 3  # whole-step retries on top (a feed down for minutes)
     step_retry_delay: float = 30.0
     force_refetch: bool = False  # ignore the release ledger and download everything again
@@ -62,6 +63,7 @@ class FeedSource(dg.ConfigurableResource):
         return {
             "retries": int(self.options.get("http_retries", self.http_retries)),
             "backoff": float(self.options.get("http_backoff", self.http_backoff)),
+            "timeout": float(self.options.get("timeout_seconds", self.timeout_seconds)),
         }
 
     def session(self):

@@ -146,7 +146,6 @@ class OnsWebsiteClient:
             "ONS job adverts",
             f"{self.base_url}/file",
             params={"uri": f"{edition.uri.rstrip('/')}/{edition.file}"},
-            timeout=300,
         )
         if not resp.content.startswith(b"PK"):
             raise FeedError(

@@ -42,7 +42,7 @@ def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     params = {"api_key": api_key} if api_key else None
-    resp = get(session, f"BODS {feed}", url, headers=headers, params=params, timeout=300)
+    resp = get(session, f"BODS {feed}", url, headers=headers, params=params)
     if resp.status_code == 304:
         return Download(feed, url, "unchanged", None, None, etag, last_modified)
     content = resp.content
