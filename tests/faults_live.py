@@ -18,6 +18,7 @@ from werkzeug import Request, Response
 from tests.nomis_format import definition, employment_rate_rows, to_csv
 
 CODES = ["E06000015", "E47000013"]
+CANARY = "CANARY-nomis-key-7f3a9c"  # sent as the Nomis uid on every request; must never be written anywhere
 TIMEOUT, RETRIES = 1.0, 1  # per attempt; a hang fails after (RETRIES + 1) x TIMEOUT plus the server's wait
 
 
@@ -77,11 +78,25 @@ class NomisFaults:
             http_backoff=0,
             timeout_seconds=TIMEOUT,
             step_retries=0,
+            api_key=CANARY,
         )
+        # a persistent instance (run and event storage, compute logs) in the folder the canary scan reads
+        (root / "home").mkdir(parents=True, exist_ok=True)
+        self.instance = dg.DagsterInstance.local_temp(tempdir=str(root / "home"))
         self.resources = {"warehouse": DuckDBResource(database=str(root / "w.duckdb")), "nomis_source": source}
         assert self._materialize().success  # the good release the faults must not disturb
 
+    def files_with_the_secret(self) -> list[str]:
+        """Every file under the harness folder (warehouse, run/event storage, compute logs) holding the key."""
+        hits = [
+            str(p.relative_to(self.root))
+            for p in self.root.rglob("*")
+            if p.is_file() and CANARY.encode() in p.read_bytes()
+        ]
+        return hits
+
     def close(self) -> None:
+        self.instance.dispose()
         self.server.clear()
         if self.server.is_running():
             self.server.stop()
@@ -109,6 +124,7 @@ class NomisFaults:
         return dg.materialize(
             [self.asset],
             resources=self.resources,
+            instance=self.instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
@@ -167,6 +183,13 @@ def report(root: Path) -> int:
                 f"{case.name:36} {case.expected:44} {observed:72} {out.seconds:>5.1f}s  "
                 f"{'pass' if out.passed else 'FAIL'}"
             )
+        leaked = harness.files_with_the_secret()
+        sent = sum(CANARY in str(req.url) for req, _ in harness.server.log)
+        failed += bool(leaked) or not sent
+        print(
+            f"{'secrets canary (API key as Nomis uid)':36} {'sent to the source, written nowhere':44} "
+            f"{f'sent {sent} times, in {len(leaked)} files':72} {'':>6}  {'pass' if sent and not leaked else 'FAIL'}"
+        )
         return failed
     finally:
         harness.close()

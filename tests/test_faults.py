@@ -54,3 +54,12 @@ def test_live_source_fault(nomis_faults, name):
     assert out.passed, (
         f"{name}: succeeded={out.succeeded} in {out.seconds:.1f}s, table kept={out.table_kept}: {out.error}"
     )
+
+
+def test_the_api_key_reaches_the_source_but_no_file(nomis_faults):
+    """Runs after the live cases (module order): the canary key was sent as Nomis's uid, yet no file the run
+    wrote - warehouse, run and event storage, compute logs - holds it (errors print the URL redacted)."""
+    from tests.faults_live import CANARY
+
+    assert any(CANARY in str(req.url) for req, _ in nomis_faults.server.log)
+    assert nomis_faults.files_with_the_secret() == []
