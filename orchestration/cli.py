@@ -57,8 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from orchestration.refresh_lock import RefreshRunning
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except RefreshRunning as exc:  # not an error in the data: say so in one line, exit 3
+        print(f"escalator: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import time
 import dagster as dg
 
 from orchestration.progress import Progress, logs_to, planned_steps
+from orchestration.refresh_lock import refresh_lock
 from orchestration.settings import Settings
 
 _LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -38,7 +39,7 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
         + f": {progress.total} steps; full log in {log_path}",
         flush=True,
     )
-    with dg.DagsterInstance.get() as instance, logs_to(log_path):
+    with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance, logs_to(log_path):
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
