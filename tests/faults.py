@@ -258,6 +258,28 @@ class Harness:
         return Outcome(case, accepted, len(reasons), collapsed, seconds, reasons, extra_ok and result.success)
 
 
+def gtfs_report(root: Path) -> int:
+    from tests.faults_gtfs import GtfsFaults, broken_feeds
+
+    root.mkdir()
+    harness = GtfsFaults(root)
+    try:
+        header = f"{'broken GTFS (BODS path)':32} {'status':12} {'recorded reason':96} {'last good kept':>14}  result"
+        print(header)
+        print("-" * len(header))
+        failed = 0
+        for case, payload in broken_feeds():
+            out = harness.run(case, payload)
+            failed += not out.passed
+            print(
+                f"{case.name:32} {out.status:12} {out.reason[:96]:96} {str(out.good_version_kept):>14}  "
+                f"{'pass' if out.passed else 'FAIL'}"
+            )
+        return failed
+    finally:
+        harness.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Job-advert file-drop fault cases, as a table")
     parser.add_argument("--big", type=int, default=200_000, help="rows in the large-file case")
@@ -288,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
 
         (Path(tmp) / "live").mkdir()
         failed += report(Path(tmp) / "live")
+        print()
+        failed += gtfs_report(Path(tmp) / "gtfs")
         print(f"\n{'all cases pass' if not failed else f'{failed} case(s) FAILED'}")
         return 1 if failed else 0
 

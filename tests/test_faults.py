@@ -93,3 +93,24 @@ def test_a_second_refresh_on_the_same_warehouse_exits_at_once_with_a_message(tmp
     errors = [line for line in second.stderr.splitlines() if line.startswith("escalator:")]
     assert len(errors) == 1 and "another refresh is running" in errors[0] and f"pid {os.getpid()}" in errors[0]
     assert "Traceback" not in second.stderr and not warehouse.exists() and took < 120
+
+
+@pytest.fixture(scope="module")
+def gtfs_faults(tmp_path_factory):
+    from tests.faults_gtfs import GtfsFaults
+
+    harness = GtfsFaults(tmp_path_factory.mktemp("gtfs-faults"))
+    yield harness
+    harness.close()
+
+
+GTFS_CASES = {c.name: (c, payload) for c, payload in __import__("tests.faults_gtfs", fromlist=["x"]).broken_feeds()}
+
+
+@pytest.mark.parametrize("name", list(GTFS_CASES))
+def test_broken_gtfs_is_quarantined_and_the_last_good_network_stays(gtfs_faults, name):
+    case, payload = GTFS_CASES[name]
+    out = gtfs_faults.run(case, payload)
+    assert out.status == "quarantined", out.reason
+    assert case.expected_reason.lower() in out.reason.lower() and out.quarantine_rows >= 1
+    assert out.good_version_kept  # the planner still routes on the valid Chester version

@@ -30,11 +30,20 @@ def gtfs_folder(warehouse: DuckDBResource) -> Path:
 
 
 def _check(feed: str, path: Path, routing_date: date | None, bbox=EMCCA_BBOX) -> tuple[str, dict, list[gtfs.Issue]]:
-    tables = gtfs.read_tables(path)
+    import zipfile
+
+    try:
+        tables = gtfs.read_tables(path)
+    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:  # a download that is no GTFS zip
+        return "quarantined", {}, [gtfs.Issue(path.name, None, None, f"not a GTFS zip file ({exc})")]
     v = gtfs.validate_tables(tables)
     if not v.ok:
         return "quarantined", {}, v.errors
-    routing_date = routing_date or gtfs.busiest_weekday(path)
+    if routing_date is None:
+        try:
+            routing_date = gtfs.busiest_weekday(path)
+        except (ValueError, AssertionError):  # partridge asserts when the calendar runs no service on any day
+            return "quarantined", {}, [gtfs.Issue("calendar.txt", None, None, "no service on any date")]
     h, problems = gtfs.health(path, tables, routing_date, bbox)
     info = {
         "routing_date": routing_date,
@@ -82,9 +91,18 @@ def _load(context, warehouse: DuckDBResource, platform: PlatformConfig, source: 
                     [f["name"]],
                 ).fetchall()  # fetchall: leaves no pending result
                 last = found[0] if found else None
-                dl = bods.fetch(
-                    session, f["name"], f["url"], folder, *(last[:2] if last else (None, None)), api_key=source.api_key
-                )
+                try:
+                    dl = bods.fetch(
+                        session,
+                        f["name"],
+                        f["url"],
+                        folder,
+                        *(last[:2] if last else (None, None)),
+                        api_key=source.api_key,
+                    )
+                except bods.NotAZip as exc:  # data fault, not an outage: quarantined, the last good network stays
+                    quarantine.append(QuarantineRow(f"{f['name']} download", "file", str(exc), {"url": f["url"]}))
+                    continue
                 if dl.status == "unchanged":
                     context.log.info(f"{f['name']}: not modified since {last[2]}")
                     continue
@@ -135,7 +153,7 @@ def _record(feed, path: Path, synthetic, etag, last_modified, routing_date, quar
     for p in problems:
         quarantine.append(
             QuarantineRow(
-                f"{feed}@{version} {p.file} row {p.row}",
+                f"{feed}@{version} {p.file}" + (f" row {p.row}" if p.row is not None else ""),
                 p.field,
                 p.message,
                 {"feed": feed, "version": version, "file": p.file, "row": p.row},

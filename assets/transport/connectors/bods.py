@@ -27,6 +27,10 @@ class Download:
     last_modified: str | None
 
 
+class NotAZip(FeedError):
+    """The server answered, but with something that is not a GTFS zip (an error page, a truncated file)."""
+
+
 def fetch(
     session: requests.Session,
     feed: str,
@@ -47,7 +51,7 @@ def fetch(
         return Download(feed, url, "unchanged", None, None, etag, last_modified)
     content = resp.content
     if not content.startswith(b"PK"):
-        raise FeedError(f"BODS {feed}: {url} did not return a zip (got {content[:40]!r})")
+        raise NotAZip(f"BODS {feed}: {url} did not return a zip (got {content[:40]!r})")
     sha = hashlib.sha256(content).hexdigest()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{feed}-{sha[:12]}.zip"
