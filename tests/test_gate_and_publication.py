@@ -78,7 +78,7 @@ def test_published_csvs_open_in_excel_and_keep_advert_free_text_out(env):
 def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(env):
     before = env.published_bytes()
     version_before = env.published.resolve().name
-    with duckdb.connect(str(env.warehouse)) as conn:  # an employment rate of 140% and a duplicated key
+    with duckdb.connect(str(env.warehouse)) as conn:  # 140% employment, a duplicated key, a null key
         conn.execute(
             "update marts.fct_plan_indicators set value = 140 where indicator_id = 'employment_rate' "
             "and geography_code = 'E06000018' and is_latest"
@@ -87,13 +87,21 @@ def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(e
             "insert into marts.fct_plan_indicators select * from marts.fct_plan_indicators "
             "where indicator_id = 'gdhi_per_head' and geography_code = 'E47000013' and is_latest"
         )
+        conn.execute(  # and a null key
+            "insert into marts.fct_plan_indicators select * replace (null as indicator_id) "
+            "from marts.fct_plan_indicators where indicator_id = 'employment_rate' limit 1"
+        )
     result = env.run("validate_and_publish")
     assert not result.success
     check = _check_evaluations(result)["gx_fct_plan_indicators"]
     assert not check.passed
     failures = check.metadata["failures"].value
     kinds = {f["expectation"] for f in failures}
-    assert {"expect_column_values_to_be_between", "expect_compound_columns_to_be_unique"} <= kinds
+    assert {
+        "expect_column_values_to_be_between",
+        "expect_compound_columns_to_be_unique",
+        "expect_column_values_to_not_be_null",
+    } <= kinds
     bad = next(
         f for f in failures if f["expectation"] == "expect_column_values_to_be_between" and f["column"] == "value"
     )
