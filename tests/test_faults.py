@@ -2,6 +2,9 @@
 accepted, quarantined with its reason or collapsed as a duplicate; none is lost. `make faults` runs the
 same cases with a 200,000-row file and prints the table."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.faults import Harness, cases
@@ -114,3 +117,31 @@ def test_broken_gtfs_is_quarantined_and_the_last_good_network_stays(gtfs_faults,
     assert out.status == "quarantined", out.reason
     assert case.expected_reason.lower() in out.reason.lower() and out.quarantine_rows >= 1
     assert out.good_version_kept  # the planner still routes on the valid Chester version
+
+
+def test_no_email_or_phone_number_anywhere_in_what_is_published(refreshed, warehouse, tmp_root):
+    """Published CSVs, every text column of published.*, and the report pages: no email address and no UK
+    phone number (adverts are scrubbed on load; descriptions never leave the warehouse)."""
+    import re
+
+    from tests.faults import EMAIL_OR_PHONE
+
+    pattern = re.compile(EMAIL_OR_PHONE)
+    published = Path(os.environ["ESCALATOR_PUBLISHED_DIR"]).resolve()
+    files = [
+        *published.glob("*.csv"),
+        *(tmp_root / "reports").glob("*.html"),
+        *(tmp_root / "reports").glob("data/*.csv"),
+    ]
+    assert len(files) > 20
+    hits = [f"{f.name}: {m.group(0)}" for f in files for m in pattern.finditer(f.read_text(encoding="utf-8-sig"))]
+    assert hits == []
+    text_columns = warehouse.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = 'published' "
+        "and data_type = 'VARCHAR'"
+    ).fetchall()
+    for table, column in text_columns:
+        found = warehouse.execute(
+            f'select count(*) from published.{table} where regexp_matches("{column}", ?)', [EMAIL_OR_PHONE]
+        ).fetchone()[0]
+        assert found == 0, f"published.{table}.{column}"
