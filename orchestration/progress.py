@@ -39,9 +39,13 @@ def step_label(step_key: str) -> str:
     return step_key
 
 
-def planned_steps(job: dg.JobDefinition, partition_key: str | None, dynamic_fanout: int = 4) -> int:
-    """Steps the run will execute; a dynamic step (travel-time chunks) counts as its usual fan-out."""
+def planned_steps(job: dg.JobDefinition, partition_key: str | None, dynamic_fanout: int | None = None) -> int:
+    """Steps the run will execute; a dynamic step (travel-time chunks) counts as its default fan-out."""
     from dagster._core.execution.api import create_execution_plan
+
+    from assets.transport.matrix import PlanConfig
+
+    dynamic_fanout = dynamic_fanout or PlanConfig().chunks
 
     tags = {"dagster/partition": partition_key} if partition_key else {}
     keys = create_execution_plan(job, run_config={}, tags=tags).step_keys_to_execute

@@ -31,9 +31,6 @@ class SourceConfig:
     step_retry_delay: float = 30.0  # ESCALATOR_NETWORK_RETRY_DELAY (seconds, doubled per retry)
     force_refetch: bool = False  # ESCALATOR_FORCE_REFETCH
 
-    def secret(self, env_name: str) -> str | None:
-        return os.environ.get(env_name) or None
-
 
 @dataclass(frozen=True)
 class Settings:

@@ -18,6 +18,13 @@ def _rings(geometry) -> list:
     return [poly[0] for poly in polys]  # outer rings: holes are rare at LSOA scale and hidden by neighbours
 
 
+def ring_points(ring) -> list[tuple[float, float]]:
+    """A ring at ~10 m precision with repeated points dropped: a third of the bytes, no visible change, and
+    the same rounding everywhere so neighbouring areas share their edges exactly."""
+    pts = [(round(p[0], 4), round(p[1], 4)) for p in ring]
+    return [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
+
+
 def class_breaks(values: np.ndarray, classes: int) -> list[float]:
     qs = np.unique(np.nanquantile(values, np.linspace(0, 1, classes + 1)))
     return list(qs) if len(qs) > 1 else [qs[0], qs[0]]
@@ -43,9 +50,7 @@ def polygon_map(
         xs, ys, text = [], [], []
         for _code, name, geom, value in members:
             for ring in _rings(geom):
-                # ~10 m precision, repeated points dropped: a third of the bytes, no visible change
-                pts = [(round(p[0], 4), round(p[1], 4)) for p in ring]
-                pts = [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
+                pts = ring_points(ring)
                 xs += [p[0] for p in pts] + [None]
                 ys += [p[1] for p in pts] + [None]
                 text += [f"{name}: {fmt(value)} {unit}"] * (len(pts) + 1)

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from assets.platform.warehouse import table_exists
-from reports.maps import PALETTE, _rings
+from reports.maps import PALETTE, _rings, ring_points
 from reports.page import esc, figure
 
 CLASSES = [(0, 0, "0"), (1, 4, "1-4"), (5, 9, "5-9"), (10, 24, "10-24"), (25, 49, "25-49"), (50, None, "50+")]
@@ -67,7 +67,7 @@ def _add_la_outlines(fig: go.Figure, conn) -> None:
         centres.setdefault((lad, name), []).append((lon, lat))
         count = edges.setdefault(lad, {})
         for ring in _rings(json.loads(geom)):
-            pts = [(round(p[0], 4), round(p[1], 4)) for p in ring]
+            pts = ring_points(ring)
             for a, b in zip(pts, pts[1:]):
                 if a != b:
                     key = (a, b) if a < b else (b, a)
@@ -118,8 +118,7 @@ def build(conn) -> tuple[str, str]:
     for row in reach.itertuples():
         xs, ys = [], []
         for ring in _rings(json.loads(shapes[row.lsoa21cd])):
-            pts = [(round(p[0], 4), round(p[1], 4)) for p in ring]
-            pts = [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
+            pts = ring_points(ring)
             xs += [p[0] for p in pts] + [None]
             ys += [p[1] for p in pts] + [None]
         fig.add_trace(

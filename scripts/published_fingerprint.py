@@ -4,8 +4,7 @@ answer: run once before and once after, then compare.
     python scripts/published_fingerprint.py > before.json      # ... change the code, `make run` ...
     python scripts/published_fingerprint.py --compare before.json
 
-Reads the `published` schema of the warehouse read-only. The checksum is DuckDB's hash of every row
-(all columns), summed, so row order does not matter but any changed value does.
+Reads the `published` schema of the warehouse read-only (assets/publication/fingerprint.py says how).
 """
 
 import argparse
@@ -15,38 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-
-def fingerprint(warehouse: Path, by_column: bool = False) -> dict[str, dict]:
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = [
-            t
-            for (t,) in conn.execute(
-                "select table_name from information_schema.tables where table_schema = 'published' order by table_name"
-            ).fetchall()
-        ]
-        out = {}
-        for table in tables:
-            cols = [
-                c
-                for (c,) in conn.execute(
-                    "select column_name from information_schema.columns where table_schema = 'published' "
-                    "and table_name = ? order by column_name",
-                    [table],
-                ).fetchall()
-            ]
-            struct = ", ".join(f'"{c}" := "{c}"' for c in cols)
-            rows, checksum = conn.execute(
-                f"select count(*), coalesce(sum(hash(struct_pack({struct})))::varchar, '0') from published.{table}"
-            ).fetchone()
-            out[table] = {"rows": rows, "columns": len(cols), "checksum": checksum}
-            if by_column:
-                sums = conn.execute(
-                    "select "
-                    + ", ".join(f"coalesce(sum(hash(\"{c}\"))::varchar, '0')" for c in cols)
-                    + f" from published.{table}"
-                ).fetchone()
-                out[table]["by_column"] = dict(zip(cols, sums))
-        return out
+from assets.publication.fingerprint import fingerprint
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=Path, help="a fingerprint written earlier")
     parser.add_argument("--by-column", action="store_true", help="also a checksum per column (to find what differs)")
     args = parser.parse_args(argv)
-    now = fingerprint(args.warehouse, args.by_column)
+    with duckdb.connect(str(args.warehouse), read_only=True) as conn:
+        now = fingerprint(conn, args.by_column)
     if not args.compare:
         json.dump(now, sys.stdout, indent=1)
         print()

@@ -133,6 +133,15 @@ def cases(big: int = 20_000) -> list[Case]:
             1,
         ),
         Case(
+            "JSON object that is not an advert export",
+            "drop_2026-09-20.json",
+            json.dumps({"data": [{"title": "Chef"}]}).encode(),
+            1,
+            "the file quarantined, not read as no adverts",
+            0,
+            1,
+        ),
+        Case(
             "JSONL with one broken line",
             "drop_2026-09-14.jsonl",
             "\n".join(broken_line).encode(),
@@ -188,10 +197,10 @@ class Harness:
 
     def __init__(self, root: Path):
         from assets.jobads.assets import raw_job_ads
-        from assets.platform.resources import PlatformConfig
         from assets.reference.assets import reference_assets
         from orchestration.resources import build_resources
-        from orchestration.settings import EMBEDDED_DIR, load_settings
+        from orchestration.settings import load_settings
+        from tests.feed_resources import platform_in
 
         self.root, self.asset = root, raw_job_ads
         (root / "drop").mkdir(parents=True, exist_ok=True)
@@ -200,13 +209,7 @@ class Harness:
         self.resources = {
             **build_resources(load_settings()),
             "warehouse": DuckDBResource(database=str(root / "w.duckdb")),
-            "platform": PlatformConfig(
-                embedded_dir=str(EMBEDDED_DIR),
-                published_dir=str(root / "p"),
-                reports_dir=str(root / "r"),
-                dropzone_dir=str(root / "drop"),
-                dagster_home=str(root),
-            ),
+            "platform": platform_in(root, "drop"),
         }
         quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
         assert dg.materialize(self.reference, resources=self.resources, run_config=quiet).success
@@ -258,28 +261,6 @@ class Harness:
         return Outcome(case, accepted, len(reasons), collapsed, seconds, reasons, extra_ok and result.success)
 
 
-def gtfs_report(root: Path) -> int:
-    from tests.faults_gtfs import GtfsFaults, broken_feeds
-
-    root.mkdir()
-    harness = GtfsFaults(root)
-    try:
-        header = f"{'broken GTFS (BODS path)':32} {'status':12} {'recorded reason':96} {'last good kept':>14}  result"
-        print(header)
-        print("-" * len(header))
-        failed = 0
-        for case, payload in broken_feeds():
-            out = harness.run(case, payload)
-            failed += not out.passed
-            print(
-                f"{case.name:32} {out.status:12} {out.reason[:96]:96} {str(out.good_version_kept):>14}  "
-                f"{'pass' if out.passed else 'FAIL'}"
-            )
-        return failed
-    finally:
-        harness.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Job-advert file-drop fault cases, as a table")
     parser.add_argument("--big", type=int, default=200_000, help="rows in the large-file case")
@@ -311,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         (Path(tmp) / "live").mkdir()
         failed += report(Path(tmp) / "live")
         print()
+        from tests.faults_gtfs import report as gtfs_report
+
         failed += gtfs_report(Path(tmp) / "gtfs")
         print(f"\n{'all cases pass' if not failed else f'{failed} case(s) FAILED'}")
         return 1 if failed else 0

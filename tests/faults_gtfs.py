@@ -13,6 +13,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pytest_httpserver import HTTPServer
 
+from tests.faults_live import step_error
+
 ROOT = Path(__file__).resolve().parents[1]
 CHESTER = ROOT / "data" / "embedded" / "gtfs" / "chester-20230816-small_gtfs.zip"
 CHESTER_BBOX = [-3.2, 53.0, -2.6, 53.4]  # the feed's own area stands in for EMCCA's box
@@ -77,10 +79,10 @@ class GtfsOutcome:
 
 class GtfsFaults:
     def __init__(self, root: Path):
-        from assets.platform.resources import FeedSource, PlatformConfig
+        from assets.platform.resources import FeedSource
         from assets.reference.assets import reference_assets
         from assets.transport.assets import raw_gtfs_feed_versions
-        from orchestration.settings import EMBEDDED_DIR
+        from tests.feed_resources import platform_in
 
         self.root, self.payload = root, CHESTER.read_bytes()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -92,12 +94,7 @@ class GtfsFaults:
         self.assets = [raw_gtfs_feed_versions, *[a for a in reference_assets if a.key.path[1] == "lsoa21_lookup"]]
         self.resources = {
             "warehouse": DuckDBResource(database=str(root / "w.duckdb")),
-            "platform": PlatformConfig(
-                embedded_dir=str(EMBEDDED_DIR),
-                published_dir=str(root / "p"),
-                reports_dir=str(root / "r"),
-                dropzone_dir=str(root / "d"),
-            ),
+            "platform": platform_in(root, "d"),
             "bods_source": FeedSource(
                 name="bods",
                 live=True,
@@ -144,14 +141,30 @@ class GtfsFaults:
         elif result.success:
             status = "accepted"
         else:
-            failures = [e.event_specific_data.error for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-            err = failures[0] if failures else None
-            while err is not None and getattr(err, "cause", None) is not None:
-                err = err.cause
-            status, reasons = "step failed", str(err.message) if err else "failed"
+            status, reasons = "step failed", step_error(result) or "failed"
         return GtfsOutcome(case, status, reasons, len(rows), self._current_good() == self.good)
 
     def close(self) -> None:
         self.server.clear()
         if self.server.is_running():
             self.server.stop()
+
+
+def report(root: Path) -> int:
+    root.mkdir()
+    harness = GtfsFaults(root)
+    try:
+        header = f"{'broken GTFS (BODS path)':32} {'status':12} {'recorded reason':96} {'last good kept':>14}  result"
+        print(header)
+        print("-" * len(header))
+        failed = 0
+        for case, payload in broken_feeds():
+            out = harness.run(case, payload)
+            failed += not out.passed
+            print(
+                f"{case.name:32} {out.status:12} {out.reason[:96]:96} {str(out.good_version_kept):>14}  "
+                f"{'pass' if out.passed else 'FAIL'}"
+            )
+        return failed
+    finally:
+        harness.close()

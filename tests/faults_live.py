@@ -142,17 +142,17 @@ class NomisFaults:
         started = time.perf_counter()
         result = self._materialize()
         seconds = time.perf_counter() - started
-        errors = [
-            _root_cause(e.event_specific_data.error) for e in result.all_events if e.event_type_value == "STEP_FAILURE"
-        ]
+        error = step_error(result)
         self.mode = "ok"
-        return LiveOutcome(
-            case, result.success, seconds, (errors[0] if errors else "").strip(), self._table() == before
-        )
+        return LiveOutcome(case, result.success, seconds, error, self._table() == before)
 
 
-def _root_cause(error) -> str:
-    """The error a person should read (the FeedError), not Dagster's wrapper around it."""
+def step_error(result) -> str:
+    """The first failed step's error as a person should read it (the FeedError), not Dagster's wrapper."""
+    failures = [e.event_specific_data.error for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    if not failures:
+        return ""
+    error = failures[0]
     while getattr(error, "cause", None) is not None:
         error = error.cause
     message = str(error.message).strip()

@@ -123,27 +123,11 @@ def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(e
 
 
 def _data_fingerprint(env) -> dict:
-    """Rows and an order-free hash of every published table's data (feed_status aside: it is ages and times)."""
-    tables = [
-        t
-        for (t,) in env.sql(
-            "select table_name from information_schema.tables where table_schema = 'published' "
-            "and table_name <> 'feed_status' order by 1"
-        )
-    ]
-    out = {}
-    for t in tables:
-        cols = [
-            c
-            for (c,) in env.sql(
-                "select column_name from information_schema.columns where table_schema = "
-                "'published' and table_name = ? order by 1",
-                [t],
-            )
-        ]
-        packed = ", ".join(f'"{c}" := "{c}"' for c in cols)
-        out[t] = env.sql(f"select count(*), sum(hash(struct_pack({packed}))) from published.{t}")[0]
-    return out
+    """Rows and an order-free hash of every published table's data (feed_status aside: ages and times)."""
+    from assets.publication.fingerprint import fingerprint
+
+    with duckdb.connect(str(env.warehouse), read_only=True) as conn:
+        return fingerprint(conn)
 
 
 def test_corrupt_feed_is_stopped_at_the_raw_gate(env):

@@ -11,12 +11,11 @@ from dagster_duckdb import DuckDBResource
 from werkzeug import Response
 
 from assets.jobads.assets import raw_job_ads, today_london
-from assets.platform.resources import PlatformConfig
 from assets.reference.assets import reference_assets
 from orchestration.sensors import jobads_dropzone_sensor
 from orchestration.settings import EMBEDDED_DIR
 from tests.conftest import FIXTURES
-from tests.feed_resources import with_feeds
+from tests.feed_resources import platform_in, with_feeds
 
 NEEDED = {"soc2020_coding_index", "soc2020_unit_groups", "lsoa21_lookup", "lad_lookup"}
 REFERENCE = [a for a in reference_assets if a.key.path[1] in NEEDED]
@@ -30,12 +29,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     resources = {
         "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
-        "platform": PlatformConfig(
-            embedded_dir=str(EMBEDDED_DIR),
-            published_dir=str(tmp_path / "p"),
-            reports_dir=str(tmp_path / "r"),
-            dropzone_dir=str(tmp_path / "drop"),
-        ),
+        "platform": platform_in(tmp_path, "drop"),
     }
     assert dg.materialize(REFERENCE, resources=with_feeds(resources)).success
     (tmp_path / "drop").mkdir()

@@ -14,10 +14,9 @@ from assets.labour_market.connectors.ons_local_stats import OnsLocalStatsClient
 from assets.labour_market.nomis import raw_nomis_observations
 from assets.labour_market.ons import raw_ons_local_indicators
 from assets.platform.http import FeedError, make_session
-from assets.platform.resources import PlatformConfig
 from orchestration.settings import EMBEDDED_DIR
 from tests.dbt_copy import dbt_on, warehouse_copy
-from tests.feed_resources import with_feeds
+from tests.feed_resources import platform_in, with_feeds
 from tests.nomis_format import definition, employment_rate_rows, to_csv
 
 ONS = pd.read_csv(EMBEDDED_DIR / "ons/emcca_local_indicators_long.csv", dtype=str, keep_default_na=False)
@@ -32,12 +31,7 @@ def _live_config(tmp_path, monkeypatch, sources: dict) -> None:
 def _resources(tmp_path):
     return {
         "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
-        "platform": PlatformConfig(
-            embedded_dir=str(EMBEDDED_DIR),
-            published_dir=str(tmp_path / "p"),
-            reports_dir=str(tmp_path / "r"),
-            dropzone_dir=str(tmp_path / "d"),
-        ),
+        "platform": platform_in(tmp_path, "d"),
     }
 
 

@@ -12,7 +12,7 @@ from transport_bruteforce import earliest_arrivals
 from assets.platform.http import FeedError, make_session
 from assets.transport import gtfs, raptor, timetable
 from assets.transport.connectors import bods
-from tests.feed_resources import with_feeds
+from tests.feed_resources import platform_in, with_feeds
 
 CHESTER = Path(__file__).resolve().parents[1] / "data" / "embedded" / "gtfs" / "chester-20230816-small_gtfs.zip"
 
@@ -114,10 +114,8 @@ def test_a_broken_live_feed_is_quarantined_and_the_last_good_network_stays(tmp_p
     import yaml
     from dagster_duckdb import DuckDBResource
 
-    from assets.platform.resources import PlatformConfig
     from assets.reference.assets import reference_assets
     from assets.transport.assets import raw_gtfs_feed_versions
-    from orchestration.settings import EMBEDDED_DIR
 
     tables = gtfs.read_tables(CHESTER)
     tables["stop_times.txt"].loc[0, "departure_time"] = "25:61:00"
@@ -145,12 +143,7 @@ def test_a_broken_live_feed_is_quarantined_and_the_last_good_network_stays(tmp_p
     monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
     resources = {
         "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb")),
-        "platform": PlatformConfig(
-            embedded_dir=str(EMBEDDED_DIR),
-            published_dir=str(tmp_path / "p"),
-            reports_dir=str(tmp_path / "r"),
-            dropzone_dir=str(tmp_path / "d"),
-        ),
+        "platform": platform_in(tmp_path, "d"),
     }
     lookup = [a for a in reference_assets if a.key.path[1] == "lsoa21_lookup"]
     for _ in range(2):

@@ -19,6 +19,7 @@ from assets.jobads.sources import (
     read_drop_file,
     read_embedded_notts,
 )
+from assets.platform.feeds import cadence_label
 from assets.platform.resources import FeedSource, PlatformConfig, step_retries
 from assets.platform.warehouse import ensure_schemas, write_quarantine
 
@@ -124,7 +125,7 @@ def collect_records(
     "pattern-flagged, personal data scrubbed. Rerunning a day replaces that day.",
     metadata={
         "sources": "embedded Nottinghamshire vacancies (default); file drops; Adzuna API (live)",
-        "cadence": "daily",
+        "cadence": cadence_label(("raw", "job_ads")),
     },
     pool="duckdb",
 )

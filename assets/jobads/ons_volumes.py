@@ -5,6 +5,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.jobads.connectors import ons_job_adverts as ons_ads
+from assets.platform.feeds import cadence_label
 from assets.platform.geography import EMCCA_LADS
 from assets.platform.releases import forget_releases, held_and_current, record_release
 from assets.platform.resources import FeedSource, step_retries
@@ -24,7 +25,10 @@ DATASET_KEY = "labour_demand_volumes_soc2020"  # one ledger entry: the whole wor
     "EMCCA local authority and monthly for the East Midlands region, one row per area x SOC "
     "unit group x period, suppressed cells kept as such. Empty unless sources.ons_job_adverts "
     "is live; the workbook is downloaded only when ONS publishes a new edition.",
-    metadata={"source": "ONS, using Textkernel online job adverts data (OGL v3.0)", "cadence": "monthly"},
+    metadata={
+        "source": "ONS, using Textkernel online job adverts data (OGL v3.0)",
+        "cadence": cadence_label(("raw", "ons_job_advert_volumes")),
+    },
 )
 def raw_ons_job_advert_volumes(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, ons_job_adverts_source: FeedSource

@@ -126,7 +126,10 @@ def read_drop_file(path: Path) -> pd.DataFrame:
             records = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False).to_dict("records")
         elif suffix == ".json":
             doc = json.loads(raw)
-            records = doc.get("results", doc.get("jobs", [])) if isinstance(doc, dict) else doc
+            if isinstance(doc, dict) and not ({"results", "jobs"} & set(doc)):
+                # an object with neither list is not an export we know: quarantined, never read as no adverts
+                raise ValueError(f"a JSON object without a 'results' or 'jobs' list (keys: {', '.join(list(doc)[:5])})")
+            records = doc.get("results", doc.get("jobs")) if isinstance(doc, dict) else doc
             if not isinstance(records, list):
                 raise ValueError('expected a list of adverts or {"results": [...]}')
         else:

@@ -6,6 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.labour_market.connectors import dfe_ees
 from assets.labour_market.official import NOMIS_COLUMNS, official_frame
+from assets.platform.feeds import cadence_label
 from assets.platform.geography import TRACKER_GEOGRAPHIES
 from assets.platform.http import FeedError
 from assets.platform.releases import forget_releases, held_and_current, record_release
@@ -23,7 +24,10 @@ TABLE = "raw.dfe_neet_observations"
     description="DfE NEET and participation (EES API): 16-17 year olds NEET or whose activity is not known, "
     "December-February average, by EMCCA local authority, region and England. Empty unless "
     "sources.dfe_neet is live (needs data_set_id); re-downloaded only on a new data set version.",
-    metadata={"source": "DfE Explore Education Statistics API (OGL)", "cadence": "annual"},
+    metadata={
+        "source": "DfE Explore Education Statistics API (OGL)",
+        "cadence": cadence_label(("raw", "dfe_neet_observations")),
+    },
 )
 def raw_dfe_neet_observations(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, dfe_neet_source: FeedSource

@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.labour_market.connectors.nomis import NomisClient, NomisQuery, check_expected, tidy
 from assets.labour_market.official import NOMIS_COLUMNS, official_frame
+from assets.platform.feeds import cadence_label
 from assets.platform.geography import TRACKER_GEOGRAPHIES
 from assets.platform.http import FeedError
 from assets.platform.releases import forget_releases, held_and_current, record_release
@@ -93,7 +94,7 @@ def _record_nomis(conn, releases: dict[str, str | None]) -> None:
     kinds={"duckdb", "api"},
     description="Nomis API observations (APS, jobs density, claimant count) for the tracker's geographies. "
     "Live only: with the source off the table is empty and the tracker says 'no source connected'.",
-    metadata={"source": "Nomis API v01", "licence": OGL, "cadence": "monthly/quarterly"},
+    metadata={"source": "Nomis API v01", "licence": OGL, "cadence": cadence_label(("raw", "nomis_observations"))},
     pool="duckdb",
 )
 def raw_nomis_observations(

@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from assets.labour_market.connectors.ons_local_stats import DATASETS, OnsLocalStatsClient
 from assets.labour_market.ons_metadata import parse_metadata, read_metadata_folder
 from assets.platform.csv_loader import TableSpec, load_csv, typed_frame
+from assets.platform.feeds import cadence_label
 from assets.platform.geography import TRACKER_GEOGRAPHIES
 from assets.platform.releases import forget_releases, held_and_current, record_release
 from assets.platform.resources import FeedSource, PlatformConfig, step_retries
@@ -59,7 +60,7 @@ def _ons_client(source) -> OnsLocalStatsClient:
     metadata={
         "source": ONS_INDICATORS_SPEC.source,
         "licence": OGL,
-        "cadence": "monthly",
+        "cadence": cadence_label(("raw", "ons_local_indicators")),
         "embedded_file": f"data/embedded/{ONS_INDICATORS_SPEC.path}",
     },
 )

@@ -18,6 +18,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.labour_market.connectors.nomis import NomisClient, NomisQuery, tidy
 from assets.labour_market.nomis import nomis_release
+from assets.platform.feeds import cadence_label
 from assets.platform.http import FeedError
 from assets.platform.releases import forget_releases, held_and_current, record_release
 from assets.platform.resources import FeedSource, step_retries
@@ -55,7 +56,10 @@ def fetch_small_area(client: NomisClient, query: NomisQuery, lsoa_codes: list[st
     deps=[dg.AssetKey(["raw", "lsoa21_lookup"])],
     description="Jobs (BRES) and working-age residents per EMCCA LSOA from Nomis, for the employment-centre "
     "indicators. Empty unless sources.nomis_small_area is live; refetched on a new release.",
-    metadata={"source": "Nomis API: BRES NM_189_1, small-area population NM_2014_1 (OGL)", "cadence": "annual"},
+    metadata={
+        "source": "Nomis API: BRES NM_189_1, small-area population NM_2014_1 (OGL)",
+        "cadence": cadence_label(("raw", "lsoa_jobs_population")),
+    },
 )
 def raw_lsoa_jobs_population(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, nomis_small_area_source: FeedSource

@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.labour_market.connectors import statxplore
 from assets.labour_market.official import NOMIS_COLUMNS, official_frame
+from assets.platform.feeds import cadence_label
 from assets.platform.geography import TRACKER_GEOGRAPHIES
 from assets.platform.http import FeedError
 from assets.platform.resources import FeedSource, step_retries
@@ -21,7 +22,10 @@ from assets.platform.warehouse import ensure_schemas, replace_table, stamp
     description="DWP Stat-Xplore: share of people on Universal Credit not in employment, by EMCCA "
     "local authority and month (empty unless sources.statxplore is live; needs "
     "STATXPLORE_API_KEY).",
-    metadata={"source": "DWP Stat-Xplore, Universal Credit (OGL)", "cadence": "monthly"},
+    metadata={
+        "source": "DWP Stat-Xplore, Universal Credit (OGL)",
+        "cadence": cadence_label(("raw", "statxplore_observations")),
+    },
 )
 def raw_statxplore_observations(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, statxplore_source: FeedSource

@@ -181,6 +181,12 @@ def cadence_days(asset_key: tuple[str, ...]) -> float:
     return feed_for(asset_key).cadence_days
 
 
+def cadence_label(asset_key: tuple[str, ...]) -> str:
+    """The feed's cadence for an asset's metadata in the Dagster UI (from this registry, never retyped)."""
+    feed = feed_for(asset_key)
+    return f"{feed.cadence_days:g} days ({feed.label}; assets/platform/feeds.py)"
+
+
 def markdown() -> str:
     """docs/FEEDS.md: the registry for people (a test keeps the file current)."""
     lines = [

@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.platform.feeds import cadence_label
 from assets.platform.resources import FeedSource, PlatformConfig, step_retries
 from assets.platform.warehouse import QuarantineRow, ensure_schemas, write_quarantine
 from assets.transport import gtfs
@@ -65,7 +66,7 @@ def _check(feed: str, path: Path, routing_date: date | None, bbox=EMCCA_BBOX) ->
     "and the last good version stays in use.",
     metadata={
         "source": "DfT Bus Open Data Service (OGL) when live; otherwise a SYNTHETIC stand-in network",
-        "cadence": "weekly or on change",
+        "cadence": cadence_label(("raw", "gtfs_feed_versions")),
     },
 )
 def raw_gtfs_feed_versions(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import requests
 
+from assets.labour_market.official import NOMIS_COLUMNS
 from assets.platform.http import FeedError, get, make_session
 
 BASE_URL = "https://www.nomisweb.co.uk/api/v01"
@@ -141,22 +142,7 @@ def tidy(indicator_id: str, dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
     """One row per geography x period with value, CI and numerator/denominator where Nomis gives them
     (APS measures 20599 value, 21001 numerator, 21002 denominator, 21003 95% CI half-width)."""
     if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "indicator_id",
-                "dataset",
-                "geography_code",
-                "geography_name",
-                "geography_type",
-                "period",
-                "value",
-                "numerator",
-                "denominator",
-                "ci_half_width",
-                "obs_status",
-                "reliability",
-            ]
-        )
+        return pd.DataFrame(columns=NOMIS_COLUMNS)
     f = frame.copy()
     f["OBS_VALUE"] = pd.to_numeric(f["OBS_VALUE"], errors="coerce")
     keys = ["GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "GEOGRAPHY_TYPE", "DATE_CODE"]
