@@ -5,6 +5,7 @@ import time
 
 import dagster as dg
 
+from orchestration.interrupted import PROCESS_TAG, pool_holders, process_tag, reap_interrupted_runs
 from orchestration.progress import Progress, logs_to, planned_steps
 from orchestration.refresh_lock import refresh_lock
 from orchestration.settings import Settings
@@ -20,6 +21,15 @@ def default_partition(settings: Settings) -> str:
     if settings.source("adzuna").live or drop_files_for(today, settings.dropzone_dir):
         return today
     return EMBEDDED_SEEN_DATE
+
+
+def recover(instance: dg.DagsterInstance) -> None:
+    """Before a run: clear what a killed refresh left, and say if another run holds the warehouse pool."""
+    for line in reap_interrupted_runs(instance):
+        print(f"  recovered: {line}", flush=True)
+    holders = pool_holders(instance)
+    if holders:
+        print(f"  waiting: {', '.join(holders)} holds the warehouse (the duckdb pool) until it ends", flush=True)
 
 
 def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_key: str | None = None) -> int:
@@ -39,13 +49,16 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
         + f": {progress.total} steps; full log in {log_path}",
         flush=True,
     )
-    with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance, logs_to(log_path):
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config=_LOG_CONFIG,
-            partition_key=partition_key,
-        )
+    with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance:
+        recover(instance)
+        with logs_to(log_path):
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config=_LOG_CONFIG,
+                partition_key=partition_key,
+                tags={PROCESS_TAG: process_tag()},
+            )
     failed_checks = [
         e.event_specific_data
         for e in result.all_events
@@ -73,9 +86,14 @@ def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> i
     }
     started = time.monotonic()
     print(f"Running travel_time_matrix: {chunks} chunk(s) on up to {processes} process(es)", flush=True)
-    with dg.DagsterInstance.get() as instance:
+    with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance:
+        recover(instance)
         result = dg.execute_job(
-            dg.reconstructable(travel_time_matrix_job), instance=instance, run_config=run_config, raise_on_error=False
+            dg.reconstructable(travel_time_matrix_job),
+            instance=instance,
+            run_config=run_config,
+            raise_on_error=False,
+            tags={PROCESS_TAG: process_tag()},
         )
         ok = result.success
     print(

@@ -80,6 +80,17 @@ def swap_symlink(link: Path, target: Path) -> None:
     os.replace(tmp, link)
 
 
+def remove_incomplete(vdir: Path, current: Path) -> list[str]:
+    """Version folders without a manifest (a publication killed part way) other than the live one."""
+    live = current.resolve() if current.is_symlink() else None
+    gone = []
+    for p in vdir.iterdir() if vdir.exists() else []:
+        if p.is_dir() and not (p / "manifest.json").exists() and p.resolve() != live:
+            shutil.rmtree(p, ignore_errors=True)
+            gone.append(p.name)
+    return gone
+
+
 def _prune(vdir: Path, keep: Path) -> None:
     versions = sorted((p for p in vdir.iterdir() if p.is_dir() and p != keep), key=lambda p: p.name)
     for old in versions[: max(0, len(versions) - (KEEP_VERSIONS - 1))]:
@@ -90,6 +101,7 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
     now = datetime.now(UTC).replace(microsecond=0)
     version = now.strftime("%Y%m%dT%H%M%SZ") + "-" + run_id[:8]
     vdir = versions_dir(published)
+    remove_incomplete(vdir, published)
     target = vdir / version
     target.mkdir(parents=True)
     files, tables = [], {}

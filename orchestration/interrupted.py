@@ -1,0 +1,70 @@
+"""Runs a killed refresh left behind. A refresh killed with SIGKILL (the OOM killer, `kill -9`, a host
+reboot) never records its end: Dagster keeps the run STARTED and its `duckdb` pool slot claimed, and every
+later run waits for that slot for ever. Each terminal refresh tags its run with the process that ran it;
+the next one (holding the refresh lock, so no other terminal refresh is alive) marks the runs whose
+process is gone as failed, saying why, and frees their slots."""
+
+import os
+import socket
+from pathlib import Path
+
+import dagster as dg
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES, RunsFilter
+
+PROCESS_TAG = "escalator/process"  # host:pid:start-time, so a reused pid is not taken for the run
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks since boot (Linux); '' where /proc is absent."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def process_tag(pid: int | None = None) -> str:
+    pid = pid or os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_start_time(pid)}"
+
+
+def _alive(tag: str) -> bool:
+    host, pid, started = (tag.split(":") + ["", ""])[:3]
+    if host != socket.gethostname():
+        return True  # another machine's process: not ours to judge
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return not started or _start_time(int(pid)) == started
+
+
+def reap_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark runs started by a terminal refresh whose process has gone as failed and free their pool slots.
+    Returns one line per run, for the operator."""
+    lines = []
+    for run in instance.get_runs(RunsFilter(statuses=NOT_FINISHED_STATUSES)):
+        tag = run.tags.get(PROCESS_TAG)
+        if not tag or _alive(tag):
+            continue
+        pid = tag.split(":")[1]
+        instance.report_run_failed(
+            run, f"Interrupted: process {pid} ended without finishing the run (killed or crashed)."
+        )
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        lines.append(f"run {run.run_id[:8]} ({run.job_name}, pid {pid}) was interrupted: marked failed, pool freed")
+    return lines
+
+
+def pool_holders(instance: dg.DagsterInstance, pool: str = "duckdb") -> list[str]:
+    """Other runs holding `pool` now (a refresh would wait for them): 'run abc12345 (job, STATUS)'."""
+    try:
+        info = instance.event_log_storage.get_concurrency_info(pool)
+    except Exception:  # storage without pools: nothing can be held
+        return []
+    out = []
+    for run_id in sorted({slot.run_id for slot in info.claimed_slots if slot.run_id}):
+        run = instance.get_run_by_id(run_id)
+        out.append(f"run {run_id[:8]} ({run.job_name if run else '?'}, {run.status.value if run else 'unknown'})")
+    return out
