@@ -57,12 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from orchestration.interrupted import WarehouseBusy
     from orchestration.refresh_lock import RefreshRunning
 
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except RefreshRunning as exc:  # not an error in the data: say so in one line, exit 3
+    except (RefreshRunning, WarehouseBusy) as exc:  # not an error in the data: say so in one line, exit 3
         print(f"escalator: {exc}", file=sys.stderr)
         return 3
 

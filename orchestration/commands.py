@@ -1,4 +1,4 @@
-"""Subcommands of `escalator` beyond refresh/dev: indicators, code-titles, pathways, report, backfill, travel-times."""
+"""Subcommands of `escalator` beyond refresh/dev: verify, indicators, code-titles, pathways, report, backfill, travel-times."""
 
 import argparse
 import sys
@@ -193,7 +193,22 @@ def cmd_travel_times(args: argparse.Namespace) -> int:
     return run_travel_time_matrix(settings, args.chunks, args.processes or os.cpu_count() or 1)
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check the live publication against its manifest (after a crash, or before a BI load)."""
+    from assets.publication.verify import verify
+
+    published = load_settings().published_dir
+    problems = verify(published)
+    for line in problems:
+        print(f"  {line}")
+    print(f"{published}: {'matches its manifest' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("verify", help="check published/ against its manifest (sha256 of every file)")
+    p.set_defaults(func=cmd_verify)
+
     p = sub.add_parser("travel-times", help="recompute the travel-time matrix, origin chunks in parallel processes")
     p.add_argument("--chunks", type=positive_int, default=8, help="origin chunks (default 8)")
     p.add_argument("--processes", type=positive_int, default=None, help="parallel processes (default: CPU count)")

@@ -5,11 +5,18 @@ the next one (holding the refresh lock, so no other terminal refresh is alive) m
 process is gone as failed, saying why, and frees their slots."""
 
 import os
+import re
 import socket
+import time
 from pathlib import Path
 
 import dagster as dg
 from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES, RunsFilter
+
+
+class WarehouseBusy(RuntimeError):
+    pass
+
 
 PROCESS_TAG = "escalator/process"  # host:pid:start-time, so a reused pid is not taken for the run
 
@@ -68,3 +75,28 @@ def pool_holders(instance: dg.DagsterInstance, pool: str = "duckdb") -> list[str
         run = instance.get_run_by_id(run_id)
         out.append(f"run {run_id[:8]} ({run.job_name if run else '?'}, {run.status.value if run else 'unknown'})")
     return out
+
+
+def wait_for_warehouse(path: Path, timeout: float = 120.0, say=print) -> None:
+    """Wait while another process holds DuckDB's write lock (a dbt build orphaned by a killed refresh
+    runs on for a few seconds until its output pipe breaks); fail naming the process after `timeout`."""
+    import duckdb
+
+    if not Path(path).exists():
+        return
+    deadline, said = time.monotonic() + timeout, False
+    while True:
+        try:
+            duckdb.connect(str(path)).close()
+            return
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            holder = re.search(r"held in (.+?)(?:\. See|$)", str(exc))
+            who = holder.group(1) if holder else "another process"
+            if time.monotonic() > deadline:
+                raise WarehouseBusy(f"{path} is still locked by {who} after {timeout:.0f} s") from None
+            if not said:
+                say(f"  waiting: {who} holds the warehouse's write lock", flush=True)
+                said = True
+            time.sleep(1)

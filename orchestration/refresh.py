@@ -2,10 +2,17 @@
 
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 
-from orchestration.interrupted import PROCESS_TAG, pool_holders, process_tag, reap_interrupted_runs
+from orchestration.interrupted import (
+    PROCESS_TAG,
+    pool_holders,
+    process_tag,
+    reap_interrupted_runs,
+    wait_for_warehouse,
+)
 from orchestration.progress import Progress, logs_to, planned_steps
 from orchestration.refresh_lock import refresh_lock
 from orchestration.settings import Settings
@@ -23,8 +30,9 @@ def default_partition(settings: Settings) -> str:
     return EMBEDDED_SEEN_DATE
 
 
-def recover(instance: dg.DagsterInstance) -> None:
+def recover(instance: dg.DagsterInstance, warehouse: Path) -> None:
     """Before a run: clear what a killed refresh left, and say if another run holds the warehouse pool."""
+    wait_for_warehouse(warehouse)
     for line in reap_interrupted_runs(instance):
         print(f"  recovered: {line}", flush=True)
     holders = pool_holders(instance)
@@ -50,7 +58,7 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
         flush=True,
     )
     with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance:
-        recover(instance)
+        recover(instance, settings.warehouse_path)
         with logs_to(log_path):
             result = job.execute_in_process(
                 instance=instance,
@@ -87,7 +95,7 @@ def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> i
     started = time.monotonic()
     print(f"Running travel_time_matrix: {chunks} chunk(s) on up to {processes} process(es)", flush=True)
     with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance:
-        recover(instance)
+        recover(instance, settings.warehouse_path)
         result = dg.execute_job(
             dg.reconstructable(travel_time_matrix_job),
             instance=instance,
