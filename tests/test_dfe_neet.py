@@ -16,45 +16,8 @@ from assets.labour_market.connectors import dfe_ees
 from assets.labour_market.dfe_neet import raw_dfe_neet_observations
 from assets.platform.http import FeedError, make_session
 from tests.dbt_copy import dbt_on, warehouse_copy
+from tests.feed_formats import DATA_SET, dfe_csv, dfe_summary
 from tests.feed_resources import with_feeds
-
-DATA_SET = "0a1b2c3d-0000-4000-8000-000000000001"
-HEADER = (
-    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-    "new_la_code,la_name,old_la_code,age_group,cohort,NEET_not_known,NEET_not_known_percent"
-)
-
-
-def _csv(rows: list[str] | None = None) -> str:
-    return (
-        "\n".join(
-            [
-                HEADER,
-                *(
-                    rows
-                    if rows is not None
-                    else [
-                        "2024,Calendar year,National,E92000001,England,,,,,,16-17,1200000,64800,5.4",
-                        "2024,Calendar year,Regional,E92000001,England,E12000004,East Midlands,,,,16-17,100000,5500,5.5",
-                        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17,6000,420,7.0",
-                        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000018,Nottingham,892,16-17,6500,c,c",
-                        "2024,Calendar year,Local authority,E92000001,England,E12000001,North East,E06000047,County Durham,840,16-17,10000,600,6.0",
-                        "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands,E06000015,Derby,831,16-17 Q,1,1,1",
-                    ]
-                ),
-            ]
-        )
-        + "\n"
-    )
-
-
-def _summary(version: str) -> dict:
-    return {
-        "id": DATA_SET,
-        "title": "NEET and participation: local authority figures",
-        "status": "Published",
-        "latestVersion": {"version": version, "published": "2026-06-05T09:30:00+01:00", "totalResults": 6},
-    }
 
 
 def _config(tmp_path, monkeypatch, httpserver, **extra) -> dict:
@@ -86,7 +49,7 @@ def test_tidy_keeps_tracker_areas_marks_suppression_and_quarantines_bad_periods(
 
     import pandas as pd
 
-    frame = pd.read_csv(io.StringIO(_csv()), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(io.StringIO(dfe_csv()), dtype=str, keep_default_na=False)
     frame.loc[0, "time_period"] = "Dec 2024"
     frame.loc[1, "NEET_not_known_percent"] = "5.5%"
     quarantined = []
@@ -119,7 +82,7 @@ def test_tidy_names_a_missing_column_and_ambiguous_rows():
 
     import pandas as pd
 
-    frame = pd.read_csv(io.StringIO(_csv()), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(io.StringIO(dfe_csv()), dtype=str, keep_default_na=False)
     with pytest.raises(FeedError, match="column 'NEET_percent' not in the data set"):
         dfe_ees.tidy(frame, DATA_SET, "neet_16_24", "NEET_percent", {"E06000015"})
     with pytest.raises(FeedError, match="several rows for E06000015 2024"):
@@ -139,7 +102,7 @@ def test_client_errors_empty_and_changed_column(httpserver):
         client.csv(DATA_SET)
     httpserver.clear()
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data(
-        _csv().replace("geographic_level", "geography_level")
+        dfe_csv().replace("geographic_level", "geography_level")
     )
     with pytest.raises(FeedError, match="lacks column\\(s\\) geographic_level"):
         client.csv(DATA_SET)
@@ -150,10 +113,10 @@ def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_t
 ):
     version = {"v": "1.0"}
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_handler(
-        lambda request: Response(json.dumps(_summary(version["v"])), content_type="application/json")
+        lambda request: Response(json.dumps(dfe_summary(version["v"])), content_type="application/json")
     )
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_data(
-        "\ufeff" + _csv(), content_type="text/csv"
+        "\ufeff" + dfe_csv(), content_type="text/csv"
     )
     resources = _config(tmp_path, monkeypatch, httpserver)
     assert dg.materialize([raw_dfe_neet_observations], resources=with_feeds(resources)).success
@@ -166,7 +129,7 @@ def test_asset_loads_then_skips_an_unchanged_version_then_keeps_the_table_when_t
 
     version["v"] = "2.0"
     httpserver.clear()
-    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_json(_summary("2.0"))
+    httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}").respond_with_json(dfe_summary("2.0"))
     httpserver.expect_request(f"/statistics/v1/data-sets/{DATA_SET}/csv").respond_with_response(Response("down", 503))
     assert not dg.materialize(
         [raw_dfe_neet_observations], resources=with_feeds(resources), raise_on_error=False

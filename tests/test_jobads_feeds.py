@@ -15,6 +15,7 @@ from assets.reference.assets import reference_assets
 from orchestration.sensors import jobads_dropzone_sensor
 from orchestration.settings import EMBEDDED_DIR
 from tests.conftest import FIXTURES
+from tests.feed_formats import adzuna_page, adzuna_result
 from tests.feed_resources import platform_in, with_feeds
 
 NEEDED = {"soc2020_coding_index", "soc2020_unit_groups", "lsoa21_lookup", "lad_lookup"}
@@ -100,31 +101,6 @@ def test_drop_file_with_bad_records_duplicates_and_rerun(env):
     assert _sql(tmp_path, "select count(*) from raw.quarantine where source = 'job_ads'")[0][0] == 3
 
 
-def _adzuna_page(results, count):
-    return {"count": count, "results": results, "__CLASS__": "Adzuna::API::Response::JobSearchResults"}
-
-
-def _adzuna_result(i):
-    return {
-        "id": str(4000 + i),
-        "title": ["Care Worker", "Warehouse Operative", "HGV Driver"][i % 3],
-        "description": "Apply to jobs@example.org",
-        "created": "2026-11-24T06:00:00Z",
-        "company": {"display_name": f"Employer {i}"},
-        "location": {
-            "display_name": "Mansfield, Nottinghamshire",
-            "area": ["UK", "East Midlands", "Nottinghamshire", "Mansfield"],
-        },
-        "latitude": 53.14,
-        "longitude": -1.2,
-        "salary_min": 24000,
-        "salary_max": 26000,
-        "salary_is_predicted": "0",
-        "contract_time": "full_time",
-        "category": {"label": "Healthcare & Nursing Jobs", "tag": "healthcare-nursing-jobs"},
-    }
-
-
 def test_adzuna_pages_then_a_failing_api_leaves_the_day_intact(env, httpserver, monkeypatch):
     tmp_path, resources, cfg = env
     cfg.write_text(
@@ -153,12 +129,12 @@ def test_adzuna_pages_then_a_failing_api_leaves_the_day_intact(env, httpserver, 
         "results_per_page": "50",
         "content-type": "application/json",
     }
-    results = [_adzuna_result(i) for i in range(55)]
+    results = [adzuna_result(i) for i in range(55)]
     httpserver.expect_ordered_request("/v1/api/jobs/gb/search/1", query_string=base).respond_with_json(
-        _adzuna_page(results[:50], 55)
+        adzuna_page(results[:50], 55)
     )
     httpserver.expect_ordered_request("/v1/api/jobs/gb/search/2", query_string=base).respond_with_json(
-        _adzuna_page(results[50:], 55)
+        adzuna_page(results[50:], 55)
     )
     day = today_london()
     assert _run(resources, day).success

@@ -16,10 +16,9 @@ from assets.labour_market.ons import raw_ons_local_indicators
 from assets.platform.http import FeedError, make_session
 from orchestration.settings import EMBEDDED_DIR
 from tests.dbt_copy import dbt_on, warehouse_copy
+from tests.feed_formats import ONS, ons_csv
 from tests.feed_resources import platform_in, with_feeds
 from tests.nomis_format import definition, employment_rate_rows, to_csv
-
-ONS = pd.read_csv(EMBEDDED_DIR / "ons/emcca_local_indicators_long.csv", dtype=str, keep_default_na=False)
 
 
 def _live_config(tmp_path, monkeypatch, sources: dict) -> None:
@@ -35,13 +34,8 @@ def _resources(tmp_path):
     }
 
 
-def _ons_csv(dataset: str) -> str:
-    # the published per-dataset file has no `dataset` column; it is added by the connector
-    return ONS[ONS.dataset == dataset].drop(columns=["dataset"]).to_csv(index=False)
-
-
 def test_ons_local_stats_client_reads_csv_and_metadata(httpserver):
-    httpserver.expect_request("/employment-rate/employment-rate.csv").respond_with_data(_ons_csv("employment-rate"))
+    httpserver.expect_request("/employment-rate/employment-rate.csv").respond_with_data(ons_csv("employment-rate"))
     meta = json.loads((EMBEDDED_DIR / "ons/metadata/employment-rate.json").read_text())
     httpserver.expect_request("/employment-rate/employment-rate.json").respond_with_json(meta)
     client = OnsLocalStatsClient(base_url=httpserver.url_for("/"), session=make_session(retries=1, backoff=0))
@@ -52,7 +46,7 @@ def test_ons_local_stats_client_reads_csv_and_metadata(httpserver):
 
 def test_ons_local_stats_changed_column_and_empty(httpserver):
     httpserver.expect_request("/claimant-count/claimant-count.csv").respond_with_data(
-        _ons_csv("claimant-count").replace("observation", "obs")
+        ons_csv("claimant-count").replace("observation", "obs")
     )
     httpserver.expect_request("/gross-value-added/gross-value-added.csv").respond_with_data("")
     client = OnsLocalStatsClient(base_url=httpserver.url_for("/"), session=make_session(retries=1, backoff=0))
@@ -64,7 +58,7 @@ def test_ons_local_stats_changed_column_and_empty(httpserver):
 
 def test_live_ons_asset_loads_the_served_files(httpserver, tmp_path, monkeypatch):
     for ds in ["employment-rate", "claimant-count"]:
-        httpserver.expect_request(f"/{ds}/{ds}.csv").respond_with_data(_ons_csv(ds))
+        httpserver.expect_request(f"/{ds}/{ds}.csv").respond_with_data(ons_csv(ds))
     _live_config(
         tmp_path,
         monkeypatch,
@@ -168,7 +162,7 @@ def test_ons_local_stats_refetches_only_changed_files(httpserver, tmp_path, monk
     etags = {"employment-rate": '"a1"', "claimant-count": '"b1"'}
     for ds in etags:
         httpserver.expect_request(f"/{ds}/{ds}.csv").respond_with_handler(
-            lambda request, ds=ds: Response(_ons_csv(ds), headers={"ETag": etags[ds]}, content_type="text/csv")
+            lambda request, ds=ds: Response(ons_csv(ds), headers={"ETag": etags[ds]}, content_type="text/csv")
         )
     _live_config(
         tmp_path,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from assets.platform.http import FeedError, get, make_session, redact
+from assets.platform.http import FeedError, get, make_session
+from assets.platform.responses import json_doc
 
 COLUMNS = [
     "source",
@@ -234,11 +235,8 @@ class AdzunaClient:
             resp = get(
                 self.session, f"Adzuna ({where})", f"{self.base_url}/v1/api/jobs/gb/search/{page}", params=params
             )
-            try:
-                doc = resp.json()
-            except ValueError:
-                raise FeedError(f"Adzuna ({where}): page {page} is not JSON: {redact(resp.text[:200])}") from None
-            batch = doc.get("results")
+            doc = json_doc(f"Adzuna ({where}) page {page}", resp)
+            batch = doc.get("results") if isinstance(doc, dict) else None
             if batch is None:
                 raise FeedError(f"Adzuna ({where}): page {page} has no 'results' field")
             results.extend(batch)

@@ -40,7 +40,9 @@ def _load(warehouse: DuckDBResource, source: FeedSource) -> dg.MaterializeResult
         key = source.api_key
         if not key:
             raise FeedError("Stat-Xplore is live but STATXPLORE_API_KEY is not set")
-        client = statxplore.StatXploreClient(key, source.session(), source.options.get("base_url", statxplore.BASE_URL))
+        # the /table POST only reads, so it is retried like a GET (429 with Retry-After, 5xx)
+        session = source.session(retry_post=True)
+        client = statxplore.StatXploreClient(key, session, source.options.get("base_url", statxplore.BASE_URL))
         query = source.options.get("query") or statxplore.default_query(
             [c for c in TRACKER_GEOGRAPHIES if c.startswith(("E06", "E07"))]
         )

@@ -20,10 +20,11 @@ def redact(text: str) -> str:
 
 
 def make_session(
-    retries: int = 4, backoff: float = 1.0, max_backoff: float = 60.0, timeout: float = 60.0
+    retries: int = 4, backoff: float = 1.0, max_backoff: float = 60.0, timeout: float = 60.0, retry_post: bool = False
 ) -> requests.Session:
     """`timeout` bounds each attempt (connect and each read); a hung server fails after about
-    (retries + 1) x timeout plus the backoff, never blocks a run."""
+    (retries + 1) x timeout plus the backoff, never blocks a run. `retry_post` for APIs whose POST only
+    reads (Stat-Xplore's /table query), so repeating it is safe."""
     retry = Retry(
         total=retries,
         connect=retries,
@@ -32,7 +33,7 @@ def make_session(
         backoff_factor=backoff,
         backoff_max=max_backoff,
         status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "HEAD"}),
+        allowed_methods=frozenset({"GET", "HEAD", *(["POST"] if retry_post else [])}),
         respect_retry_after_header=True,
         raise_on_status=False,
     )

@@ -66,10 +66,10 @@ class FeedSource(dg.ConfigurableResource):
             "timeout": float(self.options.get("timeout_seconds", self.timeout_seconds)),
         }
 
-    def session(self):
+    def session(self, **extra):
         from assets.platform.http import make_session
 
-        return make_session(**self.http_options())
+        return make_session(**self.http_options(), **extra)
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)

@@ -22,6 +22,7 @@ import pandas as pd
 import requests
 
 from assets.platform.http import FeedError, get, make_session
+from assets.platform.responses import csv_text, json_doc
 from assets.platform.warehouse import QuarantineRow
 
 BASE_URL = "https://api.education.gov.uk/statistics"
@@ -44,10 +45,8 @@ class EesClient:
     def release(self, data_set_id: str) -> str | None:
         """The latest version and its publication time, from the data set's summary."""
         resp = get(self.session, f"DfE EES {data_set_id}", f"{self.base_url}/v1/data-sets/{data_set_id}")
-        try:
-            latest = resp.json().get("latestVersion") or {}
-        except ValueError:
-            raise FeedError(f"DfE EES {data_set_id}: the summary is not JSON") from None
+        summary = json_doc(f"DfE EES {data_set_id} summary", resp)
+        latest = (summary.get("latestVersion") if isinstance(summary, dict) else None) or {}
         version = latest.get("version")
         return f"{version} {latest.get('published', '')}".strip() if version else None
 
@@ -56,9 +55,8 @@ class EesClient:
         resp = get(
             self.session, f"DfE EES {data_set_id}", f"{self.base_url}/v1/data-sets/{data_set_id}/csv", params=params
         )
-        if not resp.text.strip():
-            raise FeedError(f"DfE EES {data_set_id}: empty response")
-        frame = pd.read_csv(io.StringIO(resp.content.decode("utf-8-sig")), dtype=str, keep_default_na=False)
+        text = csv_text(f"DfE EES {data_set_id}", resp)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise FeedError(f"DfE EES {data_set_id}: response lacks column(s) {', '.join(missing)}")

@@ -16,6 +16,7 @@ import requests
 
 from assets.labour_market.official import NOMIS_COLUMNS
 from assets.platform.http import FeedError, get, make_session
+from assets.platform.responses import csv_text, json_doc
 
 BASE_URL = "https://www.nomisweb.co.uk/api/v01"
 PAGE_LIMIT = 25_000
@@ -109,9 +110,10 @@ class NomisClient:
             f"{self.base_url}/dataset/{dataset}.def.sdmx.json",
             params=params,
         )
+        doc = json_doc(f"Nomis {dataset} definition", resp)
         try:
-            families = resp.json()["structure"]["keyfamilies"]["keyfamily"]
-        except (ValueError, KeyError, TypeError) as exc:
+            families = doc["structure"]["keyfamilies"]["keyfamily"]
+        except (KeyError, TypeError) as exc:
             raise FeedError(f"Nomis {dataset} definition: not an SDMX-JSON structure ({exc})") from None
         for family in families if isinstance(families, list) else [families]:
             notes = ((family.get("annotations") or {}).get("annotation")) or []
@@ -129,7 +131,7 @@ class NomisClient:
             )
         if not resp.text.strip():
             return pd.DataFrame(columns=REQUIRED)
-        frame = pd.read_csv(io.StringIO(resp.text), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(csv_text(f"Nomis {dataset}", resp)), dtype=str, keep_default_na=False)
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise FeedError(

@@ -8,6 +8,7 @@ import pandas as pd
 import requests
 
 from assets.platform.http import FeedError, get, make_session
+from assets.platform.responses import csv_text, json_doc
 
 BASE_URL = "https://raw.githubusercontent.com/ONSdigital/explore-local-statistics-data/main"
 DATASETS = [
@@ -51,9 +52,8 @@ class OnsLocalStatsClient:
         self, dataset: str, keep_areas: set[str] | None = None, keep_geographies: set[str] | None = None
     ) -> pd.DataFrame:
         resp = get(self.session, f"ONS local statistics {dataset}", f"{self.base_url}/{dataset}/{dataset}.csv")
-        if not resp.text.strip():
-            raise FeedError(f"ONS local statistics {dataset}: empty response")
-        frame = pd.read_csv(io.StringIO(resp.text), dtype=str, keep_default_na=False)
+        text = csv_text(f"ONS local statistics {dataset}", resp)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise FeedError(f"ONS local statistics {dataset}: response lacks column(s) {', '.join(missing)}")
@@ -87,7 +87,4 @@ class OnsLocalStatsClient:
         resp = get(
             self.session, f"ONS local statistics {dataset} metadata", f"{self.base_url}/{dataset}/{dataset}.json"
         )
-        try:
-            return resp.json()
-        except ValueError as exc:
-            raise FeedError(f"ONS local statistics {dataset} metadata: invalid JSON") from exc
+        return json_doc(f"ONS local statistics {dataset} metadata", resp)

@@ -15,6 +15,7 @@ import pandas as pd
 import requests
 
 from assets.platform.http import FeedError, redact
+from assets.platform.responses import json_doc
 
 BASE_URL = "https://stat-xplore.dwp.gov.uk/webapi/rest/v1"
 DB = "UC_Monthly"
@@ -39,13 +40,13 @@ class StatXploreClient:
     api_key: str
     session: requests.Session
     base_url: str = BASE_URL
-    timeout: float = 120
     calls: list = field(default_factory=list)
 
     def table(self, query: dict) -> dict:
         url = self.base_url.rstrip("/") + "/table"
+        timeout = getattr(self.session, "escalator_timeout", 120.0)
         try:
-            resp = self.session.post(url, json=query, headers={"APIKey": self.api_key}, timeout=self.timeout)
+            resp = self.session.post(url, json=query, headers={"APIKey": self.api_key}, timeout=timeout)
         except requests.RequestException as exc:
             raise FeedError(f"Stat-Xplore: request failed: {redact(str(exc))}") from None
         if resp.status_code >= 400:
@@ -54,7 +55,7 @@ class StatXploreClient:
             except ValueError:
                 detail = resp.text[:200]
             raise FeedError(f"Stat-Xplore: HTTP {resp.status_code} from {url}: {detail}")
-        return resp.json()
+        return json_doc("Stat-Xplore", resp)
 
 
 def tidy(response: dict) -> pd.DataFrame:
