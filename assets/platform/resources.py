@@ -10,6 +10,21 @@ from pathlib import Path
 from typing import Any, Optional
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+
+class WarehouseResource(DuckDBResource):
+    """The DuckDB warehouse, closing its connection when a step fails too: dagster-duckdb 0.29 closes it
+    only on success, so a failed feed left the file open in the run's process with the resource's
+    config, and the failure hook could not record its alert in ops.alerts ("different configuration")."""
+
+    @contextmanager
+    def get_connection(self):
+        with super().get_connection() as conn:
+            try:
+                yield conn
+            finally:
+                conn.close()
 
 
 class PlatformConfig(dg.ConfigurableResource):
