@@ -29,6 +29,9 @@ KEEP_VERSIONS = 5
 # Free text stays in the warehouse: an advert description can carry names and contact details the scrub
 # missed, and no BI use needs it
 WAREHOUSE_ONLY_COLUMNS = {"fct_job_ads": ("description",)}
+# The published tables as a DuckDB file of their own: written once, never opened for writing again, so a BI
+# tool can open it read-only at any time - the warehouse itself is locked by DuckDB while a refresh writes
+BI_DATABASE = "escalator_published.duckdb"
 UTF8_BOM = b"\xef\xbb\xbf"  # Excel reads a CSV without it as ANSI and shows "Â£"
 
 
@@ -117,6 +120,7 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
                 if fmt == "csv":
                     add_bom(path)
                 files.append({"path": path.name, "sha256": sha256(path), "rows": rows})
+        files.append({"path": BI_DATABASE, "sha256": write_bi_database(conn, target / BI_DATABASE, marts, feeds)})
         manifest = {
             "version": version,
             "run_id": run_id,
@@ -157,6 +161,20 @@ def publish(conn, published: Path, run_id: str, marts: list[str] = PUBLISHED_MAR
     swap_symlink(published, target)
     _prune(vdir, target)
     return manifest
+
+
+def write_bi_database(conn, path: Path, marts: list[str], feeds: pd.DataFrame) -> str:
+    """The published tables (and feed_status) in a new DuckDB file; returns its sha256."""
+    conn.execute(f"attach {_literal(str(path))} as bi_copy")
+    try:
+        for mart in marts:
+            conn.execute(f"create table bi_copy.main.{mart} as {published_select(mart)}")
+        conn.register("_bi_feed_status", feeds)
+        conn.execute("create table bi_copy.main.feed_status as select * from _bi_feed_status")
+        conn.unregister("_bi_feed_status")
+    finally:
+        conn.execute("detach bi_copy")
+    return sha256(path)
 
 
 def copy_comments(conn, mart: str) -> None:
