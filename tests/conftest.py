@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+CANARY_PREFIX = "CANARY-session-"
 FIXTURES = Path(__file__).parent / "fixtures"
 # idempotent: a test module importing tests.conftest must not start a second throw-away environment
 _TMP = Path(os.environ.get("ESCALATOR_TEST_ROOT") or tempfile.mkdtemp(prefix="escalator-tests-"))
@@ -23,6 +24,12 @@ os.environ.update(
         "DO_NOT_TRACK": "1",
         "ESCALATOR_NETWORK_RETRIES": "1",
         "ESCALATOR_NETWORK_RETRY_DELAY": "0",
+        # canary secrets: resolved into the session refresh's resources, and must be written nowhere
+        # (tests/test_faults.py scans every file the session wrote)
+        **{
+            key: f"{CANARY_PREFIX}{key}"
+            for key in ("NOMIS_API_KEY", "STATXPLORE_API_KEY", "BODS_API_KEY", "ADZUNA_APP_KEY")
+        },
     }
 )
 (_TMP / "dagster_home").mkdir(parents=True, exist_ok=True)

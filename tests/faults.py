@@ -1,4 +1,6 @@
-"""Fault cases for job-advert file drops (and, through tests/faults_live.py, a live feed's HTTP faults), run through the real asset (raw/job_ads) on a private warehouse:
+"""Fault cases for job-advert file drops (and, through tests/faults_live.py, faults_gtfs.py, faults_crash.py
+and faults_concurrency.py, every live source's HTTP faults, broken timetables, SIGKILL crashes and
+concurrent refreshes), run through the real asset (raw/job_ads) on a private warehouse:
 each case drops one hostile file and accounts for every row (rows in = accepted + quarantined + duplicates
 collapsed; nothing lost). `make faults` prints the table; tests/test_faults.py runs the same cases.
 
@@ -261,6 +263,38 @@ class Harness:
         return Outcome(case, accepted, len(reasons), collapsed, seconds, reasons, extra_ok and result.success)
 
 
+def crash_and_concurrency(root: Path) -> int:
+    """A private site refreshed by `escalator refresh` - killed once during its first dbt build and rerun
+    from there - then the crash cases, then two refreshes together with the UI and a BI reader."""
+    import subprocess
+
+    from tests.faults_concurrency import report as concurrency_report
+    from tests.faults_crash import ESCALATOR, CrashCase, Site, Watch, after_rerun, kill, report, report_rerun
+
+    site = Site(root)
+    (root / "home").mkdir(parents=True)
+    (root / "home" / "dagster.yaml").write_text((ROOT / "orchestration" / "dagster.yaml").read_text())
+    first = kill(site, CrashCase("daily refresh killed during dbt", "daily_refresh", [], Watch.dbt_building))
+    started = time.perf_counter()
+    full = subprocess.run([str(ESCALATOR), "refresh"], env=site.env(), capture_output=True, text=True, cwd=ROOT)
+    print(
+        f"first daily refresh killed during dbt after {first.killed_after or 0:.1f}s; the full rerun "
+        f"{'succeeded' if full.returncode == 0 else 'FAILED'} in {time.perf_counter() - started:.0f}s"
+    )
+    if full.returncode != 0:
+        print(full.stdout[-2000:])
+        return 1
+    failed = report(site)
+    print()
+    concurrency_failed, together = concurrency_report(site)
+    print()
+    return (
+        failed
+        + concurrency_failed
+        + report_rerun(after_rerun(site, together.winner_code, together.winner_stdout, together.seconds))
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Job-advert file-drop fault cases, as a table")
     parser.add_argument("--big", type=int, default=200_000, help="rows in the large-file case")
@@ -295,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         from tests.faults_gtfs import report as gtfs_report
 
         failed += gtfs_report(Path(tmp) / "gtfs")
+        print()
+        failed += crash_and_concurrency(Path(tmp) / "site")
         print(f"\n{'all cases pass' if not failed else f'{failed} case(s) FAILED'}")
         return 1 if failed else 0
 

@@ -1,7 +1,8 @@
 """Crash cases: `escalator refresh` (a real subprocess) killed with SIGKILL at a chosen point - the
 process alone, as `kill -9`, the OOM killer or a lost host would - on a copy of a refreshed warehouse and
-publication. Afterwards the warehouse opens for writing, `published/` matches its manifest, and the
-rerun succeeds without manual repair (it reports the interrupted runs it cleared)."""
+publication. Afterwards the warehouse opens for writing and `published/` matches its manifest; the
+rerun (started by tests/faults_concurrency.py, beside a second refresh, the UI and a BI reader) succeeds
+without manual repair and reports the interrupted runs it cleared."""
 
 import os
 import re
@@ -63,6 +64,11 @@ class Site:
         return site
 
 
+def _versions(site: Site) -> set[str]:
+    vdir = versions_dir(site.published)
+    return {p.name for p in vdir.iterdir()} if vdir.exists() else set()
+
+
 def _children(pid: int) -> list[str]:
     out = []
     for p in Path("/proc").iterdir():
@@ -91,8 +97,7 @@ class Watch:
         return any(c.startswith("tail ") and "compute_logs" in c for c in _children(self.pid))
 
     def publishing(self) -> bool:
-        vdir = versions_dir(self.site.published)
-        return any(p.name not in self.versions_before for p in vdir.iterdir())
+        return bool(_versions(self.site) - self.versions_before)
 
 
 @dataclass
@@ -147,7 +152,7 @@ def kill(site: Site, case: CrashCase, timeout: float = 180) -> CrashOutcome:
     started = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, env=site.env(), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    watch = Watch(site, proc.pid, log, {p.name for p in versions_dir(site.published).iterdir()})
+    watch = Watch(site, proc.pid, log, _versions(site))
     killed_after = None
     while proc.poll() is None and time.monotonic() - started < timeout:
         if case.trigger(watch):
@@ -183,16 +188,13 @@ class Rerun:
         return self.code == 0 and not self.publication and not self.incomplete and not self.unfinished
 
 
-def rerun(site: Site, job: str = "validate_and_publish") -> Rerun:
-    started = time.monotonic()
-    done = subprocess.run(
-        [str(ESCALATOR), "refresh", "--job", job], env=site.env(), capture_output=True, text=True, cwd=ROOT
-    )
-    recovered = re.findall(r"recovered: (run .*)", done.stdout)
+def after_rerun(site: Site, code: int, stdout: str, seconds: float) -> Rerun:
+    """What the rerun after the kills (see tests/faults_concurrency.py, which starts it) left behind."""
+    recovered = re.findall(r"recovered: (run .*)", stdout)
     unfinished, interrupted = run_history(site)
     return Rerun(
-        done.returncode,
-        time.monotonic() - started,
+        code,
+        seconds,
         recovered,
         verify(site.published),
         incomplete_versions(site.published),
@@ -236,8 +238,10 @@ def report(site: Site) -> int:
             f"{case.name:30} {case.job:22} {at:>9}  {'opens' if out.warehouse_opens else 'BROKEN':10} {state:28} "
             f"{'pass' if out.passed else 'FAIL':6} {len(out.half_written)}"
         )
-    again = rerun(site)
-    failed += not again.passed
+    return failed
+
+
+def report_rerun(again: Rerun) -> int:
     print(
         f"{'rerun without repair':30} {'validate_and_publish':22} {again.seconds:>8.1f}s  "
         f"{'exit ' + str(again.code):10} {('matches' if not again.publication else again.publication[0])[:28]:28} "
@@ -247,4 +251,4 @@ def report(site: Site) -> int:
         f"{'':30} {again.interrupted} killed run(s) marked failed as interrupted, {len(again.unfinished)} left "
         f"unfinished; {len(again.incomplete)} half-written version folder(s) left"
     )
-    return failed
+    return 0 if again.passed else 1

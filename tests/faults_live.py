@@ -313,9 +313,8 @@ class SourceFaults:
             app_id="canary-app",
         )
         (root / "home").mkdir(exist_ok=True)
-        self.instance = dg.DagsterInstance.local_temp(
-            tempdir=str(root / "home"), overrides={"telemetry": {"enabled": False}}
-        )
+        (root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        self.instance = dg.DagsterInstance.from_config(str(root / "home"))
         self.resources = {
             **build_resources(load_settings()),
             "warehouse": WarehouseResource(database=str(root / "w.duckdb")),
@@ -418,7 +417,7 @@ def step_error(result) -> str:
 
 
 def report(root: Path) -> int:
-    header = f"{'live source':21} {'case':33} {'expected':50} {'observed':66} {'time':>6}  result"
+    header = f"{'live source':21} {'case':33} {'expected':52} {'observed':66} {'time':>6}  result"
     print(header)
     print("-" * len(header))
     failed = 0
@@ -431,14 +430,14 @@ def report(root: Path) -> int:
                 observed = ("quarantined: " if out.quarantined else "") + observed
                 failed += not out.passed
                 print(
-                    f"{harness.src.name:21} {case.name:33} {case.expected:50} {observed[:66]:66} "
+                    f"{harness.src.name:21} {case.name:33} {case.expected:52} {observed[:66]:66} "
                     f"{out.seconds:>5.1f}s  {'pass' if out.passed else 'FAIL'}"
                 )
             leaked, sent = harness.files_with_the_secret(), harness.key_was_sent()
             ok = not leaked and (sent or harness.src.key in ("ons_local_stats_source", "dfe_neet_source"))
             failed += not ok
             print(
-                f"{harness.src.name:21} {'canary API key':33} {'sent if the source takes a key, written nowhere':50} "
+                f"{harness.src.name:21} {'canary API key':33} {'sent if the source takes a key, written nowhere':52} "
                 f"{f'sent: {sent}; in {len(leaked)} file(s)':66} {'':>6}  {'pass' if ok else 'FAIL'}"
             )
         finally:

@@ -144,3 +144,13 @@ def test_no_email_or_phone_number_anywhere_in_what_is_published(refreshed, wareh
             f'select count(*) from published.{table} where regexp_matches("{column}", ?)', [EMAIL_OR_PHONE]
         ).fetchone()[0]
         assert found == 0, f"published.{table}.{column}"
+
+
+def test_canary_keys_in_the_environment_are_written_nowhere_by_the_refresh(refreshed, tmp_root):
+    """The session's keys (tests/conftest.py) were resolved into the refresh's resources; no file it wrote -
+    warehouse, run and event storage, compute logs, dbt logs, published/, reports - holds one."""
+    from tests.conftest import CANARY_PREFIX
+
+    files = [p for p in tmp_root.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert len(files) > 50 and any(p.suffix == ".duckdb" for p in files)
+    assert [str(p.relative_to(tmp_root)) for p in files if CANARY_PREFIX.encode() in p.read_bytes()] == []
