@@ -204,14 +204,20 @@ def after_rerun(site: Site, code: int, stdout: str, seconds: float) -> Rerun:
 
 
 def run_history(site: Site) -> tuple[list[str], int]:
-    """Runs not finished, and runs marked failed as interrupted, in the site's Dagster run history."""
+    """Terminal refreshes' runs not finished, and runs marked failed as interrupted, in the run history."""
     import dagster as dg
     from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
+    from orchestration.interrupted import PROCESS_TAG
+
     with dg.DagsterInstance.from_config(str(site.root / "home")) as instance:
         runs = instance.get_runs()
+        # runs a terminal refresh started (the daemon's own, e.g. a freshness check queued while the UI ran,
+        # are the daemon's to run)
         unfinished = [
-            f"{r.run_id[:8]} {r.job_name} {r.status.value}" for r in runs if r.status in NOT_FINISHED_STATUSES
+            f"{r.run_id[:8]} {r.job_name} {r.status.value}"
+            for r in runs
+            if r.status in NOT_FINISHED_STATUSES and PROCESS_TAG in r.tags
         ]
         interrupted = sum(
             any("Interrupted: process" in (e.message or "") for e in instance.all_logs(r.run_id))

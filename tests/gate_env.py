@@ -1,5 +1,6 @@
 """A private warehouse / published folder / embedded-data copy for tests that corrupt data."""
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,10 +52,20 @@ class Env:
         return {p.name: p.read_bytes() for p in sorted(self.published.resolve().iterdir())}
 
 
-def make_env(root: Path, monkeypatch) -> Env:
+def make_env(root: Path, monkeypatch, start_from: tuple[Path, Path] | None = None) -> Env:
     from orchestration.definitions import build_defs
 
     shutil.copytree(EMBEDDED_DIR, root / "embedded")
+    if start_from is not None:  # a refreshed site: its warehouse, timetable versions and publication
+        warehouse, published = start_from
+        shutil.copyfile(warehouse, root / "warehouse.duckdb")
+        if Path(f"{warehouse}.wal").exists():
+            shutil.copyfile(f"{warehouse}.wal", root / "warehouse.duckdb.wal")
+        if (warehouse.parent / "gtfs").exists():
+            shutil.copytree(warehouse.parent / "gtfs", root / "gtfs")
+        versions = published.parent / f".{published.name}_versions"
+        shutil.copytree(versions, root / ".published_versions", symlinks=True)
+        os.symlink(os.readlink(published), root / "published", target_is_directory=True)
     values = dict(
         zip(
             ENV_KEYS,

@@ -2,6 +2,8 @@
 publishes files that match their manifest."""
 
 import json
+import os
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -23,11 +25,12 @@ def _materialized(result) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(refreshed, tmp_path_factory):
+    """A private copy of the session's refreshed site (warehouse, timetables, publication) and embedded data."""
+    assert refreshed.success
     mp = pytest.MonkeyPatch()
-    e = make_env(tmp_path_factory.mktemp("gate"), mp)
-    first = e.run()
-    assert first.success
+    session = (Path(os.environ["ESCALATOR_WAREHOUSE"]), Path(os.environ["ESCALATOR_PUBLISHED_DIR"]))
+    e = make_env(tmp_path_factory.mktemp("gate"), mp, start_from=session)
     yield e
     mp.undo()
 

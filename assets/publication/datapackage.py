@@ -137,5 +137,20 @@ def datapackage(
         "created": published_at,
         "licenses": [OGL, CC_BY],
         "sources": [ONS, ONET, NCS, GEO, JOBADS, GTFS],
-        "resources": [r for m in marts for r in resource(conn, m, by_path, (hidden or {}).get(m, ()))],
+        "resources": [r for m in marts for r in resource(conn, m, by_path, (hidden or {}).get(m, ()))]
+        + [bi_resource(f) for f in files if f["path"].endswith(".duckdb")],
+    }
+
+
+def bi_resource(f: dict) -> dict:
+    """The DuckDB copy of every published table (one table per resource above, plus feed_status)."""
+    return {
+        "name": "escalator-published-duckdb",
+        "path": f["path"],
+        "format": "duckdb",
+        "mediatype": "application/vnd.duckdb.file",
+        "title": "All published tables as one DuckDB database",
+        "description": "The tables above (and feed_status), for BI tools: open read-only; never written again.",
+        "hash": f"sha256:{f['sha256']}",
+        "licenses": [OGL, CC_BY],
     }
