@@ -20,6 +20,7 @@ import duckdb
 from assets.jobads.assets import EMBEDDED_SEEN_DATE
 from assets.publication.publish import versions_dir
 from assets.publication.verify import incomplete_versions, verify
+from tests.site_copy import copy_site
 
 ROOT = Path(__file__).resolve().parents[1]
 ESCALATOR = Path(sys.executable).with_name("escalator")
@@ -53,12 +54,7 @@ class Site:
     def copy_of(cls, root: Path, warehouse: Path, published: Path) -> "Site":
         """A refreshed state copied (the warehouse file and the publication's version folders)."""
         site = cls(root)
-        site.warehouse.parent.mkdir(parents=True)
-        shutil.copyfile(warehouse, site.warehouse)
-        if Path(f"{warehouse}.wal").exists():
-            shutil.copyfile(f"{warehouse}.wal", f"{site.warehouse}.wal")
-        shutil.copytree(versions_dir(published), versions_dir(site.published), symlinks=True)
-        os.symlink(os.readlink(published), site.published, target_is_directory=True)
+        copy_site(warehouse, published, site.warehouse, site.published)
         (site.root / "home").mkdir()
         shutil.copyfile(ROOT / "orchestration" / "dagster.yaml", site.root / "home" / "dagster.yaml")
         return site

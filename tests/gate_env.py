@@ -1,6 +1,5 @@
 """A private warehouse / published folder / embedded-data copy for tests that corrupt data."""
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.settings import EMBEDDED_DIR, load_settings
+from tests.site_copy import copy_site
 
 ENV_KEYS = (
     "ESCALATOR_WAREHOUSE",
@@ -57,15 +57,7 @@ def make_env(root: Path, monkeypatch, start_from: tuple[Path, Path] | None = Non
 
     shutil.copytree(EMBEDDED_DIR, root / "embedded")
     if start_from is not None:  # a refreshed site: its warehouse, timetable versions and publication
-        warehouse, published = start_from
-        shutil.copyfile(warehouse, root / "warehouse.duckdb")
-        if Path(f"{warehouse}.wal").exists():
-            shutil.copyfile(f"{warehouse}.wal", root / "warehouse.duckdb.wal")
-        if (warehouse.parent / "gtfs").exists():
-            shutil.copytree(warehouse.parent / "gtfs", root / "gtfs")
-        versions = published.parent / f".{published.name}_versions"
-        shutil.copytree(versions, root / ".published_versions", symlinks=True)
-        os.symlink(os.readlink(published), root / "published", target_is_directory=True)
+        copy_site(*start_from, root / "warehouse.duckdb", root / "published")
     values = dict(
         zip(
             ENV_KEYS,
