@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
@@ -161,3 +162,39 @@ def test_corrupt_feed_is_stopped_at_the_raw_gate(env):
     assert env.published_bytes().keys() == before.keys()
     # determinism: a second refresh of the same data publishes the same data, table by table
     assert _data_fingerprint(env) == data_before
+
+
+def test_a_broken_live_timetable_leaves_the_published_travel_times_unchanged(env, httpserver, tmp_path, monkeypatch):
+    """BODS goes live and serves a timetable with a 25:61:00 stop time: the transport refresh quarantines
+    it, routes on the last valid network and publishes travel times byte for byte as before."""
+    import yaml
+
+    from orchestration.definitions import build_defs
+    from orchestration.settings import PROJECT_ROOT, load_settings
+    from tests.faults_gtfs import broken_feeds
+
+    travel = ("fct_travel_times.parquet", "fct_travel_times.csv")
+    before = {name: data for name, data in env.published_bytes().items() if name in travel}
+    reach_before = _data_fingerprint(env)["fct_job_reach_by_lsoa"]
+    version_before = env.published.resolve().name
+    case, payload = next((c, p) for c, p in broken_feeds() if "25:61" in c.name)
+    httpserver.expect_request("/gtfs").respond_with_data(payload, content_type="application/zip")
+    config = yaml.safe_load((PROJECT_ROOT / "escalator.yaml").read_text())
+    config["sources"]["bods"] = {
+        "live": True,
+        "http_retries": 0,
+        "feeds": [{"name": "east_midlands", "url": httpserver.url_for("/gtfs")}],
+    }
+    (tmp_path / "escalator.yaml").write_text(yaml.safe_dump(config))
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "escalator.yaml"))
+
+    live = build_defs(load_settings())
+    result = live.resolve_job_def("transport_refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert result.success
+    reasons = env.sql("select reason from raw.quarantine where source = 'gtfs' and record_id like 'east_midlands@%'")
+    assert any("25:61:00" in r for (r,) in reasons)
+    assert env.published.resolve().name != version_before  # a new publication...
+    assert {name: data for name, data in env.published_bytes().items() if name in travel} == before  # ...same bytes
+    assert _data_fingerprint(env)["fct_job_reach_by_lsoa"] == reach_before  # and the reach built on them
