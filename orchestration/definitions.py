@@ -15,8 +15,8 @@ from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import ALL_JOBS
 from orchestration.resources import build_resources
 from orchestration.schedules import ALL_SCHEDULES
-from orchestration.sensors import ALL_SENSORS
-from orchestration.settings import Settings
+from orchestration.sensors import build_sensors
+from orchestration.settings import Settings, load_settings
 from reports import defs as reports
 
 # modules, not their Definitions: Dagster allows one Definitions object at this module's scope
@@ -24,13 +24,14 @@ DOMAINS = [reference, labour_market, jobads, transport, escalator, transform, pu
 
 
 def build_defs(settings: Settings | None = None) -> dg.Definitions:
+    settings = settings or load_settings()
     return dg.Definitions.merge(
         *(d.defs for d in DOMAINS),
         dg.Definitions(
             asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
             jobs=ALL_JOBS,
             schedules=ALL_SCHEDULES,
-            sensors=ALL_SENSORS,
+            sensors=build_sensors(settings),
             resources=build_resources(settings),
         ),
     )

@@ -13,21 +13,14 @@ from assets.platform.resources import FeedSource, PlatformConfig
 from orchestration.alerts import record_alert, webhook_url
 from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import daily_refresh_job, transport_refresh_job
+from orchestration.settings import Settings
 
 
 def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-@dg.sensor(
-    name="jobads_dropzone_sensor",
-    job=daily_refresh_job,
-    minimum_interval_seconds=60,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Starts the refresh for a job-ad file's day when a new or changed CSV/JSON/JSONL file "
-    "appears in the drop folder; each file version is loaded once.",
-)
-def jobads_dropzone_sensor(context: dg.SensorEvaluationContext, platform: PlatformConfig):
+def dropzone_requests(context: dg.SensorEvaluationContext, platform: PlatformConfig):
     folder = platform.dropzone
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     if not folder.exists():
@@ -123,4 +116,28 @@ with warnings.catch_warnings():
         freshness_checks=FRESHNESS_CHECKS, default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=600
     )
 
-ALL_SENSORS = [jobads_dropzone_sensor, run_failure_alert_sensor, gtfs_feed_version_sensor, freshness_sensor]
+
+def dropzone_sensor(poll_seconds: int = 60) -> dg.SensorDefinition:
+    """The job-ad drop-folder sensor, polling every `poll_seconds` (settings: dropzone_poll_seconds)."""
+
+    @dg.sensor(
+        name="jobads_dropzone_sensor",
+        job=daily_refresh_job,
+        minimum_interval_seconds=poll_seconds,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Starts the refresh for a job-ad file's day when a new or changed CSV/JSON/JSONL file "
+        "appears in the drop folder; each file version is loaded once.",
+    )
+    def jobads_dropzone_sensor(context: dg.SensorEvaluationContext, platform: PlatformConfig):
+        return dropzone_requests(context, platform)
+
+    return jobads_dropzone_sensor
+
+
+def build_sensors(settings: Settings) -> list[dg.SensorDefinition]:
+    return [
+        dropzone_sensor(settings.dropzone_poll_seconds),
+        run_failure_alert_sensor,
+        gtfs_feed_version_sensor,
+        freshness_sensor,
+    ]

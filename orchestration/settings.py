@@ -45,6 +45,7 @@ class Settings:
     sources: dict[str, SourceConfig]
     text_engine: str = "shipped"  # "shipped" MiniLM vectors, "minilm" (recompute) or "tfidf"
     contact_email: str | None = None  # the reports' contact address (footer, accessibility statement)
+    dropzone_poll_seconds: int = 60  # how often the daemon looks in the job-ad drop folder
 
     def source(self, name: str) -> SourceConfig:
         return self.sources.get(name, SourceConfig(name=name))
@@ -58,6 +59,12 @@ def _path(value: str | os.PathLike, base: Path = PROJECT_ROOT) -> Path:
 
 def _truthy(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _seconds(value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"dropzone_poll_seconds: expected a whole number of seconds >= 1, got {value!r}")
+    return int(value)
 
 
 def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
@@ -104,4 +111,5 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         sources=sources,
         text_engine=pick("ESCALATOR_TEXT_ENGINE", "text_engine", "shipped"),
         contact_email=env.get("ESCALATOR_CONTACT_EMAIL") or raw.get("contact_email") or None,
+        dropzone_poll_seconds=_seconds(pick("ESCALATOR_DROPZONE_POLL_SECONDS", "dropzone_poll_seconds", "60")),
     )

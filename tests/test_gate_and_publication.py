@@ -7,22 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pandas as pd
 import pytest
 
+from tests.faults_gate import CASES, MART_CORRUPTIONS, GateCase, run_case
 from tests.gate_env import make_env
-
-
-def _check_evaluations(result):
-    return {
-        e.event_specific_data.check_name: e.event_specific_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    }
-
-
-def _materialized(result) -> set[str]:
-    return {e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
 
 
 @pytest.fixture(scope="module")
@@ -85,41 +73,27 @@ def test_published_csvs_open_in_excel_and_keep_advert_free_text_out(env):
 
 
 def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(env):
-    before = env.published_bytes()
+    """140% employment, a duplicated key and a null key at once (tests/faults_gate.py; `make faults` tries
+    each alone)."""
     version_before = env.published.resolve().name
-    with duckdb.connect(str(env.warehouse)) as conn:  # 140% employment, a duplicated key, a null key
-        conn.execute(
-            "update marts.fct_plan_indicators set value = 140 where indicator_id = 'employment_rate' "
-            "and geography_code = 'E06000018' and is_latest"
-        )
-        conn.execute(
-            "insert into marts.fct_plan_indicators select * from marts.fct_plan_indicators "
-            "where indicator_id = 'gdhi_per_head' and geography_code = 'E47000013' and is_latest"
-        )
-        conn.execute(  # and a null key
-            "insert into marts.fct_plan_indicators select * replace (null as indicator_id) "
-            "from marts.fct_plan_indicators where indicator_id = 'employment_rate' limit 1"
-        )
-    result = env.run("validate_and_publish")
-    assert not result.success
-    check = _check_evaluations(result)["gx_fct_plan_indicators"]
-    assert not check.passed
-    failures = check.metadata["failures"].value
-    kinds = {f["expectation"] for f in failures}
-    assert {
-        "expect_column_values_to_be_between",
-        "expect_compound_columns_to_be_unique",
-        "expect_column_values_to_not_be_null",
-    } <= kinds
-    bad = next(
-        f for f in failures if f["expectation"] == "expect_column_values_to_be_between" and f["column"] == "value"
-    )
+
+    def all_three(env):
+        with duckdb.connect(str(env.warehouse)) as conn:
+            for corrupt in MART_CORRUPTIONS.values():
+                corrupt(conn)
+
+    case = GateCase("three", "validate_and_publish", "gx_fct_plan_indicators", "", all_three)
+    out = run_case(env, case)
+    assert out.run_failed
+    for expectation in MART_CORRUPTIONS:
+        assert out.failing(expectation), expectation
+    bad = next(f for f in out.failing("expect_column_values_to_be_between") if f["column"] == "value")
     assert any(r["geography_code"] == "E06000018" and r["value"] == 140 for r in bad["sample_rows"])
-    dup = next(f for f in failures if f["expectation"] == "expect_compound_columns_to_be_unique")
+    dup = out.failing("expect_compound_columns_to_be_unique")[0]
     assert {r["indicator_id"] for r in dup["sample_rows"]} == {"gdhi_per_head"}
-    assert not any(k.startswith("published/") for k in _materialized(result))
+    assert out.published_assets == set()
     assert env.published.resolve().name == version_before
-    assert env.published_bytes() == before  # byte for byte
+    assert out.hashes_same  # every file under published/, byte for byte
     assert (
         env.sql(
             "select value from published.fct_plan_indicators where indicator_id = 'employment_rate' "
@@ -127,8 +101,7 @@ def test_corrupt_mart_fails_its_check_with_the_rows_and_publication_is_skipped(e
         )[0][0]
         != 140
     )
-    failed_steps = {r[0] for r in env.sql("select step_key from ops.refresh_failures")}
-    assert "gx_marts" in failed_steps
+    assert "gx_marts" in out.alert and out.banner  # recorded, and the reports say so
 
 
 def _data_fingerprint(env) -> dict:
@@ -140,42 +113,36 @@ def _data_fingerprint(env) -> dict:
 
 
 def test_corrupt_feed_is_stopped_at_the_raw_gate(env):
-    before = env.published_bytes()
-    data_before = _data_fingerprint(env)
-    path = env.embedded / "ons/emcca_local_indicators_long.csv"
-    ons = pd.read_csv(path, dtype=str, keep_default_na=False)
-    hit = (ons.areacd == "E47000013") & (ons.indicator == "Employment rate") & (ons.period == "2023-01-01/P1Y")
-    ons.loc[hit, "observation"] = "140"
-    ons.to_csv(path, index=False)
-    result = env.run()
-    assert not result.success
-    check = _check_evaluations(result)["gx_raw_ons_local_indicators"]
-    assert not check.passed
-    rows = [r for f in check.metadata["failures"].value for r in f["sample_rows"]]
+    out = run_case(env, CASES[-1])  # EMCCA's 2023 employment rate 140% in the ONS file
+    assert out.case.name == "raw feed value out of range"
+    assert out.run_failed
+    rows = [r for f in out.failures for r in f["sample_rows"]]
     assert any(r["areacd"] == "E47000013" and r["observation"] == 140 for r in rows)
-    assert not any(k.startswith("published/") for k in _materialized(result))
-    assert env.published_bytes() == before
-    # fix the feed: the next run publishes a new version again
-    ons.loc[hit, "observation"] = "74.6"
-    ons.to_csv(path, index=False)
-    assert env.run().success
-    assert env.published_bytes().keys() == before.keys()
-    # determinism: a second refresh of the same data publishes the same data, table by table
-    assert _data_fingerprint(env) == data_before
+    assert out.published_assets == set() and out.hashes_same
+    assert "gx_raw_feeds" in out.alert and out.banner
 
 
-def test_a_broken_live_timetable_leaves_the_published_travel_times_unchanged(env, httpserver, tmp_path, monkeypatch):
-    """BODS goes live and serves a timetable with a 25:61:00 stop time: the transport refresh quarantines
-    it, routes on the last valid network and publishes travel times byte for byte as before."""
+def test_the_next_refresh_with_a_broken_live_timetable_publishes_the_same_data(env, httpserver, tmp_path, monkeypatch):
+    """The ONS file fixed, and BODS live serving a timetable with a 25:61:00 stop time: the daily refresh
+    quarantines the timetable, routes on the last valid network and publishes a new version whose data are
+    those of the session's refresh, table by table (determinism: same day, same data), with the travel-time
+    files byte for byte as before."""
+    import shutil
+
     import yaml
 
     from orchestration.definitions import build_defs
-    from orchestration.settings import PROJECT_ROOT, load_settings
+    from orchestration.settings import EMBEDDED_DIR, PROJECT_ROOT, load_settings
     from tests.faults_gtfs import broken_feeds
 
+    ons = "ons/emcca_local_indicators_long.csv"
+    shutil.copyfile(EMBEDDED_DIR / ons, env.embedded / ons)  # fixed (the test above corrupts it)
     travel = ("fct_travel_times.parquet", "fct_travel_times.csv")
     before = {name: data for name, data in env.published_bytes().items() if name in travel}
-    reach_before = _data_fingerprint(env)["fct_job_reach_by_lsoa"]
+    with duckdb.connect(str(env.warehouse), read_only=True) as conn:  # published.* is still the session's
+        from assets.publication.fingerprint import fingerprint
+
+        data_before = fingerprint(conn)
     version_before = env.published.resolve().name
     case, payload = next((c, p) for c, p in broken_feeds() if "25:61" in c.name)
     httpserver.expect_request("/gtfs").respond_with_data(payload, content_type="application/zip")
@@ -188,13 +155,15 @@ def test_a_broken_live_timetable_leaves_the_published_travel_times_unchanged(env
     (tmp_path / "escalator.yaml").write_text(yaml.safe_dump(config))
     monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "escalator.yaml"))
 
+    from assets.jobads.assets import EMBEDDED_SEEN_DATE
+
     live = build_defs(load_settings())
-    result = live.resolve_job_def("transport_refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    result = live.resolve_job_def("daily_refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=EMBEDDED_SEEN_DATE
     )
     assert result.success
     reasons = env.sql("select reason from raw.quarantine where source = 'gtfs' and record_id like 'east_midlands@%'")
     assert any("25:61:00" in r for (r,) in reasons)
     assert env.published.resolve().name != version_before  # a new publication...
-    assert {name: data for name, data in env.published_bytes().items() if name in travel} == before  # ...same bytes
-    assert _data_fingerprint(env)["fct_job_reach_by_lsoa"] == reach_before  # and the reach built on them
+    assert {name: data for name, data in env.published_bytes().items() if name in travel} == before  # same bytes
+    assert _data_fingerprint(env) == data_before  # ...and every published table's data as before

@@ -12,7 +12,7 @@ from werkzeug import Response
 
 from assets.jobads.assets import raw_job_ads, today_london
 from assets.reference.assets import reference_assets
-from orchestration.sensors import jobads_dropzone_sensor
+from orchestration.sensors import dropzone_sensor
 from orchestration.settings import EMBEDDED_DIR
 from tests.conftest import FIXTURES
 from tests.feed_formats import adzuna_page, adzuna_result
@@ -155,6 +155,7 @@ def test_dropzone_sensor_requests_one_run_per_new_file(tmp_path, monkeypatch):
     (tmp_path / "ads_2026-10-01.csv").write_text("title,employer\nCare Worker,Acme\n")
     (tmp_path / "notes.txt").write_text("ignored")
     platform = {"platform": with_feeds({})["platform"]}  # the drop folder reaches the sensor as a resource
+    jobads_dropzone_sensor = dropzone_sensor()
     first = jobads_dropzone_sensor(dg.build_sensor_context(resources=platform))
     assert [r.partition_key for r in first.run_requests] == ["2026-10-01"]
     again = jobads_dropzone_sensor(dg.build_sensor_context(cursor=first.cursor, resources=platform))

@@ -24,3 +24,21 @@ def test_relative_paths_keep_symlinks(monkeypatch, tmp_path):
     s = load_settings()
     assert s.published_dir == tmp_path / "published"
     assert s.source("nomis").live and s.source("adzuna").live and not s.source("bods").live
+
+
+def test_drop_folder_poll_interval_reaches_the_sensor(monkeypatch, tmp_path):
+    import pytest
+
+    from orchestration.definitions import build_defs
+
+    cfg = tmp_path / "escalator.yaml"
+    cfg.write_text("dropzone_poll_seconds: 15\n")
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
+    monkeypatch.delenv("ESCALATOR_DROPZONE_POLL_SECONDS", raising=False)
+    sensor = build_defs(load_settings()).resolve_sensor_def("jobads_dropzone_sensor")
+    assert sensor.minimum_interval_seconds == 15
+    monkeypatch.setenv("ESCALATOR_DROPZONE_POLL_SECONDS", "5")  # the environment wins
+    assert load_settings().dropzone_poll_seconds == 5
+    monkeypatch.setenv("ESCALATOR_DROPZONE_POLL_SECONDS", "soon")
+    with pytest.raises(ValueError, match="dropzone_poll_seconds.*'soon'"):
+        load_settings()
