@@ -1,6 +1,7 @@
-"""Fault cases for job-advert file drops (and, through tests/faults_live.py, faults_gtfs.py, faults_crash.py
-and faults_concurrency.py, every live source's HTTP faults, broken timetables, SIGKILL crashes and
-concurrent refreshes), run through the real asset (raw/job_ads) on a private warehouse:
+"""Fault cases for job-advert file drops (and, through tests/faults_live.py, faults_gtfs.py, faults_crash.py,
+faults_concurrency.py, faults_gate.py and faults_determinism.py, every live source's HTTP faults, broken
+timetables, SIGKILL crashes, concurrent refreshes, the publication gate, repeated refreshes and canary
+keys), run through the real asset (raw/job_ads) on a private warehouse:
 each case drops one hostile file and accounts for every row (rows in = accepted + quarantined + duplicates
 collapsed; nothing lost). `make faults` prints the table; tests/test_faults.py runs the same cases.
 
@@ -9,6 +10,7 @@ collapsed; nothing lost). `make faults` prints the table; tests/test_faults.py r
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import time
@@ -19,6 +21,8 @@ import dagster as dg
 import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
+
+from tests.faults_crash import Site
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -263,13 +267,13 @@ class Harness:
         return Outcome(case, accepted, len(reasons), collapsed, seconds, reasons, extra_ok and result.success)
 
 
-def crash_and_concurrency(root: Path) -> int:
+def crash_and_concurrency(root: Path) -> tuple[int, Site]:
     """A private site refreshed by `escalator refresh` - killed once during its first dbt build and rerun
     from there - then the crash cases, then two refreshes together with the UI and a BI reader."""
     import subprocess
 
     from tests.faults_concurrency import report as concurrency_report
-    from tests.faults_crash import ESCALATOR, CrashCase, Site, Watch, after_rerun, kill, report, report_rerun
+    from tests.faults_crash import ESCALATOR, CrashCase, Watch, after_rerun, kill, report, report_rerun
 
     site = Site(root)
     (root / "home").mkdir(parents=True)
@@ -283,7 +287,7 @@ def crash_and_concurrency(root: Path) -> int:
     )
     if full.returncode != 0:
         print(full.stdout[-2000:])
-        return 1
+        return 1, site
     failed = report(site)
     print()
     concurrency_failed, together = concurrency_report(site)
@@ -292,13 +296,37 @@ def crash_and_concurrency(root: Path) -> int:
         failed
         + concurrency_failed
         + report_rerun(after_rerun(site, together.winner_code, together.winner_stdout, together.seconds))
+    ), site
+
+
+SECRET_KEYS = ("NOMIS_API_KEY", "STATXPLORE_API_KEY", "BODS_API_KEY", "ADZUNA_APP_KEY")
+CANARY_PREFIX = "CANARY-faults-"
+
+
+def secrets_report(root: Path) -> int:
+    """Every file the refreshes above wrote (warehouses, DAGSTER_HOME run and event storage, compute and
+    dbt logs, published/, reports) searched for the canary keys set in their environment."""
+    files = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+    leaked = [str(p.relative_to(root)) for p in files if CANARY_PREFIX.encode() in p.read_bytes()]
+    header = f"{'secrets case':40} {'expected':40} {'observed':50}  result"
+    print(header)
+    print("-" * len(header))
+    ok = bool(files) and not leaked
+    print(
+        f"{'canary keys in every refresh environment':40} {'written to no file':40} "
+        f"{f'{len(files):,} files searched, {len(leaked)} hold a key':50}  {'pass' if ok else 'FAIL'}"
     )
+    for path in leaked[:5]:
+        print(f"{'':42}found in {path}")
+    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Job-advert file-drop fault cases, as a table")
     parser.add_argument("--big", type=int, default=200_000, help="rows in the large-file case")
     args = parser.parse_args(argv)
+    # canary keys: every refresh below resolves them into its resources; secrets_report looks for them
+    os.environ.update({key: f"{CANARY_PREFIX}{key}" for key in SECRET_KEYS})
     with tempfile.TemporaryDirectory(prefix="escalator-faults-") as tmp:
         harness = Harness(Path(tmp))
         header = f"{'case':40} {'expected':66} {'in':>7} {'accepted':>8} {'quar.':>5} {'dup.':>4} {'lost':>4} {'time':>7}  result"
@@ -330,7 +358,16 @@ def main(argv: list[str] | None = None) -> int:
 
         failed += gtfs_report(Path(tmp) / "gtfs")
         print()
-        failed += crash_and_concurrency(Path(tmp) / "site")
+        crashed, site = crash_and_concurrency(Path(tmp) / "site")
+        failed += crashed
+        from tests.faults_determinism import report as repeat_report
+        from tests.faults_gate import report as gate_report
+
+        failed += gate_report(Path(tmp) / "gate", site.warehouse, site.published)
+        print()
+        failed += repeat_report(site)
+        print()
+        failed += secrets_report(Path(tmp))
         print(f"\n{'all cases pass' if not failed else f'{failed} case(s) FAILED'}")
         return 1 if failed else 0
 

@@ -6,8 +6,11 @@ the failure banner above the last good publication. `make faults` prints them as
 tests/test_gate_and_publication.py applies the three mart corruptions together and the raw one alone."""
 
 import hashlib
+import os
+import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,11 +158,11 @@ class GateOutcome:
         )
 
 
-def run_case(env: Env, case: GateCase) -> GateOutcome:
+def run_case(env: Env, case: GateCase, quiet: bool = False) -> GateOutcome:
     before = file_hashes(env)
     case.corrupt(env)
     started = time.perf_counter()
-    result = env.run(case.job)
+    result = env.run(case.job, quiet=quiet)
     seconds = time.perf_counter() - started
     check = check_evaluations(result).get(case.check)
     failures = check.metadata["failures"].value if check is not None and not check.passed else []
@@ -177,6 +180,26 @@ def run_case(env: Env, case: GateCase) -> GateOutcome:
     )
 
 
+@contextmanager
+def output_to(path: Path):
+    """This process's stdout and stderr (file descriptors, so child processes' too) into a file."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with path.open("w") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
 def report(root: Path, warehouse: Path, published: Path) -> int:
     """Each case on its own copy of a refreshed site (its warehouse and publication)."""
     header = (
@@ -189,7 +212,8 @@ def report(root: Path, warehouse: Path, published: Path) -> int:
     for i, case in enumerate(CASES):
         with pytest.MonkeyPatch.context() as mp:
             env = make_env(root / f"gate{i}", mp, start_from=(warehouse, published))
-            out = run_case(env, case)
+            with output_to(env.root / "run.log"):  # dbt's and the failed run's output, kept out of the table
+                out = run_case(env, case, quiet=True)
         failed += not out.passed
         print(
             f"{case.name:28} {case.check:28} {'yes' if out.run_failed else 'NO':7} "

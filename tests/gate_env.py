@@ -36,12 +36,15 @@ class Env:
     def embedded(self) -> Path:
         return self.root / "embedded"
 
-    def run(self, job: str = "daily_refresh") -> dg.ExecuteInProcessResult:
+    def run(self, job: str = "daily_refresh", quiet: bool = False) -> dg.ExecuteInProcessResult:
         from assets.jobads.assets import EMBEDDED_SEEN_DATE
 
         partition = EMBEDDED_SEEN_DATE if job == "daily_refresh" else None
         return self.defs.resolve_job_def(job).execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=partition
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            partition_key=partition,
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}} if quiet else None,
         )
 
     def sql(self, query: str, params=None):
