@@ -24,6 +24,42 @@ def test_care_workers_can_get_up_into_senior_care_or_nursing_support(warehouse):
     assert (ladder.uplift_pct > 0).all()
 
 
+@pytest.mark.parametrize(
+    "origin, manager",
+    [
+        ("6136", "1232"),  # senior care worker -> care home manager (NCS: work your way up from deputy)
+        ("9261", "1222"),  # bar and catering supervisor -> restaurant manager (NCS: supervisory experience)
+        ("7132", "1150"),  # retail sales supervisor -> retail manager
+    ],
+)
+def test_supervisors_get_up_into_management_in_their_own_line_of_work(warehouse, origin, manager):
+    """O*NET rates these pairs low (its profiles reach UK managers through a weak crosswalk): the rung is
+    viable because the UK descriptions put both in the same line of work, and NCS gives a route in."""
+    up = _steps(warehouse, origin).query("step_type == 'get up'").set_index("destination_soc2020")
+    assert manager in up.index, up[["destination_title", "uplift_pct"]]
+    step = up.loc[manager]
+    assert step.management_rung and step.destination_short_entry and step.implausible_because is None
+    assert step.uk_similarity >= 0.6
+
+
+def test_management_rungs_need_a_supervisory_origin_in_the_same_line_of_work(warehouse):
+    """Every row viable only as a management rung really is one (and so every other row is similar work)."""
+    bad = warehouse.execute("""
+        select origin_title, destination_title from published.fct_escalator_transitions
+        where not similar_work and not (management_rung and destination_soc2020 like '1%'
+              and uk_similarity >= 0.6
+              and (origin_soc2020 like '1%'
+                   or regexp_matches(lower(origin_title), 'supervisor|senior|manager|foremen|leader|officers in')))
+    """).fetchall()
+    assert bad == []
+    assert (
+        warehouse.execute(
+            "select count(*) from published.fct_escalator_transitions where not similar_work and management_rung"
+        ).fetchone()[0]
+        > 0
+    )
+
+
 @pytest.mark.parametrize("origin", ["9252", "9259"])
 def test_warehouse_work_leads_to_driving_or_forklift(warehouse, origin):
     up = _steps(warehouse, origin).query("step_type == 'get up'")

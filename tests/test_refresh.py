@@ -1,6 +1,16 @@
 """The whole daily refresh on the embedded data, into a temporary warehouse."""
 
 
+def test_successful_dbt_invocations_leave_no_target_folder(refreshed):
+    """Each dbt build writes a ~6 MB folder under dbt_project/target; the refresh's own are removed (a daily
+    refresh would otherwise keep four a day)."""
+    from assets.transform.project import DBT_PROJECT_DIR
+
+    run = refreshed.run_id[:7]
+    assert sum(e.event_type_value == "STEP_SUCCESS" and "dbt_models" in e.step_key for e in refreshed.all_events) >= 2
+    assert sorted(p.name for p in (DBT_PROJECT_DIR / "target").glob(f"dbt_models*-{run}-*")) == []
+
+
 def test_refresh_succeeds(refreshed):
     assert refreshed.success
 

@@ -9,13 +9,14 @@ selected or already upstream of the selection."""
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from assets.platform.resources import PlatformConfig
-from assets.transform.project import TRANSLATOR, dbt_project, warehouse_vars
+from assets.transform.project import DBT_PROJECT_DIR, TRANSLATOR, dbt_project, warehouse_vars
 
 
 @dbt_assets(
@@ -26,9 +27,19 @@ from assets.transform.project import TRANSLATOR, dbt_project, warehouse_vars
     pool="duckdb",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource) -> Iterator:
-    yield from dbt.cli(
+    build = dbt.cli(
         ["build", "--indirect-selection", "buildable", *warehouse_vars(warehouse.database)], context=context
-    ).stream()
+    )
+    yield from build.stream()  # raises on failure, so a failed build keeps its folder for debugging
+    remove_invocation_folder(build.target_path)
+
+
+def remove_invocation_folder(path) -> None:
+    """Each dbt invocation writes its own target folder (~6 MB; four per daily refresh, ~9 GB a year). Its
+    results are in Dagster's events and the run's log file by then, so a successful one is removed."""
+    path = Path(path).resolve()
+    if path.parent == (DBT_PROJECT_DIR / "target").resolve():  # never the project's own target/
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_dbt_docs(dbt: DbtCliResource, warehouse: DuckDBResource, platform: PlatformConfig, log) -> None:
@@ -39,5 +50,6 @@ def write_dbt_docs(dbt: DbtCliResource, warehouse: DuckDBResource, platform: Pla
     if docs.is_successful() and static.exists():
         platform.reports.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static, platform.reports / "dbt_docs.html")
+        remove_invocation_folder(docs.target_path)
     else:
         log.warning("dbt docs generate failed; the models were built, the docs page is stale")

@@ -1,5 +1,6 @@
 -- Moves from each SOC 2020 unit group to the occupations whose work is similar enough to be realistic
--- (similarity >= var escalator_viable_similarity), with pay, routes in, barriers and local demand.
+-- (similarity >= var escalator_viable_similarity, or a management rung: see sim below), with pay, routes
+-- in, barriers and local demand.
 -- One row per origin x destination x step_type; a pair that is neither step appears once with a null
 -- step_type. Rules (README "How the escalator decides"; thresholds are dbt vars):
 --   'get up'  a next rung: uplift between var escalator_get_up_min_uplift_pct and
@@ -9,7 +10,8 @@
 --               - a manager or director (major group 1) only from a supervisory or managerial origin, in a
 --                 similar field (uk_similarity, the mean of the UK text facets ONS and NCS, >= var
 --                 escalator_uk_field_similarity; O*NET's profiles reach UK managers through a
---                 weak crosswalk, so they do not decide the field); chief executives
+--                 weak crosswalk, so they do not decide the field, and NCS's route in - direct, work
+--                 your way up, level 1-2 - stands in for the job-zone bound); chief executives
 --                 and elected officers only from major group 1
 --               - the armed forces only from protective-service origins
 --   'get on'  a route into work for someone out of work who last did the origin job: the destination
@@ -20,9 +22,17 @@
 --             demand_evidence says which). Pay is compared with being out of work, not with the origin.
 -- step_rank orders each origin's steps of one type: destinations whose pay ONS measured for the unit
 -- group first (never below one whose pay is borrowed from a wider group), then step_score.
-with sim as (select * from {{ ref('int_soc_similarity') }}
-             where similarity >= {{ var('escalator_viable_similarity') }}),
-occ as (select * from {{ ref('int_soc_occupations') }}),
+with occ as (select * from {{ ref('int_soc_occupations') }}),
+sim as (
+    -- viable: similar work overall, or a rung into management in the same line of work. O*NET's profiles
+    -- and job zones reach UK managers through a weak crosswalk (senior care worker -> care home manager
+    -- scores 0 on both O*NET facets), so for those rungs the UK descriptions decide
+    select s.*, {{ management_rung('s', 'o', 'd') }} as management_rung
+    from {{ ref('int_soc_similarity') }} as s
+    inner join occ as o on o.soc2020 = s.origin_soc2020
+    inner join occ as d on d.soc2020 = s.destination_soc2020
+    where s.similarity >= {{ var('escalator_viable_similarity') }} or {{ management_rung('s', 'o', 'd') }}
+),
 careers as (select * from {{ ref('int_soc_careers') }}),
 profiles as (select * from {{ ref('int_soc_skill_profiles') }}),
 jobs as (
@@ -63,7 +73,9 @@ pairs as (
         s.knowledge_similarity,
         s.text_similarity,
         s.ncs_similarity,
-        round((s.text_similarity + coalesce(s.ncs_similarity, s.text_similarity)) / 2, 4) as uk_similarity,
+        round({{ uk_similarity('s') }}, 4) as uk_similarity,
+        s.management_rung,
+        s.similarity >= {{ var('escalator_viable_similarity') }} as similar_work,
         s.similarity >= {{ var('escalator_highly_viable_similarity') }} as highly_viable,
         o.median_annual_pay as origin_pay,
         d.median_annual_pay as destination_pay,
@@ -93,12 +105,9 @@ pairs as (
         -- plausibility of the move for the origin (a step that fails is never a step)
         case
             when d.soc2020 in ('1111', '1112') and o.soc2020_major <> '1' then 'top post from outside management'
-            when d.soc2020_major = '1' and not (o.soc2020_major = '1'
-                     or regexp_matches(lower(o.soc2020_title), 'supervisor|senior|manager|foremen|leader|officers in'))
+            when d.soc2020_major = '1' and not {{ supervisory_origin('o') }}
                 then 'management without a supervisory origin'
-            when d.soc2020_major = '1'
-                 and (s.text_similarity + coalesce(s.ncs_similarity, s.text_similarity)) / 2
-                     < {{ var('escalator_uk_field_similarity') }}
+            when d.soc2020_major = '1' and {{ uk_similarity('s') }} < {{ var('escalator_uk_field_similarity') }}
                 then 'management in another field'
             when d.soc2020 in ('1161', '3311') and o.soc2020_sub_major not in ('33', '11')
                 then 'armed forces from outside protective services'
@@ -119,7 +128,9 @@ typed as (
             and not destination_graduate_entry and not destination_degree_only
             and uplift_pct >= {{ var('escalator_get_up_min_uplift_pct') }}
             and uplift_pct <= {{ var('escalator_get_up_max_uplift_pct') }}
-            and job_zone_change <= {{ var('escalator_max_job_zone_step') }} as is_get_up,
+            -- the job-zone bound, O*NET's, gives way to NCS's UK route for a management rung
+            and (job_zone_change <= {{ var('escalator_max_job_zone_step') }}
+                 or (management_rung and destination_short_entry)) as is_get_up,
         implausible_because is null
             and not destination_graduate_entry and not destination_degree_only
             and destination_short_entry
