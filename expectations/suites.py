@@ -14,6 +14,15 @@ from assets.platform.geography import EMCCA_CODE, EMCCA_LADS, TRACKER_GEOGRAPHIE
 RAG = ["green", "amber", "red", "not rated", "before baseline", "no data", "no source connected"]
 
 
+def dbt_var(name: str):
+    """A threshold the dbt models use (dbt_project.yml vars): one value for the model and its check."""
+    import yaml
+
+    from assets.transform.project import DBT_PROJECT_DIR
+
+    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"][name]
+
+
 @dataclass(frozen=True)
 class Suite:
     name: str
@@ -196,7 +205,7 @@ def fct_escalator_transitions() -> list:
             column="uplift_pct",
             min_value=0,
             strict_min=True,
-            max_value=60,
+            max_value=dbt_var("escalator_get_up_max_uplift_pct"),
             row_condition=Column("step_type") == "get up",
         ),
         gxe.ExpectColumnValuesToBeNull(column="implausible_because", row_condition=Column("step_type") == "get up"),
