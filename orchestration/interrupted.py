@@ -34,6 +34,13 @@ def process_tag(pid: int | None = None) -> str:
     return f"{socket.gethostname()}:{pid}:{_start_time(pid)}"
 
 
+def terminal_run_tags() -> dict[str, str]:
+    """Tags of a run `escalator` executes in its own process: the process (for recover below), and no
+    run-monitoring time limit - that limit (dagster.yaml) is for runs the daemon launched, whose dead worker
+    the default launcher cannot see; it would cancel a long terminal refresh that is still working."""
+    return {PROCESS_TAG: process_tag(), "dagster/max_runtime_seconds": "0"}
+
+
 def _alive(tag: str) -> bool:
     host, pid, started = (tag.split(":") + ["", ""])[:3]
     if host != socket.gethostname():

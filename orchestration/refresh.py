@@ -7,10 +7,9 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.interrupted import (
-    PROCESS_TAG,
     pool_holders,
-    process_tag,
     reap_interrupted_runs,
+    terminal_run_tags,
     wait_for_warehouse,
 )
 from orchestration.progress import Progress, logs_to, planned_steps
@@ -65,7 +64,7 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
                 raise_on_error=False,
                 run_config=_LOG_CONFIG,
                 partition_key=partition_key,
-                tags={PROCESS_TAG: process_tag()},
+                tags=terminal_run_tags(),
             )
     failed_checks = [
         e.event_specific_data
@@ -101,7 +100,7 @@ def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> i
             instance=instance,
             run_config=run_config,
             raise_on_error=False,
-            tags={PROCESS_TAG: process_tag()},
+            tags=terminal_run_tags(),
         )
         ok = result.success
     print(

@@ -65,3 +65,17 @@ def test_the_ui_and_a_bi_reader_keep_working_during_a_refresh(crashed):
 def test_the_ui_and_daemon_listen_on_localhost_only(crashed):
     listening = crashed[3].listening
     assert listening and all(a.startswith(("127.0.0.1:", "[::1]:")) for a in listening), listening
+
+
+def test_terminal_refreshes_are_exempt_from_the_daemons_run_time_limit(crashed):
+    """Run monitoring (dagster.yaml) cancels daemon-launched runs past max_runtime_seconds; the runs
+    `escalator refresh` executes opt out (their own recovery is the next refresh's) so a long one survives."""
+    import dagster as dg
+
+    from orchestration.interrupted import PROCESS_TAG
+
+    site = crashed[0]
+    with dg.DagsterInstance.from_config(str(site.root / "home")) as instance:
+        ours = [r for r in instance.get_runs() if PROCESS_TAG in r.tags]
+    assert len(ours) >= len(CASES) + 1
+    assert {r.tags.get("dagster/max_runtime_seconds") for r in ours} == {"0"}
