@@ -18,7 +18,11 @@ def load(conn) -> dict:
     steps = conn.execute(f"""
         select origin_soc2020, step_type, destination_soc2020, destination_title, destination_pay, uplift_pct,
                similarity, destination_local_adverts_live,
-               concat_ws(' | ', learning_route, case when barriers is not null then 'Barriers: ' || barriers end),
+               concat_ws(' | ',
+                         -- its similarity is under the usual bar: say why the step is here
+                         case when management_rung and not similar_work
+                              then 'A rung into management in the same line of work' end,
+                         learning_route, case when barriers is not null then 'Barriers: ' || barriers end),
                destination_pay_level
         from published.fct_escalator_transitions
         where step_type is not null and step_rank <= {TOP_STEPS}

@@ -85,6 +85,13 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     steps = page.locator("#steps tr")
     assert steps.count() >= 3 and "get up" in page.locator("#steps").inner_text()
     assert page.locator("#ladder .plotly").count() == 1
+    # a management rung (similarity under the usual bar) says why it is a step
+    page.fill("#occupation-search", "senior care worker")
+    page.locator("#results button", has_text="6136 Senior care workers").first.click()
+    row = page.locator("#steps tr", has_text="Residential, day and domiciliary care managers")
+    assert row.count() == 1 and "A rung into management in the same line of work" in row.inner_text()
+    page.fill("#occupation-search", "care worker")
+    page.locator("#results button", has_text="6135 Care workers and home carers").click()
     page.select_option("#la", label="Ashfield")
     assert "Ashfield" in page.locator("#steps-note").inner_text()
     page.screenshot(path=str(artifacts_dir / "report-explorer-care-worker.png"), full_page=True)
