@@ -61,10 +61,11 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _seconds(value: str) -> int:
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError(f"dropzone_poll_seconds: expected a whole number of seconds >= 1, got {value!r}")
-    return int(value)
+def _seconds(key: str, value) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{key}: expected a whole number of seconds >= 1, got {value!r}")
+    return int(text)
 
 
 def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
@@ -111,5 +112,9 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         sources=sources,
         text_engine=pick("ESCALATOR_TEXT_ENGINE", "text_engine", "shipped"),
         contact_email=env.get("ESCALATOR_CONTACT_EMAIL") or raw.get("contact_email") or None,
-        dropzone_poll_seconds=_seconds(pick("ESCALATOR_DROPZONE_POLL_SECONDS", "dropzone_poll_seconds", "60")),
+        # not pick(): a 0 in the file must be refused, not replaced by the default
+        dropzone_poll_seconds=_seconds(
+            "dropzone_poll_seconds",
+            env.get("ESCALATOR_DROPZONE_POLL_SECONDS") or raw.get("dropzone_poll_seconds", 60),
+        ),
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.settings import SOURCE_SECRETS  # reads no environment on import
+
 ROOT = Path(__file__).resolve().parents[1]
 CANARY_PREFIX = "CANARY-session-"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,10 +28,7 @@ os.environ.update(
         "ESCALATOR_NETWORK_RETRY_DELAY": "0",
         # canary secrets: resolved into the session refresh's resources, and must be written nowhere
         # (tests/test_faults.py scans every file the session wrote)
-        **{
-            key: f"{CANARY_PREFIX}{key}"
-            for key in ("NOMIS_API_KEY", "STATXPLORE_API_KEY", "BODS_API_KEY", "ADZUNA_APP_KEY")
-        },
+        **{key: f"{CANARY_PREFIX}{key}" for keys in SOURCE_SECRETS.values() for key in keys},
     }
 )
 (_TMP / "dagster_home").mkdir(parents=True, exist_ok=True)

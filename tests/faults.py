@@ -299,7 +299,6 @@ def crash_and_concurrency(root: Path) -> tuple[int, Site]:
     ), site
 
 
-SECRET_KEYS = ("NOMIS_API_KEY", "STATXPLORE_API_KEY", "BODS_API_KEY", "ADZUNA_APP_KEY")
 CANARY_PREFIX = "CANARY-faults-"
 
 
@@ -326,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", type=int, default=200_000, help="rows in the large-file case")
     args = parser.parse_args(argv)
     # canary keys: every refresh below resolves them into its resources; secrets_report looks for them
-    os.environ.update({key: f"{CANARY_PREFIX}{key}" for key in SECRET_KEYS})
+    from orchestration.settings import SOURCE_SECRETS
+
+    os.environ.update({key: f"{CANARY_PREFIX}{key}" for keys in SOURCE_SECRETS.values() for key in keys})
     with tempfile.TemporaryDirectory(prefix="escalator-faults-") as tmp:
         harness = Harness(Path(tmp))
         header = f"{'case':40} {'expected':66} {'in':>7} {'accepted':>8} {'quar.':>5} {'dup.':>4} {'lost':>4} {'time':>7}  result"

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from assets.escalator.text import text_similarity
+from expectations.suites import dbt_var
 from tests.conftest import ROOT
 
 
@@ -39,18 +40,21 @@ def test_supervisors_get_up_into_management_in_their_own_line_of_work(warehouse,
     assert manager in up.index, up[["destination_title", "uplift_pct"]]
     step = up.loc[manager]
     assert step.management_rung and step.destination_short_entry and step.implausible_because is None
-    assert step.uk_similarity >= 0.6
+    assert step.uk_similarity >= dbt_var("escalator_uk_field_similarity")
 
 
 def test_management_rungs_need_a_supervisory_origin_in_the_same_line_of_work(warehouse):
     """Every row viable only as a management rung really is one (and so every other row is similar work)."""
-    bad = warehouse.execute("""
+    from benchmarks.escalator_steps import SUPERVISORY  # the benchmark's independent re-check of the rule
+
+    bad = warehouse.execute(
+        """
         select origin_title, destination_title from published.fct_escalator_transitions
         where not similar_work and not (management_rung and destination_soc2020 like '1%'
-              and uk_similarity >= 0.6
-              and (origin_soc2020 like '1%'
-                   or regexp_matches(lower(origin_title), 'supervisor|senior|manager|foremen|leader|officers in')))
-    """).fetchall()
+              and uk_similarity >= ?
+              and (origin_soc2020 like '1%' or regexp_matches(lower(origin_title), ?)))""",
+        [dbt_var("escalator_uk_field_similarity"), SUPERVISORY.pattern],
+    ).fetchall()
     assert bad == []
     assert (
         warehouse.execute(

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.faults_gate import CASES, MART_CORRUPTIONS, GateCase, run_case
+from tests.faults_gate import CASES, MART_CORRUPTIONS, ONS_FILE, GateCase, run_case
 from tests.gate_env import make_env
 
 
@@ -136,14 +136,10 @@ def test_the_next_refresh_with_a_broken_live_timetable_publishes_the_same_data(e
     from orchestration.settings import EMBEDDED_DIR, PROJECT_ROOT, load_settings
     from tests.faults_gtfs import broken_feeds
 
-    ons = "ons/emcca_local_indicators_long.csv"
-    shutil.copyfile(EMBEDDED_DIR / ons, env.embedded / ons)  # fixed (the test above corrupts it)
+    shutil.copyfile(EMBEDDED_DIR / ONS_FILE, env.embedded / ONS_FILE)  # fixed (the test above corrupts it)
     travel = ("fct_travel_times.parquet", "fct_travel_times.csv")
     before = {name: data for name, data in env.published_bytes().items() if name in travel}
-    with duckdb.connect(str(env.warehouse), read_only=True) as conn:  # published.* is still the session's
-        from assets.publication.fingerprint import fingerprint
-
-        data_before = fingerprint(conn)
+    data_before = _data_fingerprint(env)  # published.* is still the session's (the gate blocked the last run)
     version_before = env.published.resolve().name
     case, payload = next((c, p) for c, p in broken_feeds() if "25:61" in c.name)
     httpserver.expect_request("/gtfs").respond_with_data(payload, content_type="application/zip")

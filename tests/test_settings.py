@@ -42,3 +42,7 @@ def test_drop_folder_poll_interval_reaches_the_sensor(monkeypatch, tmp_path):
     monkeypatch.setenv("ESCALATOR_DROPZONE_POLL_SECONDS", "soon")
     with pytest.raises(ValueError, match="dropzone_poll_seconds.*'soon'"):
         load_settings()
+    monkeypatch.delenv("ESCALATOR_DROPZONE_POLL_SECONDS")
+    cfg.write_text("dropzone_poll_seconds: 0\n")  # refused, not quietly replaced by the default
+    with pytest.raises(ValueError, match="dropzone_poll_seconds.*0"):
+        load_settings()

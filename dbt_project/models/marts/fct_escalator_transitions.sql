@@ -31,7 +31,7 @@ sim as (
     from {{ ref('int_soc_similarity') }} as s
     inner join occ as o on o.soc2020 = s.origin_soc2020
     inner join occ as d on d.soc2020 = s.destination_soc2020
-    where s.similarity >= {{ var('escalator_viable_similarity') }} or {{ management_rung('s', 'o', 'd') }}
+    where s.similarity >= {{ var('escalator_viable_similarity') }} or management_rung  -- DuckDB: select alias
 ),
 careers as (select * from {{ ref('int_soc_careers') }}),
 profiles as (select * from {{ ref('int_soc_skill_profiles') }}),
