@@ -5,7 +5,7 @@ import json
 from assets.platform.warehouse import table_exists
 from reports.page import COLOURS, esc
 
-TOP_STEPS = 8
+TOP_STEPS = 10
 # Quick picks on an empty page: common entry-level occupations (care, retail, cleaning, kitchen, warehouse,
 # delivery); each is shown only if it has steps.
 STARTING_POINTS = ["6135", "7111", "9223", "9263", "9252", "8214"]
@@ -15,18 +15,18 @@ def load(conn) -> dict:
     occ = conn.execute("""
         select soc2020, soc2020_title, median_annual_pay, pay_level, related_job_titles
         from published.dim_occupation order by 1""").fetchall()
+    # one entry per destination (a step can be both get on and get up), in the ranker's order
     steps = conn.execute(f"""
-        select origin_soc2020, step_type, destination_soc2020, destination_title, destination_pay, uplift_pct,
-               similarity, destination_local_adverts_live,
-               concat_ws(' | ',
-                         -- its similarity is under the usual bar: say why the step is here
-                         case when management_rung and not similar_work
-                              then 'A rung into management in the same line of work' end,
-                         learning_route, case when barriers is not null then 'Barriers: ' || barriers end),
-               destination_pay_level
+        select origin_soc2020, string_agg(step_type, ' / ' order by step_type desc), destination_soc2020,
+               any_value(destination_title), any_value(destination_pay), any_value(uplift_pct),
+               any_value(step_score), any_value(destination_local_adverts_live),
+               concat_ws(' | ', any_value(learning_route),
+                         case when any_value(barriers) is not null then 'Barriers: ' || any_value(barriers) end),
+               any_value(destination_pay_level), any_value(why)
         from published.fct_escalator_transitions
-        where step_type is not null and step_rank <= {TOP_STEPS}
-        order by origin_soc2020, step_type desc, step_rank""").fetchall()
+        where step_type is not null and origin_rank <= {TOP_STEPS}
+        group by origin_soc2020, destination_soc2020
+        order by origin_soc2020, min(origin_rank)""").fetchall()
     ladders = (
         conn.execute("""
         select origin_soc2020, rung1_title, rung2_title, rung3_title, cumulative_uplift_pct
@@ -44,9 +44,9 @@ def load(conn) -> dict:
     for soc, title, pay, level, related in occ:
         search = f"{soc} {title} {(related or '').replace('~', ' ')}".lower()
         data["occ"][soc] = [title, round(pay) if pay else None, level or "", search]
-    for origin, step, dest, title, pay, uplift, sim, ads, skills, level in steps:
+    for origin, step, dest, title, pay, uplift, score, ads, route, level, why in steps:
         data["steps"].setdefault(origin, []).append(
-            [step, dest, title, round(pay) if pay else None, uplift, round(sim, 2), ads, skills, level != "unit group"]
+            [step, dest, title, round(pay) if pay else None, uplift, round(score, 2), ads, route, level != "unit group", why]
         )
     for la, name, origin, step, dest, ads in area:
         data["las"][la] = name
@@ -116,7 +116,7 @@ function suggest(q, out){
 function show(code){
   const o = D.occ[code]; const la = $('la').value;
   let steps = D.steps[code] || [];
-  let note = 'Best steps across EMCCA, ranked by similar work, same field and pay.';
+  let note = 'Best steps across EMCCA, in the order the escalator\'s model ranks them (how likely careers advisers are to name the move).';
   if (la && D.area[la] && D.area[la][code]) {
     const local = D.area[la][code]; const keep = new Map(local.map(s => [s[0] + s[1], s[2]]));
     const byKey = new Map(steps.map(s => [s[0] + s[1], s]));
@@ -127,12 +127,16 @@ function show(code){
   $('selected-pay').textContent = 'ASHE 2023 median full-time pay: ' + money(o[1]) +
       (o[2] && o[2] !== 'unit group' ? ' (' + o[2] + ')' : '');
   $('steps-note').textContent = note;
-  const rows = steps.map(s => '<tr><td>' + s[0] + '</td><td>' + s[1] + ' ' + s[2] + '</td><td class=num>' +
-      money(s[3]) + (s[8] ? '*' : '') + '</td><td class=num>' + (s[4] > 0 ? '+' : '') + s[4] + '%%</td><td class=num>' +
-      s[5] + '</td><td class=num>' + s[6] + '</td><td>' + (s[7] || 'not in the National Careers Service profiles') + '</td></tr>').join('');
+  // one card per step: pay and uplift on one line, then why and the route, so nothing is squeezed into a
+  // narrow column at 390 px
+  const rows = steps.map(s => '<li class="step"><h4>' + s[2] + ' <span class="tag">' + s[0] + '</span></h4>' +
+      '<p class="figures">' + money(s[3]) + (s[8] ? '*' : '') + ' a year · ' + (s[4] > 0 ? '+' : '') + s[4] +
+      '%% pay · ' + s[6] + ' live local adverts · score ' + s[5].toFixed(2) + ' · SOC ' + s[1] + '</p>' +
+      '<p><strong>Why:</strong> ' + s[9] + '</p><p><strong>Route in:</strong> ' +
+      (s[7] || 'not in the National Careers Service profiles') + '</p></li>').join('');
   const lad = (D.ladders[code] || []).map(l => '<li>' + o[0] + ' → ' + l[0] + ' (' + (l[1] > 0 ? '+' : '') + l[1] + '%% pay)</li>').join('');
   $('ladders').innerHTML = lad || '<li>No two-rung ladder within one line of work.</li>';
-  $('steps').innerHTML = rows || '<tr><td colspan=7>No get-on or get-up steps meet the thresholds.</td></tr>';
+  $('steps').innerHTML = rows || '<li>No get-on or get-up steps for this occupation.</li>';
   const ladder = [[o[0] + ' (now)', o[1], C.grey]].concat(steps.map(s => [s[2] + ' (' + s[0] + ')', s[3],
       s[0] === 'get up' ? C.blue : C.orange])).sort((a, b) => (a[1] || 0) - (b[1] || 0));
   Plotly.react('ladder', [{type: 'bar', orientation: 'h', x: ladder.map(l => l[1]), y: ladder.map(l => l[0]),
@@ -168,13 +172,16 @@ def build(conn) -> tuple[str, str, str]:
     )
     starts = f'<p class="small">Common starting points: <span id="starting-points">{picks}</span></p>' if picks else ""
     body = f"""
-<p>Start from the occupation someone holds today (or held last). <strong>Get up</strong> steps are a next rung: 5% to
-60% more pay, similar work (similarity 0.40 or more), no degree, management only from a supervisory job in the same
-line of work. <strong>Get on</strong> steps are routes into work for someone out of work: jobs the National Careers
-Service says you can apply for directly or reach by a short course or level 2 apprenticeship, with similar work, no
-degree and local demand. Each step gives the route in and the barriers (checks, licences, shifts). Pay is the ONS ASHE
-2023 provisional median for full-time employees; * marks pay read from the wider occupation group because ONS
-suppresses the unit group (those steps always rank below measured ones).</p>
+<p>Start from the occupation someone holds today (or held last). The steps are the moves careers advisers would
+most likely name, as a model trained on the National Careers Service's own career paths ranks them (README "How the
+escalator decides"; on occupations it never saw, about half the moves advisers name are in its top 10).
+<strong>Get up</strong> steps are a next rung: more pay (up to double), reached without a prior degree (a
+graduate-entry job appears only with a route that needs none, such as a degree apprenticeship, which the route
+states). <strong>Get on</strong> steps are routes into work for someone out of work: jobs the National Careers
+Service says you can apply for directly or reach by a short course or level 2 apprenticeship, with no degree and
+local demand. Each step says why it is there and gives the route in and the barriers (checks, licences, shifts). Pay
+is the ONS ASHE 2023 provisional median for full-time employees; * marks pay read from the wider occupation group
+because ONS suppresses the unit group.</p>
 <form id="search-form" role="search"><label for="occupation-search"><strong>Find an occupation</strong> (job title or
 SOC 2020 code)</label><br><input id="occupation-search" type="search" size="40" autocomplete="off"
 aria-describedby="result-count"> <button type="submit">Show steps</button>
@@ -183,9 +190,7 @@ aria-describedby="result-count"> <button type="submit">Show steps</button>
 <p id="result-count" class="muted small" aria-live="polite"></p><div id="results"></div>
 <section id="detail" hidden aria-live="polite"><h2 id="selected"></h2><p id="selected-pay"></p><p id="steps-note"
 class="muted"></p>
-<table><caption>Steps from this occupation</caption><thead><tr><th scope=col>Step</th><th scope=col>Occupation</th>
-<th scope=col>Pay</th><th scope=col>Uplift</th><th scope=col>Similarity</th><th scope=col>Live local adverts</th>
-<th scope=col>Route in and barriers (National Careers Service)</th></tr></thead><tbody id="steps"></tbody></table>
+<h3>Steps from this occupation</h3><ol id="steps" class="steps"></ol>
 <h3>Ladders: two or three rungs up</h3><ul id="ladders"></ul>
 <figure role="group" aria-labelledby="ladder-alt"><div id="ladder"></div><figcaption id="ladder-alt"></figcaption></figure>
 </section>

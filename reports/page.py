@@ -66,6 +66,9 @@ text-align:left;width:100%;max-width:640px;color:#0b0c0c;font-size:1rem}
 button.pick{margin:2px 4px 2px 0;padding:2px 8px;background:#f3f2f1;border:1px solid #b1b4b6;cursor:pointer;color:#0b0c0c}
 input,select{font-size:1rem;padding:4px;border:2px solid #0b0c0c;max-width:100%}
 label{font-weight:bold}
+ol.steps{padding-left:1.4em;max-width:880px}li.step{margin:0 0 12px;padding:8px 12px;border-left:4px solid #1d70b8;
+background:#f8f8f8;overflow-wrap:anywhere}li.step h4{margin:0 0 4px;font-size:1.05rem}li.step p{margin:2px 0}
+li.step .tag{font-size:.75rem;margin-left:6px}li.step .figures{font-weight:bold}
 @media (max-width:640px){main{padding:12px}.site-header__inner,.site-nav ul,.phase-banner,.site-footer{padding-left:12px;
 padding-right:12px}h1{font-size:1.5rem}}
 """

@@ -114,8 +114,22 @@ def main(shared: Path) -> None:
     for name in ["chester-20230816-small_gtfs.zip", "newport-20230613_gtfs.zip"]:
         _copy(shared / "gtfs" / name, OUT / "gtfs" / name)
     _copy(shared / "osm/small-osm.pbf", OUT / "osm/small-osm.pbf")
-    for name in ("ncs_job_profiles.csv", "ncs_entry_routes.csv", "ncs_requirements.csv", "ncs_tasks.csv"):
+    for name in (
+        "ncs_job_profiles.csv",
+        "ncs_entry_routes.csv",
+        "ncs_requirements.csv",
+        "ncs_tasks.csv",
+        "ncs_career_paths.csv",
+    ):
         _copy(shared / "careers" / name, OUT / "careers" / name)
+    # Observed occupation moves (US CPS ASEC, del Rio-Chanona et al. 2021, CC BY 4.0) and the O*NET
+    # 2010 -> 2019 taxonomy crosswalk that reaches their BLS codes
+    for name in ("us_cps_asec_occupation_transitions.csv", "us_bls_occupations.csv"):
+        _copy(shared / "mobility" / name, OUT / "mobility" / name)
+    _copy(
+        shared / "skills/crosswalks/onet_soc2010_to_soc2019_crosswalk.csv",
+        OUT / "onet/onet_soc2010_to_soc2019_crosswalk.csv",
+    )
     # Adzuna/Kaggle adverts: unclear licence, so a few hundred rows for tests only, never the default.
     adz = pd.read_csv(
         shared / "jobads/adzuna_job_salary_prediction_train_rev1_subset.csv", dtype=str, keep_default_na=False

@@ -147,6 +147,7 @@ FEEDS: tuple[Feed, ...] = (
             ("raw", "onet_occupations"),
             ("raw", "onet_related_occupations"),
             ("raw", "soc2020_onet_crosswalk"),
+            ("raw", "onet_soc2010_soc2019"),
         ),
         YEARLY,
         "US DoL O*NET with a SOC 2020 crosswalk",
@@ -154,9 +155,22 @@ FEEDS: tuple[Feed, ...] = (
     Feed(
         "ncs",
         "National Careers Service job profiles",
-        (("raw", "ncs_job_profiles"), ("raw", "ncs_entry_routes"), ("raw", "ncs_requirements"), ("raw", "ncs_tasks")),
+        (
+            ("raw", "ncs_job_profiles"),
+            ("raw", "ncs_entry_routes"),
+            ("raw", "ncs_requirements"),
+            ("raw", "ncs_tasks"),
+            ("raw", "ncs_career_paths"),
+        ),
         YEARLY,
         "National Careers Service",
+    ),
+    Feed(
+        "us_mobility",
+        "US occupation-to-occupation moves (CPS ASEC)",
+        (("raw", "us_occupation_transitions"), ("raw", "us_bls_occupations")),
+        YEARLY,
+        "del Rio-Chanona et al. 2021, US Current Population Survey",
     ),
 )
 

@@ -70,6 +70,14 @@ def dbt_resource() -> DbtCliResource:
     )
 
 
+def dbt_var(name: str):
+    """A threshold the dbt models use (dbt_project.yml vars): one value for the model, the Python compute
+    that shares it and its checks."""
+    import yaml
+
+    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"][name]
+
+
 def warehouse_vars(database: str) -> list[str]:
     """dbt reads the warehouse path from `--vars` (profiles.yml), the path the Python assets use."""
     return ["--vars", json.dumps({"warehouse": str(database)})]

@@ -1,8 +1,8 @@
--- No step breaks the plausibility rules: a single get-up step stays within the uplift cap, and no move
--- flagged implausible (management without a supervisory origin, armed forces from outside protective
--- services, ...) is ever a step.
-select origin_soc2020, destination_soc2020, step_type, uplift_pct, implausible_because
+-- No step breaks the hard plausibility rules: a single get-up step stays within the uplift cap; no chief
+-- executive or elected officer from outside management; no armed forces from outside protective services.
+select origin_soc2020, destination_soc2020, step_type, uplift_pct
 from {{ ref('fct_escalator_transitions') }}
 where step_type is not null
-  and (implausible_because is not null
-       or (step_type = 'get up' and uplift_pct > {{ var('escalator_get_up_max_uplift_pct') }}))
+  and ((step_type = 'get up' and uplift_pct > {{ var('escalator_get_up_max_uplift_pct') }})
+       or (destination_soc2020 in ('1111', '1112') and origin_soc2020 not like '1%')
+       or (destination_soc2020 in ('1161', '3311') and left(origin_soc2020, 2) not in ('11', '33')))

@@ -32,6 +32,12 @@ standards as (
     from best, unnest(string_split(apprenticeship_standards, ' | ')) as s(standard)
     where apprenticeship_standards is not null
 ),
+highest_standard as (
+    -- the top rung an apprenticeship reaches (level 6-7: a degree apprenticeship)
+    select url_name, first(regexp_replace(standard, ', ST\d+\)', ')') order by level desc, standard) as standard,
+           max(level) as level
+    from standards group by url_name
+),
 lowest_standard as (
     select url_name, first(regexp_replace(standard, ', ST\d+\)', ')') order by level, standard) as standard, min(level) as level
     from standards group by url_name
@@ -43,6 +49,10 @@ route_summary as (
         bool_or(route_type in ('direct', 'work')) as has_direct_or_work,
         bool_or(route_type = 'college' and regexp_matches(route_text, 'Level [12] ')) as has_short_college,
         bool_and(route_type in ('university', 'other', 'volunteering')) as degree_only,
+        -- a way in that needs no prior degree: an apprenticeship (degree apprenticeships included), direct
+        -- application, working your way up, or an Access to Higher Education course at college
+        bool_or(route_type in ('apprenticeship', 'direct', 'work')
+                or (route_type = 'college' and route_text ilike '%access to higher education%')) as no_degree_route,
         max(case when route_type = 'college' then nullif(regexp_extract(route_text, 'Courses include: ([^;.]+)', 1), '') end)
             as college_course,
         max(case when route_type = 'work' then regexp_extract(route_text, '^([^.]+)', 1) end) as work_route,
@@ -67,6 +77,8 @@ select
     coalesce(r.has_direct_or_work, false) or coalesce(s.level <= 2, false) or coalesce(r.has_short_college, false)
         as short_entry,
     coalesce(r.degree_only, false) as degree_only,
+    coalesce(r.no_degree_route, false) as no_degree_route,
+    case when hs.level >= 6 then hs.standard end as degree_apprenticeship,
     concat_ws(' | ',
         case when s.standard is not null then 'Apprenticeship: ' || s.standard end,
         case when r.college_course is not null then 'College: ' || trim(r.college_course) end,
@@ -82,4 +94,5 @@ select
 from best as b
 left join route_summary as r using (url_name)
 left join lowest_standard as s using (url_name)
+left join highest_standard as hs using (url_name)
 left join barriers as br using (url_name)

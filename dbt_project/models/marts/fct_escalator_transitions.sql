@@ -1,37 +1,33 @@
--- Moves from each SOC 2020 unit group to the occupations whose work is similar enough to be realistic
--- (similarity >= var escalator_viable_similarity, or a management rung: see sim below), with pay, routes
--- in, barriers and local demand.
--- One row per origin x destination x step_type; a pair that is neither step appears once with a null
+-- The escalator's moves from each SOC 2020 unit group: its best-scored destinations by the learned ranker
+-- (derived/escalator_step_scores, assets/escalator/ranker.py: how likely careers advisers are to name the
+-- move, from similarity, SOC structure, pay, routes in and observed moves), with pay, routes in, barriers
+-- and local demand. Each origin keeps its var escalator_candidates_per_origin best plausible destinations.
+-- One row per origin x destination x step_type; a candidate that is neither step appears once with a null
 -- step_type. Rules (README "How the escalator decides"; thresholds are dbt vars):
---   'get up'  a next rung: uplift between var escalator_get_up_min_uplift_pct and
---             var escalator_get_up_max_uplift_pct (a bigger move is a ladder, fct_escalator_ladders), no
---             graduate entry, a job-zone step of at most var escalator_max_job_zone_step, and
---             plausible for the origin:
---               - a manager or director (major group 1) only from a supervisory or managerial origin, in a
---                 similar field (uk_similarity, the mean of the UK text facets ONS and NCS, >= var
---                 escalator_uk_field_similarity; O*NET's profiles reach UK managers through a
---                 weak crosswalk, so they do not decide the field, and NCS's route in - direct, work
---                 your way up, level 1-2 - stands in for the job-zone bound); chief executives
---                 and elected officers only from major group 1
---               - the armed forces only from protective-service origins
+--   never a step  chief executives and elected officers from outside management; the armed forces from
+--                 outside protective services (the ranker's hard filters, `plausible`)
+--   'get up'  a next rung: pay rises (uplift above var escalator_get_up_min_uplift_pct, at most
+--             var escalator_get_up_max_uplift_pct: a bigger move is a ladder, fct_escalator_ladders), and no
+--             prior degree needed: a graduate-entry destination counts only with a route that needs none
+--             (degree apprenticeship, work your way up, Access course), which learning_route then states
 --   'get on'  a route into work for someone out of work who last did the origin job: the destination
 --             can be entered by direct application or a short route (NCS: direct or work route, or an
 --             apprenticeship / college course at level 1-2), job zone <= var escalator_get_on_max_job_zone,
---             no graduate entry, similar work, and local demand (live adverts in the feeds; where the
---             feeds cover only part of the market, employment of 100k+ UK jobs stands in, and
---             demand_evidence says which). Pay is compared with being out of work, not with the origin.
--- step_rank orders each origin's steps of one type: destinations whose pay ONS measured for the unit
--- group first (never below one whose pay is borrowed from a wider group), then step_score.
+--             no graduate entry, and local demand (live adverts in the feeds; where the feeds cover only
+--             part of the market, employment of 100k+ UK jobs stands in, and demand_evidence says which).
+--             Pay is compared with being out of work, not with the origin.
+-- step_score (the ranker's probability) orders an origin's steps across types; step_rank within a type.
 with occ as (select * from {{ ref('int_soc_occupations') }}),
+scores as (select * from {{ ref('stg_escalator__step_scores') }}),
 sim as (
-    -- viable: similar work overall, or a rung into management in the same line of work. O*NET's profiles
-    -- and job zones reach UK managers through a weak crosswalk (senior care worker -> care home manager
-    -- scores 0 on both O*NET facets), so for those rungs the UK descriptions decide
-    select s.*, {{ management_rung('s', 'o', 'd') }} as management_rung
+    -- each origin's best-scored plausible destinations, with the similarity facets to show
+    select s.*, r.step_score, r.named_by_ncs, r.neighbours_name, r.route_names_origin, r.us_share,
+           r.oversees_origin, r.destination_lead
     from {{ ref('int_soc_similarity') }} as s
-    inner join occ as o on o.soc2020 = s.origin_soc2020
-    inner join occ as d on d.soc2020 = s.destination_soc2020
-    where s.similarity >= {{ var('escalator_viable_similarity') }} or management_rung  -- DuckDB: select alias
+    inner join scores as r using (origin_soc2020, destination_soc2020)
+    where r.plausible
+    qualify row_number() over (partition by s.origin_soc2020 order by r.step_score desc, s.destination_soc2020)
+            <= {{ var('escalator_candidates_per_origin') }}
 ),
 careers as (select * from {{ ref('int_soc_careers') }}),
 profiles as (select * from {{ ref('int_soc_skill_profiles') }}),
@@ -74,9 +70,14 @@ pairs as (
         s.text_similarity,
         s.ncs_similarity,
         round({{ uk_similarity('s') }}, 4) as uk_similarity,
-        s.management_rung,
         s.similarity >= {{ var('escalator_viable_similarity') }} as similar_work,
-        s.similarity >= {{ var('escalator_highly_viable_similarity') }} as highly_viable,
+        s.step_score,
+        s.named_by_ncs,
+        s.neighbours_name,
+        s.route_names_origin,
+        s.us_share,
+        s.oversees_origin,
+        s.destination_lead,
         o.median_annual_pay as origin_pay,
         d.median_annual_pay as destination_pay,
         o.pay_level as origin_pay_level,
@@ -98,20 +99,12 @@ pairs as (
         c.barriers,
         coalesce(c.short_entry, false) as destination_short_entry,
         coalesce(c.degree_only, false) as destination_degree_only,
+        coalesce(c.no_degree_route, false) as destination_no_degree_route,
+        c.degree_apprenticeship as destination_degree_apprenticeship,
         d.local_adverts_recent as destination_local_adverts_recent,
         d.local_adverts_live as destination_local_adverts_live,
         d.median_advertised_pay as destination_median_advertised_pay,
         j.n_jobs_thousands as destination_uk_jobs_thousands,
-        -- plausibility of the move for the origin (a step that fails is never a step)
-        case
-            when d.soc2020 in ('1111', '1112') and o.soc2020_major <> '1' then 'top post from outside management'
-            when d.soc2020_major = '1' and not {{ supervisory_origin('o') }}
-                then 'management without a supervisory origin'
-            when d.soc2020_major = '1' and {{ uk_similarity('s') }} < {{ var('escalator_uk_field_similarity') }}
-                then 'management in another field'
-            when d.soc2020 in ('1161', '3311') and o.soc2020_sub_major not in ('33', '11')
-                then 'armed forces from outside protective services'
-        end as implausible_because,
         (select full_coverage from feed) as feed_full_coverage,
         o.soc2020_sub_major = d.soc2020_sub_major as same_field
     from sim as s
@@ -124,15 +117,11 @@ pairs as (
 typed as (
     select
         *,
-        implausible_because is null
-            and not destination_graduate_entry and not destination_degree_only
-            and uplift_pct >= {{ var('escalator_get_up_min_uplift_pct') }}
+        uplift_pct > {{ var('escalator_get_up_min_uplift_pct') }}
             and uplift_pct <= {{ var('escalator_get_up_max_uplift_pct') }}
-            -- the job-zone bound, O*NET's, gives way to NCS's UK route for a management rung
-            and (job_zone_change <= {{ var('escalator_max_job_zone_step') }}
-                 or (management_rung and destination_short_entry)) as is_get_up,
-        implausible_because is null
-            and not destination_graduate_entry and not destination_degree_only
+            and ((not destination_graduate_entry and not destination_degree_only) or destination_no_degree_route)
+            as is_get_up,
+        not destination_graduate_entry and not destination_degree_only
             and destination_short_entry
             and coalesce(destination_job_zone, 0) <= {{ var('escalator_get_on_max_job_zone') }}
             and (destination_local_adverts_live > 0
@@ -149,28 +138,37 @@ steps as (
 ),
 scored as (
     select
-        *,
+        * exclude (named_by_ncs, neighbours_name, route_names_origin, us_share, oversees_origin, destination_lead),
         case when destination_local_adverts_live > 0 then 'live local adverts'
              when step_type = 'get on' then 'large occupation (feeds cover part of the market)' end
             as demand_evidence,
-        -- what an adviser weighs: similar work, read half from the UK descriptions (ONS text, NCS tasks),
-        -- a move within the same field (SOC sub-major group), a modest first rise (get up: up to +25%
-        -- counts) or a decent wage and live adverts (get on); "n.e.c." catch-all groups and pay borrowed
-        -- from a wider group count for less
-        round((0.5 * similarity + 0.5 * uk_similarity)
-              * case when same_field then 1.15 else 1 end
-              * case when destination_title like '%n.e.c%' then 0.85 else 1 end
-              * case when step_type = 'get on'
-                     then 1 + least(greatest(destination_pay - 20000, 0) / 20000, 0.5)
-                          + 0.2 * ln(1 + destination_local_adverts_live)
-                     else 1 + least(greatest(uplift_pct, 0), 25) / 100 end
-              * case when destination_pay_measured then 1 else 0.8 end, 4) as step_score
+        -- why the step is there, in words a person can check against its source
+        coalesce(nullif(concat_ws('; ',
+            case when named_by_ncs then 'the National Careers Service names this move' end,
+            case when not named_by_ncs and neighbours_name >= {{ var('escalator_reason_neighbour_share') }}
+                 then 'careers advisers name this move from similar jobs' end,
+            case when route_names_origin then 'NCS says people start in your job and move into this one' end,
+            case when us_share >= {{ var('escalator_reason_us_share') }}
+                 then 'about 1 in ' || cast(round(1 / us_share) as integer)
+                      || ' people in this job make this move each year in US survey data' end,
+            case when oversees_origin >= {{ var('escalator_oversees_origin') }} and destination_lead = 1
+                 then 'you would supervise the work you do now'
+                 when oversees_origin >= {{ var('escalator_oversees_origin') }} and destination_lead = 2
+                 then 'you would manage the work you do now' end,
+            case when similar_work then 'similar day-to-day work' end,
+            case when (destination_graduate_entry or destination_degree_only) and destination_no_degree_route
+                 then coalesce('no prior degree needed: reached through a degree apprenticeship, '
+                               || destination_degree_apprenticeship,
+                               'no prior degree needed: NCS gives an apprenticeship, direct or work-your-way-up route') end
+        ), ''), 'the model weighs the evidence together (no single reason stands out)') as why
     from steps
 )
 select
     *,
     case when step_type is not null then
-        row_number() over (partition by origin_soc2020, step_type
-                           order by destination_pay_measured desc, step_score desc, destination_soc2020)
-    end as step_rank
+        row_number() over (partition by origin_soc2020, step_type order by step_score desc, destination_soc2020)
+    end as step_rank,
+    case when step_type is not null then
+        dense_rank() over (partition by origin_soc2020, step_type is not null order by step_score desc, destination_soc2020)
+    end as origin_rank
 from scored

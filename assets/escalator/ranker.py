@@ -1,0 +1,182 @@
+"""The escalator's learned ranker: which occupations careers advisers would name as the next steps from an
+origin, learned from the moves the National Careers Service names (`career_paths`) over the evidence for
+every ordered pair of unit groups (`features`).
+
+- Labels: a pair is positive when an NCS career-path text names the move; every other destination of a
+  labelled origin is a negative. Origins whose text names no codable move are left out (their silence is
+  not evidence against any move).
+- Model: scikit-learn's HistGradientBoostingClassifier (fixed seed, one thread, so two refreshes score
+  identically), beside a logistic regression kept as the simpler comparison in the benchmark.
+- Judged by grouped folds: origins are split into folds and every pair of a held-out origin is scored by a
+  model that never saw that origin. recall@10 is the share of an origin's named moves in its top 10
+  (micro-averaged); precision@10 the share of top-10 places that hold a named move.
+- Hard rules stay filters, never features: no chief executive / elected officer from outside management,
+  no armed forces from outside protective services (`plausible`).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from assets.escalator.features import FEATURES
+
+SEED = 20261206
+FOLDS = 5
+TOP_K = 10
+TOP_POSTS = ("1111", "1112")
+ARMED_FORCES = ("1161", "3311")
+
+
+def plausible(pairs: pd.DataFrame) -> np.ndarray:
+    """The hard plausibility rules, as a mask over (origin_soc2020, destination_soc2020) rows."""
+    o, d = pairs.origin_soc2020.str, pairs.destination_soc2020
+    top_post = d.isin(TOP_POSTS) & ~o[:1].eq("1")
+    forces = d.isin(ARMED_FORCES) & ~o[:2].isin(["33", "11"])
+    return ~(top_post | forces).to_numpy()
+
+
+def make_model(kind: str = "boosted"):
+    if kind == "boosted":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        return HistGradientBoostingClassifier(
+            max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0,
+            early_stopping=False, random_state=SEED,
+        )
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(
+        SimpleImputer(strategy="median"), StandardScaler(), LogisticRegression(C=0.3, max_iter=2000, random_state=SEED)
+    )
+
+
+NEIGHBOURS = 10
+LEARNED = ("neighbours_name", "destination_named_share")  # features computed from the labels themselves
+MODEL_FEATURES = (*FEATURES, *LEARNED)
+
+
+def _matrix(frame: pd.DataFrame) -> np.ndarray:
+    return frame[list(MODEL_FEATURES)].to_numpy(dtype=float)
+
+
+def with_label_evidence(
+    pairs: pd.DataFrame, moves: pd.DataFrame, similarity: pd.DataFrame, allowed: set[str]
+) -> pd.DataFrame:
+    """Add what the labels of *other* origins say about each pair, from `allowed` origins only (in cross-
+    validation, the training folds'):
+      neighbours_name          share of the origin's NEIGHBOURS most similar labelled origins (weighted by
+                               similarity) whose careers text names the destination: "careers advisers
+                               name this move from similar jobs"
+      destination_named_share  share of labelled origins that name the destination at all
+    An origin never counts as its own neighbour, so a training row does not see its own label."""
+    codes = np.array(sorted(set(pairs.origin_soc2020) | set(pairs.destination_soc2020)))
+    at = {c: k for k, c in enumerate(codes)}
+    n = len(codes)
+    s = np.zeros((n, n))
+    s[similarity.origin_soc2020.map(at).to_numpy(), similarity.destination_soc2020.map(at).to_numpy()] = (
+        similarity.similarity.fillna(0).to_numpy()
+    )
+    use = np.array([c in allowed for c in codes])
+    s[:, ~use] = 0.0
+    np.fill_diagonal(s, 0.0)
+    # keep each origin's NEIGHBOURS most similar labelled origins (ties by code order: stable sort)
+    order = np.argsort(-s, axis=1, kind="stable")[:, NEIGHBOURS:]
+    np.put_along_axis(s, order, 0.0, axis=1)
+    y = np.zeros((n, n))
+    m = moves[moves.origin_soc2020.isin(allowed)]
+    y[m.origin_soc2020.map(at).to_numpy(), m.destination_soc2020.map(at).to_numpy()] = 1.0
+    weight = s.sum(axis=1, keepdims=True)
+    votes = np.divide(s @ y, weight, out=np.zeros((n, n)), where=weight > 0)
+    i = pairs.origin_soc2020.map(at).to_numpy()
+    j = pairs.destination_soc2020.map(at).to_numpy()
+    # leave the row's own origin out of the count, as for the neighbours
+    own = use[i].astype(float)
+    named_share = (y.sum(axis=0)[j] - y[i, j]) / np.maximum(use.sum() - own, 1)
+    return pairs.assign(neighbours_name=votes[i, j].round(6), destination_named_share=named_share.round(6))
+
+
+def labelled(features: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """The training rows: every pair of an origin with at least one named move, `label` 1 for the moves."""
+    positive = set(zip(moves.origin_soc2020, moves.destination_soc2020))
+    rows = features[features.origin_soc2020.isin(set(moves.origin_soc2020))].copy()
+    rows["label"] = [int(p in positive) for p in zip(rows.origin_soc2020, rows.destination_soc2020)]
+    return rows.reset_index(drop=True)
+
+
+def folds(origins: pd.Series, n: int = FOLDS) -> np.ndarray:
+    """Fold number per row: whole origins, assigned by a seeded shuffle of the sorted origin list."""
+    unique = np.array(sorted(origins.unique()))
+    order = np.random.default_rng(SEED).permutation(len(unique))
+    fold_of = {unique[k]: pos % n for pos, k in enumerate(order)}
+    return origins.map(fold_of).to_numpy()
+
+
+def top_k_metrics(rows: pd.DataFrame, score: np.ndarray, k: int = TOP_K) -> dict[str, float]:
+    """recall@k, precision@k over origins, among plausible destinations, ties broken by destination code."""
+    r = rows.assign(score=score)[plausible(rows)]
+    r = r.sort_values(["origin_soc2020", "score", "destination_soc2020"], ascending=[True, False, True])
+    r["rank"] = r.groupby("origin_soc2020").cumcount() + 1
+    hits = r[(r["rank"] <= k) & (r.label == 1)]
+    positives = int(rows.label.sum())
+    origins = rows.origin_soc2020.nunique()
+    return {
+        f"recall@{k}": round(len(hits) / positives, 4) if positives else 0.0,
+        f"precision@{k}": round(len(hits) / (k * origins), 4) if origins else 0.0,
+        "origins": origins,
+        "positives": positives,
+    }
+
+
+def cross_validated(
+    rows: pd.DataFrame, moves: pd.DataFrame, similarity: pd.DataFrame, kind: str = "boosted"
+) -> tuple[np.ndarray, dict[str, float]]:
+    """Out-of-fold scores for every labelled row: each origin scored by a model that never saw it, with
+    label evidence drawn from the training folds' origins only."""
+    fold = folds(rows.origin_soc2020)
+    out = np.zeros(len(rows))
+    y = rows.label.to_numpy()
+    for k in range(FOLDS):
+        test = fold == k
+        allowed = set(rows.origin_soc2020[~test])
+        x = _matrix(with_label_evidence(rows, moves, similarity, allowed))
+        model = make_model(kind).fit(x[~test], y[~test])
+        out[test] = model.predict_proba(x[test])[:, 1]
+    return out, top_k_metrics(rows, out)
+
+
+@dataclass(frozen=True)
+class Trained:
+    model: object
+    metrics: dict
+    importances: dict[str, float]
+
+
+def train(rows: pd.DataFrame, moves: pd.DataFrame, similarity: pd.DataFrame) -> Trained:
+    """Cross-validated metrics, then the model fitted on every labelled origin. Importances: the drop in
+    average precision when a feature is shuffled (scikit-learn permutation importance, on a sample)."""
+    from sklearn.inspection import permutation_importance
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # one thread: identical floating-point sums, so identical scores
+        _, metrics = cross_validated(rows, moves, similarity)
+        full = with_label_evidence(rows, moves, similarity, set(rows.origin_soc2020))
+        x, y = _matrix(full), full.label.to_numpy()
+        model = make_model().fit(x, y)
+        sample = np.random.default_rng(SEED).choice(len(rows), size=min(len(rows), 20000), replace=False)
+        imp = permutation_importance(
+            model, x[sample], y[sample], scoring="average_precision", n_repeats=2, random_state=SEED
+        )
+    importances = {f: round(float(v), 4) for f, v in zip(MODEL_FEATURES, imp.importances_mean)}
+    return Trained(model, metrics, dict(sorted(importances.items(), key=lambda kv: -kv[1])))
+
+
+def score(model, features: pd.DataFrame) -> np.ndarray:
+    """features: pair features with the label evidence of every labelled origin (`with_label_evidence`)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return np.round(model.predict_proba(_matrix(features))[:, 1], 6)

@@ -1,0 +1,14 @@
+-- The learned ranker's score and evidence for every ordered pair of SOC 2020 unit groups (Python asset
+-- derived/escalator_step_scores: assets/escalator/ranker.py)
+select
+    origin_soc2020,
+    destination_soc2020,
+    step_score,
+    plausible,
+    named_by_ncs,
+    neighbours_name,
+    route_names_origin = 1 as route_names_origin,
+    us_share,
+    oversees_origin,
+    destination_lead
+from {{ source('derived', 'escalator_step_scores') }}
