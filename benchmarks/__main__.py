@@ -3,7 +3,15 @@
 import importlib
 import sys
 
-BENCHMARKS = ["refresh", "soc_coder", "escalator_onet", "escalator_steps", "transport", "ons_job_adverts"]
+BENCHMARKS = [
+    "refresh",
+    "soc_coder",
+    "escalator_ranker",
+    "escalator_onet",
+    "escalator_steps",
+    "transport",
+    "ons_job_adverts",
+]
 
 
 def main(argv: list[str]) -> None:

@@ -36,7 +36,9 @@ def main() -> None:
     sim = sim.merge(related, how="left", on=["origin_soc2020", "destination_soc2020"])
     sim["related"] = sim.related.eq(True)
     sim["random"] = np.random.default_rng(0).random(len(sim))
-    viable = float(conn.execute("select min(similarity) from marts.fct_escalator_transitions").fetchone()[0])
+    from assets.transform.project import dbt_var
+
+    viable = float(dbt_var("escalator_viable_similarity"))  # the setting, not the table's smallest value
     base = sim.related.mean()
     print(
         f"\n{len(sim):,} ordered pairs; {sim.related.sum():,} O*NET-related ({base:.1%}). "

@@ -196,7 +196,7 @@ def fct_escalator_transitions() -> list:
         gxe.ExpectColumnValuesToBeInSet(column="origin_soc2020", value_set=codes),
         gxe.ExpectColumnValuesToBeInSet(column="destination_soc2020", value_set=codes),
         gxe.ExpectColumnValuesToBeBetween(column="similarity", min_value=0, max_value=1),
-        gxe.ExpectColumnValuesToBeInSet(column="step_type", value_set=["get on", "get up"]),
+        gxe.ExpectColumnValuesToBeInSet(column="step_type", value_set=["get on", "get up", "move across"]),
         gxe.ExpectColumnValuesToBeBetween(column="origin_pay", min_value=5_000, max_value=250_000),
         # a single get-up step raises pay, by at most the cap (bigger moves are ladders)
         gxe.ExpectColumnValuesToBeBetween(

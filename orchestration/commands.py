@@ -76,7 +76,9 @@ def cmd_code_titles(args: argparse.Namespace) -> int:
         lines = sys.stdin.read().splitlines()
     settings = load_settings()
     coder = SocCoder.from_files(
-        settings.embedded_dir / "soc/soc2020_coding_index.csv", settings.embedded_dir / "soc/soc2020_unit_groups.csv"
+        settings.embedded_dir / "soc/soc2020_coding_index.csv",
+        settings.embedded_dir / "soc/soc2020_unit_groups.csv",
+        cache_dir=settings.warehouse_path.parent / "models",  # the model the refresh trained, if it ran
     )
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["title", "soc2020", "soc2020_title", "confidence", "method", "needs_review"])
@@ -116,7 +118,9 @@ def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
 
     settings = load_settings()
     coder = SocCoder.from_files(
-        settings.embedded_dir / "soc/soc2020_coding_index.csv", settings.embedded_dir / "soc/soc2020_unit_groups.csv"
+        settings.embedded_dir / "soc/soc2020_coding_index.csv",
+        settings.embedded_dir / "soc/soc2020_unit_groups.csv",
+        cache_dir=settings.warehouse_path.parent / "models",  # the model the refresh trained, if it ran
     )
     coded = coder.code(q)
     if coded.soc2020 is None:

@@ -46,7 +46,18 @@ def load(conn) -> dict:
         data["occ"][soc] = [title, round(pay) if pay else None, level or "", search]
     for origin, step, dest, title, pay, uplift, score, ads, route, level, why in steps:
         data["steps"].setdefault(origin, []).append(
-            [step, dest, title, round(pay) if pay else None, uplift, round(score, 2), ads, route, level != "unit group", why]
+            [
+                step,
+                dest,
+                title,
+                round(pay) if pay else None,
+                uplift,
+                round(score, 2),
+                ads,
+                route,
+                level != "unit group",
+                why,
+            ]
         )
     for la, name, origin, step, dest, ads in area:
         data["las"][la] = name
@@ -116,11 +127,11 @@ function suggest(q, out){
 function show(code){
   const o = D.occ[code]; const la = $('la').value;
   let steps = D.steps[code] || [];
-  let note = 'Best steps across EMCCA, in the order the escalator\'s model ranks them (how likely careers advisers are to name the move).';
+  let note = 'Best steps across EMCCA, ranked by the model: how likely careers advisers are to name the move.';
   if (la && D.area[la] && D.area[la][code]) {
-    const local = D.area[la][code]; const keep = new Map(local.map(s => [s[0] + s[1], s[2]]));
-    const byKey = new Map(steps.map(s => [s[0] + s[1], s]));
-    steps = local.map(s => byKey.get(s[0] + s[1])).filter(Boolean);
+    // the area's steps in its own order (weighted by local adverts), one card per destination
+    const local = D.area[la][code]; const byDest = new Map(steps.map(s => [s[1], s]));
+    steps = [...new Set(local.map(s => s[1]))].map(d => byDest.get(d)).filter(Boolean);
     note = 'Best steps in ' + D.las[la] + ', weighted by that area\\'s live adverts.';
   }
   $('selected').textContent = code + ' ' + o[0];
@@ -179,7 +190,8 @@ escalator decides"; on occupations it never saw, about half the moves advisers n
 graduate-entry job appears only with a route that needs none, such as a degree apprenticeship, which the route
 states). <strong>Get on</strong> steps are routes into work for someone out of work: jobs the National Careers
 Service says you can apply for directly or reach by a short course or level 2 apprenticeship, with no degree and
-local demand. Each step says why it is there and gives the route in and the barriers (checks, licences, shifts). Pay
+local demand. <strong>Move across</strong> steps are sideways moves at about the same pay (at most 10% less) that
+careers advisers name as a way into other work. Each step says why it is there and gives the route in and the barriers (checks, licences, shifts). Pay
 is the ONS ASHE 2023 provisional median for full-time employees; * marks pay read from the wider occupation group
 because ONS suppresses the unit group.</p>
 <form id="search-form" role="search"><label for="occupation-search"><strong>Find an occupation</strong> (job title or

@@ -46,10 +46,10 @@ def format_trajectory(row: tuple) -> str:
 
 
 def format_steps(rows: list[tuple]) -> str:
-    """Steps as a table, each followed by its route in and barriers (from the NCS profile)."""
-    header = ("step", "to", "SOC", "similarity", "pay", "uplift", "local ads")
+    """Steps as a table, each followed by why it is there, its route in and barriers (NCS profile)."""
+    header = ("step", "to", "SOC", "score", "pay", "uplift", "local ads")
     body, notes = [], []
-    for step, soc, title, sim, pay, up, ads, route, barriers, measured in rows:
+    for step, soc, title, sim, pay, up, ads, route, barriers, measured, why in rows:
         body.append(
             (
                 step,
@@ -62,7 +62,11 @@ def format_steps(rows: list[tuple]) -> str:
             )
         )
         notes.append(
-            "      route: " + (route or "no NCS profile") + ("\n      barriers: " + barriers if barriers else "")
+            "      why: "
+            + why
+            + "\n      route: "
+            + (route or "no NCS profile")
+            + ("\n      barriers: " + barriers if barriers else "")
         )
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
@@ -113,11 +117,11 @@ def indicators_report(conn, geography: str) -> str:
 
 
 def pathways_report(conn, query: str, soc: str, title: str, how: str, top: int) -> str:
-    """The top get-on and get-up steps from one unit group, with routes, barriers and ladders."""
+    """The top steps from one unit group, in the ranker's order, with why, routes, barriers and ladders."""
     rows = conn.execute(
         """
-        select step_type, destination_soc2020, destination_title, similarity, destination_pay, uplift_pct,
-               destination_local_adverts_live, learning_route, barriers, destination_pay_measured
+        select step_type, destination_soc2020, destination_title, step_score, destination_pay, uplift_pct,
+               destination_local_adverts_live, learning_route, barriers, destination_pay_measured, why
         from published.fct_escalator_transitions
         where origin_soc2020 = ? and step_type is not null and step_rank <= ?
         order by step_type desc, step_rank""",

@@ -59,7 +59,20 @@ def refreshed(tmp_root):
         result = defs.resolve_job_def("daily_refresh").execute_in_process(
             instance=instance, raise_on_error=False, partition_key=EMBEDDED_SEEN_DATE
         )
+    if not result.success:  # every test on the refreshed site would read a half-built one: say so once, loudly
+        failed = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        pytest.fail(f"the session's daily refresh failed at {failed}: see the run's events", pytrace=False)
     return result
+
+
+@pytest.fixture(scope="session")
+def coder():
+    from assets.jobads.soc_coder import SocCoder
+    from orchestration.settings import EMBEDDED_DIR
+
+    return SocCoder.from_files(
+        EMBEDDED_DIR / "soc/soc2020_coding_index.csv", EMBEDDED_DIR / "soc/soc2020_unit_groups.csv"
+    )
 
 
 @pytest.fixture()

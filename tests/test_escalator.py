@@ -17,66 +17,22 @@ def _steps(warehouse, origin: str) -> pd.DataFrame:
     ).df()
 
 
-def test_care_workers_can_get_up_into_senior_care_or_nursing_support(warehouse):
-    steps = _steps(warehouse, "6135")
-    up = steps[steps.step_type == "get up"].set_index("destination_soc2020")
-    ladder = up.loc[up.index.intersection(["6136", "6131", "1232"])]
-    assert len(ladder) >= 1, up[["destination_title", "uplift_pct"]]
-    assert (ladder.uplift_pct > 0).all()
-
-
-@pytest.mark.parametrize(
-    "origin, manager",
-    [
-        ("6136", "1232"),  # senior care worker -> care home manager (NCS: work your way up from deputy)
-        ("9261", "1222"),  # bar and catering supervisor -> restaurant manager (NCS: supervisory experience)
-        ("7132", "1150"),  # retail sales supervisor -> retail manager
-    ],
-)
-def test_supervisors_get_up_into_management_in_their_own_line_of_work(warehouse, origin, manager):
-    """O*NET rates these pairs low (its profiles reach UK managers through a weak crosswalk): the rung is
-    viable because the UK descriptions put both in the same line of work, and NCS gives a route in."""
-    up = _steps(warehouse, origin).query("step_type == 'get up'").set_index("destination_soc2020")
-    assert manager in up.index, up[["destination_title", "uplift_pct"]]
-    step = up.loc[manager]
-    assert step.management_rung and step.destination_short_entry and step.implausible_because is None
-    assert step.uk_similarity >= dbt_var("escalator_uk_field_similarity")
-
-
-def test_management_rungs_need_a_supervisory_origin_in_the_same_line_of_work(warehouse):
-    """Every row viable only as a management rung really is one (and so every other row is similar work)."""
-    from benchmarks.escalator_steps import SUPERVISORY  # the benchmark's independent re-check of the rule
-
-    bad = warehouse.execute(
-        """
-        select origin_title, destination_title from published.fct_escalator_transitions
-        where not similar_work and not (management_rung and destination_soc2020 like '1%'
-              and uk_similarity >= ?
-              and (origin_soc2020 like '1%' or regexp_matches(lower(origin_title), ?)))""",
-        [dbt_var("escalator_uk_field_similarity"), SUPERVISORY.pattern],
-    ).fetchall()
-    assert bad == []
-    assert (
-        warehouse.execute(
-            "select count(*) from published.fct_escalator_transitions where not similar_work and management_rung"
-        ).fetchone()[0]
-        > 0
-    )
-
-
-@pytest.mark.parametrize("origin", ["9252", "9259"])
-def test_warehouse_work_leads_to_driving_or_forklift(warehouse, origin):
-    up = _steps(warehouse, origin).query("step_type == 'get up'")
-    assert {"8211", "8214", "8222"} & set(up.destination_soc2020), up[["destination_soc2020", "destination_title"]]
-
-
-def test_no_step_from_elementary_work_into_graduate_professions(warehouse):
-    bad = warehouse.execute("""
-        select t.origin_soc2020, t.destination_soc2020
+def test_a_degree_typical_step_states_the_route_that_needs_no_prior_degree(warehouse):
+    steps = warehouse.execute("""
+        select t.origin_soc2020, t.destination_soc2020, t.destination_no_degree_route, t.why
         from published.fct_escalator_transitions t
         join intermediate.int_soc_occupations d on d.soc2020 = t.destination_soc2020
-        where t.origin_soc2020 like '9%' and t.step_type is not null
-          and (d.soc2020_major = '2' or d.graduate_entry)""").fetchall()
+        where t.step_type is not null and (d.graduate_entry or t.destination_degree_only)""").df()
+    assert len(steps) > 0  # the learned steps reach degree-typical work by other routes
+    assert steps.destination_no_degree_route.all()
+    assert steps.why.str.contains("no prior degree needed").all(), steps[~steps.why.str.contains("no prior degree")]
+
+
+def test_no_step_from_groups_6_to_9_lands_on_chief_executives_or_armed_forces(warehouse):
+    bad = warehouse.execute("""
+        select origin_soc2020, destination_soc2020 from published.fct_escalator_transitions
+        where step_type is not null and left(origin_soc2020, 1) in ('6', '7', '8', '9')
+          and destination_soc2020 in ('1111', '1112', '1161', '3311')""").fetchall()
     assert bad == []
 
 
@@ -132,7 +88,11 @@ def test_pathways_cli_for_care_worker(warehouse, refreshed):
         check=True,
     ).stdout
     assert "6135 Care workers and home carers" in out
-    assert "get up" in out and ("Senior care workers" in out or "Nursing auxiliaries" in out)
+    best = warehouse.execute(
+        "select destination_title from published.fct_escalator_transitions "
+        "where origin_soc2020 = '6135' and step_type = 'get up' and step_rank = 1"
+    ).fetchone()[0]
+    assert "get up" in out and best[:44] in out and "why: " in out
 
 
 def test_pathways_cli_rejects_unknown_code(refreshed):
@@ -153,28 +113,41 @@ def test_text_similarity_falls_back_to_tfidf_without_shipped_vectors(tmp_path):
     assert pairs[("1111", "1112")] > pairs[("1111", groups.soc2020.iloc[-1])]
 
 
-ADVISER_ORIGINS = {
-    "6135": "care worker",
-    "6131": "healthcare assistant",
-    "7111": "sales assistant",
-    "9263": "kitchen assistant",
-    "9223": "cleaner",
-    "9252": "warehouse operative",
-    "9231": "security officer",
-    "8211": "HGV driver",
-    "4216": "receptionist",
-}
+ADVISER_TITLES = [
+    "care worker",
+    "healthcare assistant",
+    "sales assistant",
+    "kitchen assistant",
+    "cleaner",
+    "warehouse operative",
+    "security officer",
+    "HGV driver",
+    "receptionist",
+]
 
 
-@pytest.mark.parametrize("origin", sorted(ADVISER_ORIGINS))
-def test_entry_jobs_have_a_route_into_work_and_a_first_rung_up(warehouse, origin):
+# what only careers-adviser evidence puts in a step's reasons (fct_escalator_transitions.why)
+ADVISER_EVIDENCE = (
+    "the National Careers Service names this move|careers advisers name this move from similar jobs|"
+    "NCS says people start in your job|you would supervise the work you do now|you would manage the work"
+)
+
+
+@pytest.mark.parametrize("title", ADVISER_TITLES)
+def test_entry_jobs_have_a_route_into_work_and_a_first_rung_advisers_recognise(warehouse, coder, title):
+    """The title as a person types it, coded by the project's coder; among the origin's ten best steps a
+    get-up step whose reason is adviser evidence (NCS names it, advisers name it from similar jobs, NCS
+    says people start in this job, or it supervises or manages the work done now). Which step that is,
+    is the model's choice: no destination is named here."""
+    origin = coder.code(title).soc2020
     steps = _steps(warehouse, origin)
     on = steps[steps.step_type == "get on"]
-    up = steps[steps.step_type == "get up"]
     # a route into work: paid (any job beats being out of work), entered directly or by a short route
     assert len(on) >= 1 and (on.destination_pay > 0).all() and on.destination_short_entry.all()
     assert on.learning_route.notna().any()
-    assert len(up) >= 1 and (up.uplift_pct > 0).all()
+    first = steps[(steps.step_type == "get up") & (steps.origin_rank <= 10)]
+    assert (first.uplift_pct > 0).all()
+    assert first.why.str.contains(ADVISER_EVIDENCE).any(), first[["destination_title", "why"]]
 
 
 def test_get_on_covers_at_least_15_destinations(warehouse):
@@ -184,7 +157,7 @@ def test_get_on_covers_at_least_15_destinations(warehouse):
     assert n >= 15
 
 
-def test_top_steps_from_entry_level_origins_break_no_plausibility_rule(warehouse):
+def test_top_steps_break_no_hard_rule(warehouse):
     from benchmarks.escalator_steps import rule_breaks
 
     steps = warehouse.execute(
@@ -197,13 +170,13 @@ def test_top_steps_from_entry_level_origins_break_no_plausibility_rule(warehouse
     assert broken.empty, broken[["origin_title", "destination_title", "step_type", "uplift_pct"]]
 
 
-def test_borrowed_pay_never_ranks_above_measured_pay(warehouse):
+def test_step_score_orders_each_origins_steps(warehouse):
     bad = warehouse.execute("""
-        select origin_soc2020, step_type
-        from published.fct_escalator_transitions where step_type is not null
-        group by all
-        having max(step_rank) filter (where destination_pay_measured)
-               > min(step_rank) filter (where not destination_pay_measured)""").fetchall()
+        select origin_soc2020 from (
+            select origin_soc2020, origin_rank, step_score,
+                   lag(step_score) over (partition by origin_soc2020 order by origin_rank) as previous
+            from published.fct_escalator_transitions where step_type is not null)
+        where step_score > previous""").fetchall()
     assert bad == []
 
 
@@ -224,7 +197,15 @@ def test_ladder_rungs_are_get_up_steps_from_the_rung_below(warehouse):
         assert all((a, b) in up for a, b in zip(rungs, rungs[1:])), rungs
         assert len(set(rungs)) == len(rungs)
         top = r.rung3_pay if r.n_rungs == 3 else r.rung2_pay
-        assert r.cumulative_uplift_pct == round(100 * (top - r.origin_pay) / r.origin_pay, 1)
+        # DuckDB rounds halves away from zero, Python to even: within half a unit of the last place
+        assert abs(r.cumulative_uplift_pct - 100 * (top - r.origin_pay) / r.origin_pay) <= 0.05 + 1e-9
+    # every rung stays in the line of work of the rung below it (UK descriptions alike)
+    rung_similarity = warehouse.execute("""
+        select min(t.uk_similarity) from published.fct_escalator_ladders l
+        join published.fct_escalator_transitions t
+          on (t.origin_soc2020, t.destination_soc2020) in ((l.origin_soc2020, l.rung1_soc2020),
+                                                           (l.rung1_soc2020, l.rung2_soc2020))""").fetchone()[0]
+    assert rung_similarity >= dbt_var("escalator_ladder_uk_similarity")
 
 
 def test_ncs_profiles_map_to_the_soc_2020_group_they_describe():

@@ -71,6 +71,18 @@ def test_tracker_shows_the_emcca_employment_rate_from_ons(browser, reports_dir):
     assert page.locator("#la-map .plotly").count() == 1 and errors == []
 
 
+def _first_step_why(origin: str) -> str:
+    import os
+
+    import duckdb
+
+    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
+        return conn.execute(
+            "select why from published.fct_escalator_transitions where origin_soc2020 = ? and origin_rank = 1",
+            [origin],
+        ).fetchone()[0]
+
+
 def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifacts_dir):
     errors: list[str] = []
     page = _open(browser, reports_dir / "explorer.html", errors)
@@ -82,14 +94,19 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     result.focus()
     page.keyboard.press("Enter")
     assert page.locator("#selected").inner_text() == "6135 Care workers and home carers"
-    steps = page.locator("#steps tr")
-    assert steps.count() >= 3 and "get up" in page.locator("#steps").inner_text()
+    steps = page.locator("#steps li.step")
+    assert steps.count() >= 3 and "get up" in page.locator("#steps").inner_text().lower()
     assert page.locator("#ladder .plotly").count() == 1
-    # a management rung (similarity under the usual bar) says why it is a step
-    page.fill("#occupation-search", "senior care worker")
-    page.locator("#results button", has_text="6136 Senior care workers").first.click()
-    row = page.locator("#steps tr", has_text="Residential, day and domiciliary care managers")
-    assert row.count() == 1 and "A rung into management in the same line of work" in row.inner_text()
+    # every step says why it is there: the first card carries the published reason for that step
+    why = _first_step_why("6135")
+    assert "Why: " + why in steps.first.inner_text()
+    # a card reads on a phone: nothing wider than the page, no column squeezed to a letter a line
+    page.set_viewport_size({"width": 390, "height": 844})
+    # plotly redraws the chart for the new width after the resize event: wait for the page to settle
+    page.wait_for_function("document.documentElement.scrollWidth <= 390", timeout=5000)
+    assert steps.first.bounding_box()["width"] > 250
+    page.screenshot(path=str(artifacts_dir / "report-explorer-care-worker-390px.png"), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.fill("#occupation-search", "care worker")
     page.locator("#results button", has_text="6135 Care workers and home carers").click()
     page.select_option("#la", label="Ashfield")
@@ -97,7 +114,7 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     page.screenshot(path=str(artifacts_dir / "report-explorer-care-worker.png"), full_page=True)
     page.locator("#starting-points button", has_text="Sales and retail assistants").click()
     assert page.locator("#selected").inner_text() == "7111 Sales and retail assistants"
-    assert page.locator("#steps tr").count() >= 1 and "Ashfield" in page.locator("#steps-note").inner_text()
+    assert page.locator("#steps li.step").count() >= 1 and "Ashfield" in page.locator("#steps-note").inner_text()
     # the search reads titles through the coding index: "nurse" opens a nursing group, not an agriculture one
     page.fill("#occupation-search", "nurse")
     page.keyboard.press("Enter")
@@ -105,7 +122,7 @@ def test_explorer_finds_care_worker_and_shows_steps(browser, reports_dir, artifa
     assert "coder confidence" in page.locator("#results button").first.inner_text()
     page.fill("#occupation-search", "zzqx nothing like this")
     assert page.locator("#results button[data-soc]").count() == 0 and page.locator("#detail").is_hidden()
-    assert page.locator("#steps tr").count() == 0  # the previous occupation's steps are cleared
+    assert page.locator("#steps li.step").count() == 0  # the previous occupation's steps are cleared
     page.fill("#occupation-search", "nursse")  # a typo: close index titles are offered
     suggestions = page.locator("#results button[data-suggestion]")
     assert "nurse" in [t.strip() for t in suggestions.all_inner_texts()]

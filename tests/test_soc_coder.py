@@ -7,17 +7,10 @@ import sys
 import pandas as pd
 import pytest
 
-from assets.jobads.soc_coder import REVIEW_BELOW, SocCoder
+from assets.jobads.soc_coder import REVIEW_BELOW
 from assets.jobads.soc_text import segments
 from orchestration.commands import read_titles
-from orchestration.settings import EMBEDDED_DIR, PROJECT_ROOT
-
-
-@pytest.fixture(scope="module")
-def coder():
-    return SocCoder.from_files(
-        EMBEDDED_DIR / "soc/soc2020_coding_index.csv", EMBEDDED_DIR / "soc/soc2020_unit_groups.csv"
-    )
+from orchestration.settings import PROJECT_ROOT
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,9 @@ def derived_ncs_named_moves(warehouse: DuckDBResource) -> dg.MaterializeResult:
         mapping = conn.execute("select url_name, soc2020 from derived.ncs_profile_soc2020").df()
         profile_soc = dict(zip(mapping.url_name, mapping.soc2020))
         paths = conn.execute("select url_name, title, career_path from raw.ncs_career_paths order by url_name").df()
-        routes = conn.execute("select url_name, route_text from raw.ncs_entry_routes order by url_name, route_type").df()
+        routes = conn.execute(
+            "select url_name, route_text from raw.ncs_entry_routes order by url_name, route_type"
+        ).df()
         coder = build_coder(conn)
         career = extract_moves(paths, profile_soc, coder, leads(groups, oversight(groups)))
         career["evidence"] = "career path"
@@ -215,7 +217,7 @@ def derived_us_occupation_moves(warehouse: DuckDBResource) -> dg.MaterializeResu
     description="The learned ranker's score for every ordered pair of SOC 2020 unit groups: how likely a "
     "careers adviser is to name the move, from the evidence in assets/escalator/features.py, trained on the "
     "moves NCS career paths name (grouped cross-validation by origin; metrics in this asset's metadata).",
-    metadata={"source": "model trained here: scikit-learn HistGradientBoostingClassifier, seed in ranker.py"},
+    metadata={"source": "model trained here: scikit-learn LogisticRegression, seed in assets/escalator/ranker.py"},
 )
 def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     from assets.escalator import ranker
@@ -236,7 +238,9 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
         named = conn.execute(
             "select distinct origin_soc2020, destination_soc2020, evidence from derived.ncs_named_moves where kept"
         ).df()
-        us = conn.execute("select origin_soc2020, destination_soc2020, us_share, us_lift from derived.us_occupation_moves").df()
+        us = conn.execute(
+            "select origin_soc2020, destination_soc2020, us_share, us_lift from derived.us_occupation_moves"
+        ).df()
         groups = groups.set_index("soc2020").loc[occupations.soc2020].reset_index()
         labels = named[named.evidence == "career path"].drop(columns="evidence")
         features = pair_features(
@@ -255,8 +259,16 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
         scored["plausible"] = ranker.plausible(scored)
         positive = set(zip(labels.origin_soc2020, labels.destination_soc2020))
         scored["named_by_ncs"] = [p in positive for p in zip(scored.origin_soc2020, scored.destination_soc2020)]
-        keep = ["origin_soc2020", "destination_soc2020", "step_score", "plausible", "named_by_ncs",
-                *FEATURES, *ranker.LEARNED, "us_share"]
+        keep = [
+            "origin_soc2020",
+            "destination_soc2020",
+            "step_score",
+            "plausible",
+            "named_by_ncs",
+            *FEATURES,
+            *ranker.LEARNED,
+            "us_share",
+        ]
         n = replace_table(conn, "derived.escalator_step_scores", stamp(scored[keep]))
     m = trained.metrics
     context.log.info(f"escalator ranker, held-out origins: {m}")
@@ -271,7 +283,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             "cv_folds": ranker.FOLDS,
             "heldout_recall_at_10": m["recall@10"],
             "heldout_precision_at_10": m["precision@10"],
-            "importances": dg.MetadataValue.json(trained.importances),
+            "coefficients": dg.MetadataValue.json(trained.coefficients),
         }
     )
 

@@ -33,7 +33,11 @@ MOVE = re.compile(
 LIST_END = re.compile(
     r"\s*(?:\bwith\b|\bafter\b|\bonce\b|\bif\b|\bby\b|\bthrough\b|\bwhere\b|\bwhich\b|\bwho\b|\bbefore\b|"
     r"\bwithin\b|\bfor (?:a|an|the|example|instance)\b|\bin (?:a|an|the|your|their)\b|\bat (?:a|an|the)\b|"
-    r"\bsupporting\b|\bmanaging\b|\bworking\b|\bresponsible\b|\bso\b|\bbut\b|\bthen\b|;|:|\(|\.).*",
+    r"\bsupporting\b|\bmanaging\b|\bworking\b|\bresponsible\b|\bso\b|\bbut\b|\bthen\b|;|:|\(|\.|"
+    # a comma before what the job involves ("a maintenance engineer, servicing the production line")
+    r",\s+(?:servicing|helping|leading|looking|dealing|running|using|making|providing|taking|including|"
+    r"covering|advising|teaching|checking|repairing|installing|designing|developing|overseeing|planning|"
+    r"organising|carrying|maintaining)\b).*",
     re.IGNORECASE,
 )
 SPLIT = re.compile(r",\s*(?:or|and)?\s*|\s+or\s+|\s+and\s+(?=(?:a|an)\s)|\s+and\s+", re.IGNORECASE)
@@ -99,8 +103,7 @@ def named_jobs(text: str) -> list[str]:
 # among several codes); their development-half agreement is 0.68-0.98 (soc_coder.CONFIDENCE)
 # ("professional" entries are left out: they read a bare "engineer" as a chartered mechanical engineer)
 CONFIDENT = frozenset(
-    {"exact", "exact_context", "exact_general", "span", "span_context", "span_general", "industry_head",
-     "registration"}
+    {"exact", "exact_context", "exact_general", "span", "span_context", "span_general", "industry_head", "registration"}
 )
 
 
@@ -119,18 +122,34 @@ def extract_moves(
             level = SENIORITY.get(phrase)
             if level is not None:
                 soc = leads.get((origin, "manager" if level == "manager" else "supervisor"))
-                row = {"destination_soc2020": soc, "confidence": None, "method": "seniority", "read_as":
-                       "seniority in the origin's line of work", "sure": soc is not None}
+                row = {
+                    "destination_soc2020": soc,
+                    "confidence": None,
+                    "method": "seniority",
+                    "read_as": "seniority in the origin's line of work",
+                    "sure": soc is not None,
+                }
             else:
                 coded = coder.code(phrase, context=title)
-                row = {"destination_soc2020": coded.soc2020, "confidence": round(coded.confidence, 3),
-                       "method": coded.method, "read_as": "named job", "sure": coded.method in CONFIDENT}
+                row = {
+                    "destination_soc2020": coded.soc2020,
+                    "confidence": round(coded.confidence, 3),
+                    "method": coded.method,
+                    "read_as": "named job",
+                    "sure": coded.method in CONFIDENT,
+                }
             sure = row.pop("sure")
             dest = row["destination_soc2020"]
             rows.append(
-                {"url_name": url, "origin_title": title, "origin_soc2020": origin, "phrase": phrase, **row,
-                 "destination_title": coder.titles.get(dest) if dest else None,
-                 "kept": bool(origin and dest and sure and dest != origin)}
+                {
+                    "url_name": url,
+                    "origin_title": title,
+                    "origin_soc2020": origin,
+                    "phrase": phrase,
+                    **row,
+                    "destination_title": coder.titles.get(dest) if dest else None,
+                    "kept": bool(origin and dest and sure and dest != origin),
+                }
             )
     return pd.DataFrame(rows)
 

@@ -43,9 +43,7 @@ def uk_to_us_weights(crosswalk: pd.DataFrame, onet_2010_2019: pd.DataFrame, bls:
     return out.groupby(["uk_soc2020", "bls_code"], as_index=False).weight.sum()
 
 
-def uk_transition_shares(
-    transitions: pd.DataFrame, weights: pd.DataFrame, unit_groups: list[str]
-) -> pd.DataFrame:
+def uk_transition_shares(transitions: pd.DataFrame, weights: pd.DataFrame, unit_groups: list[str]) -> pd.DataFrame:
     """origin_soc2020, destination_soc2020, us_share, us_lift, us_observed for every ordered pair of the
     given unit groups (origin != destination)."""
     codes = sorted(set(transitions.OCC_source) | set(transitions.OCC_target))

@@ -20,9 +20,34 @@ SUPERVISES = re.compile(r"directly supervise|oversee and monitor|supervise and c
 NOT_A_LEAD = ("1111", "1112", "1161")
 # words every lead description uses ("plan, organise, direct and co-ordinate the activities of"): they say
 # the group leads, not whose work
-STOP_WORDS = ["n.e.c", "nec", "elsewhere", "classified", "other", "related", "occupations", "workers", "services",
-              "plan", "organise", "direct", "co", "ordinate", "coordinate", "activities", "resources", "managers",
-              "directors", "proprietors", "supervise", "supervisors", "oversee", "operations", "staff", "ensure"]
+STOP_WORDS = [
+    "n.e.c",
+    "nec",
+    "elsewhere",
+    "classified",
+    "other",
+    "related",
+    "occupations",
+    "workers",
+    "services",
+    "plan",
+    "organise",
+    "direct",
+    "co",
+    "ordinate",
+    "coordinate",
+    "activities",
+    "resources",
+    "managers",
+    "directors",
+    "proprietors",
+    "supervise",
+    "supervisors",
+    "oversee",
+    "operations",
+    "staff",
+    "ensure",
+]
 
 
 def _first_sentences(text: str, n: int = 2) -> str:
@@ -35,9 +60,7 @@ def lead_kinds(groups: pd.DataFrame) -> pd.Series:
     supervisory = groups.soc2020_title.str.contains(SUPERVISORY_TITLE) | groups.description.fillna("").str.contains(
         SUPERVISES
     )
-    kind = np.select(
-        [catch_all, groups.soc2020_major.eq("1"), supervisory], ["", "manager", "supervisor"], default=""
-    )
+    kind = np.select([catch_all, groups.soc2020_major.eq("1"), supervisory], ["", "manager", "supervisor"], default="")
     return pd.Series(kind, index=groups.soc2020.to_numpy())
 
 

@@ -15,16 +15,27 @@ How a title is read, the way an ONS coder reads it:
      mental health nurse, 2235).
   5. Nothing exact: IDF-weighted token overlap with every index title (one sparse product), misspelt
      words first mapped to the index vocabulary.
+  6. The learned model (`title_model.py`, character n-grams + a linear classifier trained on the index and
+     the development titles) checks every code the rules give: where the two agree the code is right far
+     more often than where they disagree, and the confidence says so. Where the rules can read nothing it
+     gives the code (method `model`). It does not overrule them: on development titles it was coded by,
+     the rules were right more often whenever the two disagreed (scripts/calibrate_soc_coder.py prints it).
 
-Every result says how it was decided (`method`); `confidence` is the share of titles coded that way that
-agreed with hand coding on the development half of `benchmarks/data/labelled_advert_titles.csv` (the
-held-out half is never used to set anything). Codes under REVIEW_BELOW are flagged `needs_review`.
+Every result says how it was decided (`method`). `confidence` is calibrated: a logistic (Platt-style)
+calibrator over the rules' per-method agreement, the model's own score, whether the two agree and who
+decided, fitted on model predictions for development titles the model was not trained on (two-fold
+cross-fitting; `python -m benchmarks.soc_coder --calibrate` writes `soc_calibration.json`). Codes under
+the calibration's review threshold are flagged `needs_review`; the held-out half is never used to set
+anything.
 """
 
+import json
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,7 +47,10 @@ from assets.jobads.soc_text import normalise, segments, words
 
 __all__ = ["Coded", "SocCoder", "normalise", "REVIEW_BELOW"]
 
-REVIEW_BELOW = 0.8
+CALIBRATION_FILE = Path(__file__).with_name("soc_calibration.json")
+_CALIBRATION = json.loads(CALIBRATION_FILE.read_text()) if CALIBRATION_FILE.exists() else None
+# flag for review below this calibrated confidence (chosen on the development half: see the calibration)
+REVIEW_BELOW = _CALIBRATION["review_below"] if _CALIBRATION else 0.8
 FUZZY_MIN_OVERLAP = 0.5
 SPELLING_MIN_SCORE = 88
 MAX_SPAN = 7
@@ -60,6 +74,22 @@ CONFIDENCE = {
     "registration": 0.8,
 }
 FUZZY_SCALE = 0.7  # fuzzy confidence = overlap score x this (a fuzzy match is never sure)
+RULES_DECIDE = frozenset(
+    {
+        "exact",
+        "exact_context",
+        "exact_professional",
+        "span",
+        "span_context",
+        "span_professional",
+        "industry_head",
+        "registration",
+    }
+)
+# the model codes a title the rules cannot read only when its classifier says "this class" (a positive
+# margin for the best class, modified Huber loss); below that it recognises nothing either
+MODEL_MIN_MARGIN = 0.0
+TIES = frozenset({"exact_general", "exact_ambiguous", "span_general", "span_ambiguous"})
 
 RMN = re.compile(r"\b(?:rmn|rnmh|mental health nurse)")
 RGN = re.compile(r"\b(?:rgn|registered general nurse|general nurse)\b")
@@ -89,9 +119,12 @@ class Entry:
 
 
 class SocCoder:
-    def __init__(self, index: pd.DataFrame, unit_groups: pd.DataFrame):
+    def __init__(self, index: pd.DataFrame, unit_groups: pd.DataFrame, model=None):
         """index: the ONS coding index (job_title, soc2020, qualifier, industry); unit_groups: soc2020, title.
-        The qualifier (ADD) column is required: it marks the "professional" entries and carries industries."""
+        The qualifier (ADD) column is required: it marks the "professional" entries and carries industries.
+        model: a `title_model.TitleModel` (None: the rules alone, with their per-method confidence)."""
+        self.model = model
+        self._model_top: dict[str, tuple[str, float, float]] = {}
         self.titles = dict(zip(unit_groups.iloc[:, 0].astype(str), unit_groups.iloc[:, 1]))
         raw: dict[str, list[Entry]] = defaultdict(list)
         for job_title, soc, qual, ind in zip(
@@ -116,7 +149,7 @@ class SocCoder:
         self.entries = {n: e for n, e in self.entries.items() if e}
         self.head_count = Counter(n.split()[-1] for n in self.entries)
         self._build_fuzzy()
-        self._cached = lru_cache(maxsize=200_000)(self._code_uncached)
+        self._cached = lru_cache(maxsize=200_000)(self._decide)
         self._known = lru_cache(maxsize=50_000)(self._known_token)
 
     def _build_fuzzy(self) -> None:
@@ -148,10 +181,17 @@ class SocCoder:
         self.cand_length = np.array([len(c) for c in self.candidates])
 
     @classmethod
-    def from_files(cls, index_csv, unit_groups_csv) -> "SocCoder":
+    def from_files(cls, index_csv, unit_groups_csv, *, model: bool = True, cache_dir=None) -> "SocCoder":
         index = pd.read_csv(index_csv, dtype=str, keep_default_na=False)
         groups = pd.read_csv(unit_groups_csv, dtype=str, keep_default_na=False)[["soc2020_unit_group", "soc2020_title"]]
-        return cls(index, groups)
+        return cls(index, groups, cls.load_model(index, cache_dir) if model else None)
+
+    @staticmethod
+    def load_model(index: pd.DataFrame, cache_dir=None):
+        """The learned model for this index (trained once, then loaded from `cache_dir`)."""
+        from assets.jobads.title_model import DEFAULT_CACHE, load_labelled, load_or_train
+
+        return load_or_train(index, load_labelled(), Path(cache_dir) if cache_dir else DEFAULT_CACHE)
 
     # -- public ---------------------------------------------------------------------------------------
     def code(
@@ -165,14 +205,69 @@ class SocCoder:
 
     def code_many(self, titles, contexts=None) -> list[Coded]:
         contexts = contexts if contexts is not None else [""] * len(titles)
+        self.prefetch(titles)
         return [self.code(t, c) for t, c in zip(titles, contexts)]
+
+    def prefetch(self, titles) -> None:
+        """Score many titles with the model in one batch (one sparse product, not one per title)."""
+        if self.model is None:
+            return
+        new = list(dict.fromkeys(t for t in titles if t and t not in self._model_top))
+        for start in range(0, len(new), 20_000):
+            chunk = new[start : start + 20_000]
+            self._model_top.update(zip(chunk, self.model.top(chunk)))
 
     def clear_cache(self) -> None:
         self._cached.cache_clear()
         self._known.cache_clear()
+        self._model_top.clear()
+
+    # -- the model beside the rules ---------------------------------------------------------------------
+    def _top(self, title: str) -> tuple[str, float, float]:
+        if title not in self._model_top:
+            self._model_top[title] = self.model.top([title])[0]
+        return self._model_top[title]
+
+    def _decide(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str]:
+        soc, conf, method, evidence = self.evidence(title, ctx)
+        return soc, conf if evidence is None else self._calibrated(*evidence), method
+
+    def evidence(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str, tuple | None]:
+        """The rules' answer, then the model's part in it (module docstring, step 6): (code, the rules'
+        per-method confidence, method, (rules confidence, model margin, agree, decided by) or None when
+        the model had no part)."""
+        soc, conf, method = self._rules(title, ctx)
+        if self.model is None or method == "too_vague" or not title.strip():
+            return soc, conf, method, None
+        best, margin, _ = self._top(title)
+        if method in RULES_DECIDE:
+            return soc, conf, method, (conf, margin, best == soc, "rules")
+        if method in TIES:
+            # the rules' pick among tied codes stands (on development titles the model's pick was right
+            # less often); the model agreeing with it is evidence
+            return soc, conf, method, (conf, margin, best == soc, "tie")
+        if method == "fuzzy":
+            # the fuzzy code stands (on development titles where the two disagreed, fuzzy overlap was right
+            # more often than the model); the model agreeing with it is evidence
+            return soc, conf, method, (conf, margin, best == soc, "fuzzy")
+        if margin <= MODEL_MIN_MARGIN:  # the model does not recognise it either ("Zzyzx qwerty")
+            return soc, conf, method, None
+        # nothing the rules could read: the model's code, flagged by its low calibrated confidence
+        return best, conf, "model", (conf, margin, False, "model")
+
+    @staticmethod
+    def _calibrated(rules_conf: float, margin: float, agree: bool, decided_by: str) -> float:
+        if _CALIBRATION is None:
+            return rules_conf if decided_by != "model" else round(max(0.0, min(1.0, (margin + 1) / 2)) * 0.7, 3)
+        w = _CALIBRATION["weights"]
+        z = w["intercept"] + sum(
+            w[k] * v for k, v in calibration_features(rules_conf, margin, agree, decided_by).items()
+        )
+        return round(1 / (1 + math.exp(-z)), 3)
 
     # -- matching -------------------------------------------------------------------------------------
-    def _code_uncached(self, title: str, ctx_advert: frozenset[str]) -> tuple[str | None, float, str]:
+    def _rules(self, title: str, ctx_advert: frozenset[str]) -> tuple[str | None, float, str]:
+        """(code, per-method confidence, method): the rules alone."""
         phrases = segments(title)
         if not phrases:
             return None, 0.0, "uncoded"
@@ -291,3 +386,19 @@ class SocCoder:
         best = self.candidates[ties[np.argmin(self.cand_length[ties])]]  # the plainest title wins a tie
         soc, _ = self._pick(self.entries[best], ctx, best.split()[-1])
         return soc, round(FUZZY_SCALE * float(best_score), 3), "fuzzy", best.split()[-1]
+
+
+def calibration_features(rules_conf: float, margin: float, agree: bool, decided_by: str) -> dict[str, float]:
+    """What the calibrator weighs: the rules' per-method agreement, the model's margin (clipped), whether
+    the two agree, and how the rules decided (an index title, a tie between codes, fuzzy overlap, or not at
+    all, leaving the model alone)."""
+    m = max(-1.0, min(1.5, margin))
+    return {
+        "rules_conf": rules_conf,
+        "margin": m,
+        "agree": float(agree),
+        "tie": float(decided_by == "tie"),
+        "fuzzy": float(decided_by == "fuzzy"),
+        "model": float(decided_by == "model"),
+        "agree_x_margin": float(agree) * m,
+    }

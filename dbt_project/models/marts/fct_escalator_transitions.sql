@@ -1,33 +1,31 @@
 -- The escalator's moves from each SOC 2020 unit group: its best-scored destinations by the learned ranker
 -- (derived/escalator_step_scores, assets/escalator/ranker.py: how likely careers advisers are to name the
 -- move, from similarity, SOC structure, pay, routes in and observed moves), with pay, routes in, barriers
--- and local demand. Each origin keeps its var escalator_candidates_per_origin best plausible destinations.
+-- and local demand. Each origin keeps its var escalator_candidates_per_origin best plausible destinations
+-- and its var escalator_get_on_per_origin best entry jobs open to people out of work.
 -- One row per origin x destination x step_type; a candidate that is neither step appears once with a null
 -- step_type. Rules (README "How the escalator decides"; thresholds are dbt vars):
 --   never a step  chief executives and elected officers from outside management; the armed forces from
 --                 outside protective services (the ranker's hard filters, `plausible`)
---   'get up'  a next rung: pay rises (uplift above var escalator_get_up_min_uplift_pct, at most
---             var escalator_get_up_max_uplift_pct: a bigger move is a ladder, fct_escalator_ladders), and no
---             prior degree needed: a graduate-entry destination counts only with a route that needs none
---             (degree apprenticeship, work your way up, Access course), which learning_route then states
---   'get on'  a route into work for someone out of work who last did the origin job: the destination
---             can be entered by direct application or a short route (NCS: direct or work route, or an
---             apprenticeship / college course at level 1-2), job zone <= var escalator_get_on_max_job_zone,
---             no graduate entry, and local demand (live adverts in the feeds; where the feeds cover only
---             part of the market, employment of 100k+ UK jobs stands in, and demand_evidence says which).
---             Pay is compared with being out of work, not with the origin.
+--   'get up', 'get on', 'move across'  the rules in int_escalator_step_rules (pay rises without a prior
+--                 degree; a route into work for someone out of work; a sideways move at about the same pay)
 -- step_score (the ranker's probability) orders an origin's steps across types; step_rank within a type.
 with occ as (select * from {{ ref('int_soc_occupations') }}),
 scores as (select * from {{ ref('stg_escalator__step_scores') }}),
 sim as (
-    -- each origin's best-scored plausible destinations, with the similarity facets to show
+    -- each origin's best-scored plausible destinations, plus its best-scored entry jobs (get on) however
+    -- far down the list they sit, with the similarity facets to show
     select s.*, r.step_score, r.named_by_ncs, r.neighbours_name, r.route_names_origin, r.us_share,
            r.oversees_origin, r.destination_lead
     from {{ ref('int_soc_similarity') }} as s
     inner join scores as r using (origin_soc2020, destination_soc2020)
+    inner join {{ ref('int_escalator_step_rules') }} as k using (origin_soc2020, destination_soc2020)
     where r.plausible
     qualify row_number() over (partition by s.origin_soc2020 order by r.step_score desc, s.destination_soc2020)
             <= {{ var('escalator_candidates_per_origin') }}
+         or (k.is_get_on and row_number() over (partition by s.origin_soc2020, k.is_get_on
+                                                order by r.step_score desc, s.destination_soc2020)
+                             <= {{ var('escalator_get_on_per_origin') }})
 ),
 careers as (select * from {{ ref('int_soc_careers') }}),
 profiles as (select * from {{ ref('int_soc_skill_profiles') }}),
@@ -35,11 +33,6 @@ jobs as (
     select soc2020_code as soc2020, n_jobs_thousands
     from {{ ref('stg_ashe__pay') }}
     where pay_basis = 'annual' and workforce = 'all_employees' and soc_level = 4
-),
-feed as (
-    -- the feeds cover the whole market only when something beyond the embedded public-sector file is in
-    select count(*) filter (where source <> 'notts_public_sector') > 0 as full_coverage
-    from {{ ref('fct_job_ads') }}
 ),
 gaps as (
     -- the destination's most important skills and knowledge the origin rates lowest: what to build
@@ -105,7 +98,6 @@ pairs as (
         d.local_adverts_live as destination_local_adverts_live,
         d.median_advertised_pay as destination_median_advertised_pay,
         j.n_jobs_thousands as destination_uk_jobs_thousands,
-        (select full_coverage from feed) as feed_full_coverage,
         o.soc2020_sub_major = d.soc2020_sub_major as same_field
     from sim as s
     inner join occ as o on o.soc2020 = s.origin_soc2020
@@ -115,26 +107,19 @@ pairs as (
     left join gaps as g using (origin_soc2020, destination_soc2020)
 ),
 typed as (
-    select
-        *,
-        uplift_pct > {{ var('escalator_get_up_min_uplift_pct') }}
-            and uplift_pct <= {{ var('escalator_get_up_max_uplift_pct') }}
-            and ((not destination_graduate_entry and not destination_degree_only) or destination_no_degree_route)
-            as is_get_up,
-        not destination_graduate_entry and not destination_degree_only
-            and destination_short_entry
-            and coalesce(destination_job_zone, 0) <= {{ var('escalator_get_on_max_job_zone') }}
-            and (destination_local_adverts_live > 0
-                 or (not feed_full_coverage and coalesce(destination_uk_jobs_thousands, 0) >= 100)) as is_get_on
-    from pairs
+    select p.*, r.is_get_up, r.is_get_on, r.is_move_across
+    from pairs as p
+    inner join {{ ref('int_escalator_step_rules') }} as r using (origin_soc2020, destination_soc2020)
 ),
 steps as (
-    select * exclude (is_get_up, is_get_on, feed_full_coverage), 'get up' as step_type from typed where is_get_up
+    select * exclude (is_get_up, is_get_on, is_move_across), 'get up' as step_type from typed where is_get_up
     union all
-    select * exclude (is_get_up, is_get_on, feed_full_coverage), 'get on' from typed where is_get_on
+    select * exclude (is_get_up, is_get_on, is_move_across), 'get on' from typed where is_get_on
     union all
-    select * exclude (is_get_up, is_get_on, feed_full_coverage), cast(null as varchar) from typed
-    where not is_get_up and not is_get_on
+    select * exclude (is_get_up, is_get_on, is_move_across), 'move across' from typed where is_move_across
+    union all
+    select * exclude (is_get_up, is_get_on, is_move_across), cast(null as varchar) from typed
+    where not is_get_up and not is_get_on and not is_move_across
 ),
 scored as (
     select

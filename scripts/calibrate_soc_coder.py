@@ -1,0 +1,96 @@
+"""Calibrate the SOC coder's confidence on the development half, and choose its review threshold.
+
+Cross-fitting: the development titles are split in two (a seeded shuffle); each half is coded by a coder
+whose learned model was trained on the index plus the *other* half only, so the model's part in every
+development title is what it would be on a title it never saw. Each title with a model part gives its
+evidence (rules confidence, model margin, agreement, who decided: `SocCoder.evidence`) and whether the code
+was right; a logistic regression on `calibration_features` (Platt scaling, generalised to those inputs)
+maps evidence to the chance of being right. The review threshold is the lowest calibrated confidence at
+which the unflagged development titles are at least TARGET_RIGHT right, provided at most MAX_FLAGGED of
+titles are flagged (else the threshold that flags MAX_FLAGGED). Writes assets/jobads/soc_calibration.json.
+The held-out half is not read here.
+
+    .venv/bin/python -m scripts.calibrate_soc_coder
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from assets.jobads.soc_coder import CALIBRATION_FILE, SocCoder, calibration_features
+from assets.jobads.soc_context import industry_words
+from assets.jobads.title_model import TitleModel, load_labelled, training_set
+from orchestration.settings import EMBEDDED_DIR
+
+SEED = 20261206
+TARGET_RIGHT = 0.95
+MAX_FLAGGED = 0.22
+
+
+def cross_fitted_evidence(index: pd.DataFrame, groups: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+    dev = labelled[labelled.split == "dev"].reset_index(drop=True)
+    half = np.random.default_rng(SEED).permutation(len(dev)) % 2
+    rows = []
+    for k in (0, 1):
+        train = labelled[labelled.split != "dev"].iloc[0:0]  # nothing held out ever enters
+        others = pd.concat([train, dev[half != k]])
+        model = TitleModel.train(*training_set(index, others))
+        coder = SocCoder(index, groups, model)
+        for r in dev[half == k].itertuples():
+            ctx = industry_words(" ".join(x for x in (r.employer, r.category) if x))
+            soc, _, method, ev = coder.evidence(r.title, ctx)
+            if ev is not None:
+                rows.append(
+                    {
+                        "title": r.title,
+                        "method": method,
+                        "right": soc == r.soc2020,
+                        "model_right": coder._top(r.title)[0] == r.soc2020,
+                        **calibration_features(*ev),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def fit(evidence: pd.DataFrame) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    names = [c for c in evidence.columns if c not in ("title", "method", "right", "model_right")]
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(evidence[names], evidence.right)
+    p = model.predict_proba(evidence[names])[:, 1]
+    threshold = choose_threshold(p, evidence.right.to_numpy())
+    return {
+        "weights": {"intercept": float(model.intercept_[0]), **{n: float(w) for n, w in zip(names, model.coef_[0])}},
+        "review_below": threshold,
+        "fitted_on": f"{len(evidence)} development titles, cross-fitted in two halves (seed {SEED})",
+        "development_right_unflagged": float(evidence.right[p >= threshold].mean()),
+        "development_flagged_share": float((p < threshold).mean()),
+    }
+
+
+def choose_threshold(p: np.ndarray, right: np.ndarray) -> float:
+    for t in np.round(np.arange(0.30, 0.96, 0.01), 2):
+        flagged = (p < t).mean()
+        if flagged > MAX_FLAGGED:
+            break
+        if right[p >= t].mean() >= TARGET_RIGHT:
+            return float(t)
+    return float(np.round(np.quantile(p, MAX_FLAGGED), 2))
+
+
+def main() -> None:
+    index = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_coding_index.csv", dtype=str, keep_default_na=False)
+    groups = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)[
+        ["soc2020_unit_group", "soc2020_title"]
+    ]
+    evidence = cross_fitted_evidence(index, groups, load_labelled())
+    result = fit(evidence)
+    CALIBRATION_FILE.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    # how the coder's answer and the model's alone fare, by method and agreement (the reliability of each)
+    print(evidence.groupby(["method", "agree"])[["right", "model_right"]].agg(["size", "mean"]).to_string())
+
+
+if __name__ == "__main__":
+    main()
