@@ -76,9 +76,7 @@ def cmd_code_titles(args: argparse.Namespace) -> int:
         lines = sys.stdin.read().splitlines()
     settings = load_settings()
     coder = SocCoder.from_files(
-        settings.embedded_dir / "soc/soc2020_coding_index.csv",
-        settings.embedded_dir / "soc/soc2020_unit_groups.csv",
-        cache_dir=settings.warehouse_path.parent / "models",  # the model the refresh trained, if it ran
+        settings.embedded_dir / "soc/soc2020_coding_index.csv", settings.embedded_dir / "soc/soc2020_unit_groups.csv"
     )
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["title", "soc2020", "soc2020_title", "confidence", "method", "needs_review"])
@@ -118,9 +116,7 @@ def resolve_occupation(conn, query: str) -> tuple[str, str, str]:
 
     settings = load_settings()
     coder = SocCoder.from_files(
-        settings.embedded_dir / "soc/soc2020_coding_index.csv",
-        settings.embedded_dir / "soc/soc2020_unit_groups.csv",
-        cache_dir=settings.warehouse_path.parent / "models",  # the model the refresh trained, if it ran
+        settings.embedded_dir / "soc/soc2020_coding_index.csv", settings.embedded_dir / "soc/soc2020_unit_groups.csv"
     )
     coded = coder.code(q)
     if coded.soc2020 is None:

@@ -59,10 +59,7 @@ def today_london() -> str:
 def build_coder(conn) -> SocCoder:
     index = conn.execute("select job_title, soc2020, qualifier, industry from raw.soc2020_coding_index").df()
     groups = conn.execute("select soc2020_unit_group, soc2020_title from raw.soc2020_unit_groups").df()
-    # the learned model is kept beside the warehouse this connection writes
-    rows = conn.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()
-    cache = Path(rows[0][0]).parent / "models" if rows and rows[0][0] else None
-    return SocCoder(index, groups, SocCoder.load_model(index, cache))
+    return SocCoder(index, groups, SocCoder.load_model(index))
 
 
 def build_places(conn) -> PlaceResolver:

@@ -86,6 +86,8 @@ def clean(records: pd.DataFrame, coder: SocCoder, places: PlaceResolver) -> Clea
     quarantined, rows, seen = [], [], set()
     duplicates = 0
     records = records.astype(object).where(records.notna(), None)
+    if "title" in records:
+        coder.prefetch([str(t) for t in records["title"] if t])  # the model scores the day's titles in one batch
     for i, rec in enumerate(records.to_dict("records")):
         bad = _validate(i, rec)
         if bad:

@@ -86,6 +86,9 @@ RULES_DECIDE = frozenset(
         "registration",
     }
 )
+# where the model has no part: the whole title is an index title with one code (development titles coded
+# so were right 99% of the time, the model agreeing or not), or ONS calls the title too vague to code
+MODEL_SKIPS = frozenset({"exact", "too_vague"})
 # the model codes a title the rules cannot read only when its classifier says "this class" (a positive
 # margin for the best class, modified Huber loss); below that it recognises nothing either
 MODEL_MIN_MARGIN = 0.0
@@ -150,6 +153,10 @@ class SocCoder:
         self.head_count = Counter(n.split()[-1] for n in self.entries)
         self._build_fuzzy()
         self._cached = lru_cache(maxsize=200_000)(self._decide)
+        self._rules_cached = lru_cache(maxsize=200_000)(self._rules)
+        self._industry = lru_cache(maxsize=200_000)(industry_words)
+        # a title's phrases, read once for the rules and the model
+        self._phrases = lru_cache(maxsize=200_000)(lambda title: tuple(tuple(p) for p in segments(title)))
         self._known = lru_cache(maxsize=50_000)(self._known_token)
 
     def _build_fuzzy(self) -> None:
@@ -200,7 +207,7 @@ class SocCoder:
         """Code one title. `context` is free text about the employer or industry; the keywords name the
         fields a feed or CSV supplies. The description counts only through its first 300 characters."""
         ctx = " ".join(x for x in (context, employer, category, (description or "")[:300]) if x)
-        soc, conf, method = self._cached(title or "", industry_words(ctx))
+        soc, conf, method = self._cached(title or "", self._industry(ctx))
         return Coded(title, soc, self.titles.get(soc) if soc else None, conf, method)
 
     def code_many(self, titles, contexts=None) -> list[Coded]:
@@ -209,24 +216,45 @@ class SocCoder:
         return [self.code(t, c) for t, c in zip(titles, contexts)]
 
     def prefetch(self, titles) -> None:
-        """Score many titles with the model in one batch (one sparse product, not one per title)."""
+        """Score with the model, in one batch (one sparse product, not one per title), the main phrases of
+        the titles whose rules' reading it has a part in (not a whole index title, not one ONS calls too
+        vague). A feed repeats a title with many places and pitches: its main phrase is scored once."""
         if self.model is None:
             return
-        new = list(dict.fromkeys(t for t in titles if t and t not in self._model_top))
-        for start in range(0, len(new), 20_000):
-            chunk = new[start : start + 20_000]
-            self._model_top.update(zip(chunk, self.model.top(chunk)))
+        todo = []
+        for title in dict.fromkeys(t for t in titles if t):
+            phrase = self._main_phrase(title)
+            if (
+                phrase
+                and phrase not in self._model_top
+                and self._rules_cached(title, frozenset())[2] not in MODEL_SKIPS
+            ):
+                todo.append(phrase)
+        todo = list(dict.fromkeys(todo))
+        for start in range(0, len(todo), 20_000):
+            chunk = todo[start : start + 20_000]
+            self._model_top.update(zip(chunk, self.model.top(chunk, normalised=True)))
 
     def clear_cache(self) -> None:
         self._cached.cache_clear()
+        self._rules_cached.cache_clear()
+        self._phrases.cache_clear()
+        self._industry.cache_clear()
         self._known.cache_clear()
         self._model_top.clear()
 
     # -- the model beside the rules ---------------------------------------------------------------------
+    def _main_phrase(self, title: str) -> str:
+        """The title's main part as the rules read it first (places, pay and pitch fall away)."""
+        phrases = self._phrases(title)
+        return " ".join(phrases[0]) if phrases else ""
+
     def _top(self, title: str) -> tuple[str, float, float]:
-        if title not in self._model_top:
-            self._model_top[title] = self.model.top([title])[0]
-        return self._model_top[title]
+        """The model's best code for the title's main phrase (what the rules read first too)."""
+        phrase = self._main_phrase(title)
+        if phrase not in self._model_top:
+            self._model_top[phrase] = self.model.top([phrase], normalised=True)[0]
+        return self._model_top[phrase]
 
     def _decide(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str]:
         soc, conf, method, evidence = self.evidence(title, ctx)
@@ -236,11 +264,11 @@ class SocCoder:
         """The rules' answer, then the model's part in it (module docstring, step 6): (code, the rules'
         per-method confidence, method, (rules confidence, model margin, agree, decided by) or None when
         the model had no part)."""
-        soc, conf, method = self._rules(title, ctx)
-        if self.model is None or method == "too_vague" or not title.strip():
+        soc, conf, method = self._rules_cached(title, ctx)
+        if self.model is None or method in MODEL_SKIPS or not title.strip():
             return soc, conf, method, None
         best, margin, _ = self._top(title)
-        if method in RULES_DECIDE:
+        if method in RULES_DECIDE:  # (an "exact" whole-title match never reaches here: MODEL_SKIPS)
             return soc, conf, method, (conf, margin, best == soc, "rules")
         if method in TIES:
             # the rules' pick among tied codes stands (on development titles the model's pick was right
@@ -268,10 +296,10 @@ class SocCoder:
     # -- matching -------------------------------------------------------------------------------------
     def _rules(self, title: str, ctx_advert: frozenset[str]) -> tuple[str | None, float, str]:
         """(code, per-method confidence, method): the rules alone."""
-        phrases = segments(title)
+        phrases = self._phrases(title)
         if not phrases:
             return None, 0.0, "uncoded"
-        ctx = ctx_advert | industry_words(title)
+        ctx = ctx_advert | self._industry(title)
         for rank, phrase in enumerate(phrases):
             found = self._span(phrase)
             if found is None:

@@ -19,6 +19,7 @@ def code_index_titles(conn) -> pd.DataFrame:
         if t
     ]
     rows = []
+    coder.prefetch(titles)  # the model scores all 30k titles in a few batches
     for title in titles:
         coded = coder.code(title)
         if coded.soc2020:

@@ -56,6 +56,10 @@ route_summary as (
         max(case when route_type = 'college' then nullif(regexp_extract(route_text, 'Courses include: ([^;.]+)', 1), '') end)
             as college_course,
         max(case when route_type = 'work' then regexp_extract(route_text, '^([^.]+)', 1) end) as work_route,
+        -- how long the apprenticeship takes, where NCS says ("This will usually take 4 years to complete")
+        max(case when route_type = 'apprenticeship' then nullif(regexp_extract(route_text,
+            '(?:take|takes|lasting|lasts|last) (?:around |about |up to )?(\d+(?: to \d+)?) years?', 1), '') end)
+            as apprenticeship_years,
         max(case when route_type = 'direct' then regexp_extract(route_text, '^([^.]+)', 1) end) as direct_route
     from routes group by url_name
 ),
@@ -79,6 +83,7 @@ select
     coalesce(r.degree_only, false) as degree_only,
     coalesce(r.no_degree_route, false) as no_degree_route,
     case when hs.level >= 6 then hs.standard end as degree_apprenticeship,
+    r.apprenticeship_years,
     concat_ws(' | ',
         case when s.standard is not null then 'Apprenticeship: ' || s.standard end,
         case when r.college_course is not null then 'College: ' || trim(r.college_course) end,

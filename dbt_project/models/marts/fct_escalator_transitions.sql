@@ -94,6 +94,7 @@ pairs as (
         coalesce(c.degree_only, false) as destination_degree_only,
         coalesce(c.no_degree_route, false) as destination_no_degree_route,
         c.degree_apprenticeship as destination_degree_apprenticeship,
+        c.apprenticeship_years as destination_apprenticeship_years,
         d.local_adverts_recent as destination_local_adverts_recent,
         d.local_adverts_live as destination_local_adverts_live,
         d.median_advertised_pay as destination_median_advertised_pay,
@@ -143,7 +144,8 @@ scored as (
             case when similar_work then 'similar day-to-day work' end,
             case when (destination_graduate_entry or destination_degree_only) and destination_no_degree_route
                  then coalesce('no prior degree needed: reached through a degree apprenticeship, '
-                               || destination_degree_apprenticeship,
+                               || destination_degree_apprenticeship
+                               || coalesce(', usually ' || destination_apprenticeship_years || ' years (NCS)', ''),
                                'no prior degree needed: NCS gives an apprenticeship, direct or work-your-way-up route') end
         ), ''), 'the model weighs the evidence together (no single reason stands out)') as why
     from steps
