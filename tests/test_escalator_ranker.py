@@ -122,3 +122,29 @@ def test_scores_cover_every_pair_and_the_training_is_recorded(warehouse, refresh
     meta = event.asset_materialization.metadata
     assert meta["training_positives"].value > 100 and 0 < meta["heldout_recall_at_10"].value <= 1
     assert "similarity" in meta["features"].value and np.isfinite(list(meta["coefficients"].value.values())).all()
+
+
+def test_training_twice_on_the_same_data_scores_identically(warehouse):
+    """Seeded, one thread: two refreshes on the same data publish the same steps."""
+    from assets.escalator.features import FEATURES
+
+    features = warehouse.execute(
+        f"select origin_soc2020, destination_soc2020, {', '.join(FEATURES)} from derived.escalator_step_scores "
+        "where origin_soc2020 < '5000'"
+    ).df()
+    moves = warehouse.execute(
+        "select distinct origin_soc2020, destination_soc2020 from derived.ncs_named_moves "
+        "where evidence = 'career path' and kept and origin_soc2020 < '5000'"
+    ).df()
+    similarity = warehouse.execute(
+        "select origin_soc2020, destination_soc2020, similarity from intermediate.int_soc_similarity"
+    ).df()
+    rows = ranker.labelled(features, moves)
+    scores = []
+    for _ in range(2):
+        trained = ranker.train(rows, moves, similarity)
+        scored = ranker.with_label_evidence(features, moves, similarity, set(rows.origin_soc2020))
+        scores.append(ranker.score(trained.model, scored))
+    assert np.array_equal(scores[0], scores[1])
+    published = warehouse.execute("select step_score from derived.escalator_step_scores").df()
+    assert published.step_score.between(0, 1).all()

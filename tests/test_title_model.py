@@ -50,3 +50,9 @@ def title_model_weights() -> dict:
     from assets.jobads.soc_coder import _CALIBRATION
 
     return _CALIBRATION["weights"]
+
+
+def test_training_twice_gives_the_same_weights():
+    a = title_model.TitleModel.train(*title_model.training_set(TINY_INDEX, None))
+    b = title_model.TitleModel.train(*title_model.training_set(TINY_INDEX, None))
+    assert (a.coef == b.coef).all() and (a.intercept == b.intercept).all()
