@@ -32,27 +32,12 @@ import numpy as np
 import pandas as pd
 
 from assets.escalator import ranker
-from assets.escalator.features import FEATURES
 from benchmarks.escalator_onet import RELATED_SQL
 from orchestration.settings import load_settings
 
 RELEASE = Path(__file__).parent / "data" / "escalator_steps_release_824ee3e.csv"
 LABEL_CHECK = Path(__file__).parent / "data" / "escalator_label_check.csv"
 ENTRY_MAJORS = list("6789")
-
-
-def _load(conn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    features = conn.execute(
-        f"select origin_soc2020, destination_soc2020, us_share, {', '.join(FEATURES)} from derived.escalator_step_scores"
-    ).df()
-    moves = conn.execute(
-        "select distinct origin_soc2020, destination_soc2020 from derived.ncs_named_moves "
-        "where evidence = 'career path' and kept"
-    ).df()
-    similarity = conn.execute(
-        "select origin_soc2020, destination_soc2020, similarity from intermediate.int_soc_similarity"
-    ).df()
-    return features, moves, similarity
 
 
 def _baselines(conn, rows: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -89,7 +74,7 @@ def main() -> None:
     if not path.exists():
         raise SystemExit(f"no warehouse at {path}: run `make run` first")
     conn = duckdb.connect(str(path), read_only=True)
-    features, moves, similarity = _load(conn)
+    features, moves, similarity = ranker.training_inputs(conn)
     rows = ranker.labelled(features, moves)
     rules = conn.execute(
         "select origin_soc2020, destination_soc2020, is_get_up or is_get_on or is_move_across as eligible "

@@ -33,9 +33,7 @@ def cross_fitted_evidence(index: pd.DataFrame, groups: pd.DataFrame, labelled: p
     half = np.random.default_rng(SEED).permutation(len(dev)) % 2
     rows = []
     for k in (0, 1):
-        train = labelled[labelled.split != "dev"].iloc[0:0]  # nothing held out ever enters
-        others = pd.concat([train, dev[half != k]])
-        model = TitleModel.train(*training_set(index, others))
+        model = TitleModel.train(*training_set(index, dev[half != k]))  # the other half; nothing held out
         coder = SocCoder(index, groups, model)
         for r in dev[half == k].itertuples():
             ctx = industry_words(" ".join(x for x in (r.employer, r.category) if x))

@@ -196,6 +196,8 @@ def derived_us_occupation_moves(warehouse: DuckDBResource) -> dg.MaterializeResu
         metadata={
             "dagster/row_count": rows,
             "unit_groups_reached": int(weights.uk_soc2020.nunique()),
+            # O*NET codes with no occupation in the CPS file: their share of the crosswalk carries no moves
+            "crosswalk_weight_unreached": round(1 - float(weights.weight.sum()) / float(crosswalk.weight.sum()), 4),
             "pairs_observed": int((frame.us_share > 0).sum()),
         }
     )
@@ -279,7 +281,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             "training_origins": int(rows.origin_soc2020.nunique()),
             "training_positives": int(rows.label.sum()),
             "features": ", ".join(ranker.MODEL_FEATURES),
-            "model": type(trained.model).__name__,
+            "model": "LogisticRegression on standardised features",
             "cv_folds": ranker.FOLDS,
             "heldout_recall_at_10": m["recall@10"],
             "heldout_precision_at_10": m["precision@10"],

@@ -106,6 +106,22 @@ def with_label_evidence(
     return pairs.assign(neighbours_name=votes[i, j].round(6), destination_named_share=named_share.round(6))
 
 
+def training_inputs(conn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """From a refreshed warehouse: the pair features (with us_share), the career-path moves kept as labels,
+    and the similarity the label evidence weighs: what the benchmark and the tests re-train on."""
+    features = conn.execute(
+        f"select origin_soc2020, destination_soc2020, us_share, {', '.join(FEATURES)} from derived.escalator_step_scores"
+    ).df()
+    moves = conn.execute(
+        "select distinct origin_soc2020, destination_soc2020 from derived.ncs_named_moves "
+        "where evidence = 'career path' and kept"
+    ).df()
+    similarity = conn.execute(
+        "select origin_soc2020, destination_soc2020, similarity from intermediate.int_soc_similarity"
+    ).df()
+    return features, moves, similarity
+
+
 def labelled(features: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     """The training rows: every pair of an origin with at least one named move, `label` 1 for the moves."""
     positive = set(zip(moves.origin_soc2020, moves.destination_soc2020))
