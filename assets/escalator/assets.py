@@ -210,7 +210,6 @@ def derived_us_occupation_moves(warehouse: DuckDBResource) -> dg.MaterializeResu
         dg.AssetKey(["intermediate", "int_soc_similarity"]),
         dg.AssetKey(["intermediate", "int_soc_occupations"]),
         dg.AssetKey(["intermediate", "int_soc_careers"]),
-        dg.AssetKey(["staging", "stg_ashe__pay"]),
         dg.AssetKey(["derived", "ncs_named_moves"]),
         dg.AssetKey(["derived", "us_occupation_moves"]),
     ],
@@ -229,12 +228,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         groups = _unit_groups(conn)
-        occupations = conn.execute(
-            "select o.*, j.n_jobs_thousands from intermediate.int_soc_occupations as o left join ("
-            "  select soc2020_code as soc2020, n_jobs_thousands from staging.stg_ashe__pay"
-            "  where pay_basis = 'annual' and workforce = 'all_employees' and soc_level = 4) as j using (soc2020)"
-            " order by soc2020"
-        ).df()
+        occupations = conn.execute("select * from intermediate.int_soc_occupations order by soc2020").df()
         similarity = conn.execute("select * from intermediate.int_soc_similarity").df()
         careers = conn.execute("select * from intermediate.int_soc_careers").df()
         named = conn.execute(

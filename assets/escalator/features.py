@@ -52,7 +52,7 @@ def pair_features(
     route_pairs: pd.DataFrame,
     us: pd.DataFrame,
 ) -> pd.DataFrame:
-    """occupations: int_soc_occupations + n_jobs_thousands, ordered as `oversight`'s rows; similarity:
+    """occupations: int_soc_occupations, ordered as `oversight`'s rows; similarity:
     int_soc_similarity; careers: int_soc_careers + no_degree_route; route_pairs: origin/destination named
     by entry routes; us: mobility.uk_transition_shares."""
     occ = occupations.reset_index(drop=True)
@@ -89,7 +89,7 @@ def pair_features(
     f["log_pay_ratio"] = np.log(d.median_annual_pay.to_numpy(float) / o.median_annual_pay.to_numpy(float)).round(4)
     f["job_zone_change"] = (d.job_zone.to_numpy(float) - o.job_zone.to_numpy(float)).round(3)
     f["destination_job_zone"] = d.job_zone.to_numpy(float)
-    f["destination_log_jobs"] = np.log1p(d.n_jobs_thousands.fillna(0).to_numpy(float)).round(4)
+    f["destination_log_jobs"] = np.log1p(d.uk_jobs_thousands.fillna(0).to_numpy(float)).round(4)
     named = set(zip(route_pairs.origin_soc2020, route_pairs.destination_soc2020))
     f["route_names_origin"] = [int((a, b) in named) for a, b in zip(f.origin_soc2020, f.destination_soc2020)]
     c = careers.set_index("soc2020")

@@ -13,11 +13,6 @@
 --              adverts; where the feeds cover only part of the market, 100k+ UK jobs stand in)
 with occ as (select * from {{ ref('int_soc_occupations') }}),
 careers as (select * from {{ ref('int_soc_careers') }}),
-jobs as (
-    select soc2020_code as soc2020, n_jobs_thousands
-    from {{ ref('stg_ashe__pay') }}
-    where pay_basis = 'annual' and workforce = 'all_employees' and soc_level = 4
-),
 feed as (
     -- the feeds cover the whole market only when something beyond the embedded public-sector file is in
     select count(*) filter (where source <> 'notts_public_sector') > 0 as full_coverage
@@ -33,11 +28,10 @@ pairs as (
         coalesce(c.short_entry, false) as short_entry,
         d.job_zone,
         d.local_adverts_live,
-        j.n_jobs_thousands
+        d.uk_jobs_thousands
     from occ as o
     cross join occ as d
     left join careers as c on c.soc2020 = d.soc2020
-    left join jobs as j on j.soc2020 = d.soc2020
     where o.soc2020 <> d.soc2020
 )
 select
@@ -49,7 +43,7 @@ select
     coalesce(not degree_typical and short_entry
              and coalesce(job_zone, 0) <= {{ var('escalator_get_on_max_job_zone') }}
              and (local_adverts_live > 0
-                  or (not (select full_coverage from feed) and coalesce(n_jobs_thousands, 0) >= 100)), false)
+                  or (not (select full_coverage from feed) and coalesce(uk_jobs_thousands, 0) >= 100)), false)
         as is_get_on,
     coalesce(uplift_pct > -{{ var('escalator_move_across_max_fall_pct') }}
              and uplift_pct <= {{ var('escalator_get_up_min_uplift_pct') }}

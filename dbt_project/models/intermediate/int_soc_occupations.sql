@@ -1,6 +1,7 @@
 -- One row per SOC 2020 unit group with what the escalator needs to judge a move into it:
 --   pay      ASHE 2023p median gross annual pay of full-time employees; where ONS suppresses the unit
 --            group, the minor group's (then sub-major's) median, flagged in pay_level
+--   jobs     UK employee jobs in the unit group (ASHE, all employees), thousands
 --   job zone O*NET job zone (1-5) weighted through the crosswalk
 --   graduate entry  SOC 2020 major group 2 (professional occupations, degree-level by definition), or
 --            major groups 1 and 3 whose ONS entry-routes text says a degree is the usual route
@@ -10,6 +11,11 @@ pay as (
     select soc2020_code, median_pay_gbp
     from {{ ref('stg_ashe__pay') }}
     where pay_basis = 'annual' and workforce = 'full_time' and median_pay_gbp is not null
+),
+jobs as (
+    select soc2020_code, n_jobs_thousands
+    from {{ ref('stg_ashe__pay') }}
+    where pay_basis = 'annual' and workforce = 'all_employees' and soc_level = 4
 ),
 hourly as (
     select soc2020_code, median_pay_gbp as median_hourly_pay
@@ -47,6 +53,7 @@ select
         when sub.median_pay_gbp is not null then 'sub-major group (unit and minor suppressed)'
     end as pay_level,
     coalesce(h_unit.median_hourly_pay, h_minor.median_hourly_pay) as median_hourly_pay,
+    jobs.n_jobs_thousands as uk_jobs_thousands,
     round(zones.job_zone, 2) as job_zone,
     g.soc2020_major = '2'
         or (g.soc2020_major in ('1', '3')
@@ -60,6 +67,7 @@ from groups as g
 left join pay as unit on unit.soc2020_code = g.soc2020
 left join pay as minor on minor.soc2020_code = g.soc2020_minor
 left join pay as sub on sub.soc2020_code = g.soc2020_sub_major
+left join jobs on jobs.soc2020_code = g.soc2020
 left join hourly as h_unit on h_unit.soc2020_code = g.soc2020
 left join hourly as h_minor on h_minor.soc2020_code = g.soc2020_minor
 left join zones on zones.soc2020 = g.soc2020

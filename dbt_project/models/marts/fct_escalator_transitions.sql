@@ -29,11 +29,6 @@ sim as (
 ),
 careers as (select * from {{ ref('int_soc_careers') }}),
 profiles as (select * from {{ ref('int_soc_skill_profiles') }}),
-jobs as (
-    select soc2020_code as soc2020, n_jobs_thousands
-    from {{ ref('stg_ashe__pay') }}
-    where pay_basis = 'annual' and workforce = 'all_employees' and soc_level = 4
-),
 gaps as (
     -- the destination's most important skills and knowledge the origin rates lowest: what to build
     select origin_soc2020, destination_soc2020,
@@ -98,13 +93,12 @@ pairs as (
         d.local_adverts_recent as destination_local_adverts_recent,
         d.local_adverts_live as destination_local_adverts_live,
         d.median_advertised_pay as destination_median_advertised_pay,
-        j.n_jobs_thousands as destination_uk_jobs_thousands,
+        d.uk_jobs_thousands as destination_uk_jobs_thousands,
         o.soc2020_sub_major = d.soc2020_sub_major as same_field
     from sim as s
     inner join occ as o on o.soc2020 = s.origin_soc2020
     inner join occ as d on d.soc2020 = s.destination_soc2020
     left join careers as c on c.soc2020 = s.destination_soc2020
-    left join jobs as j on j.soc2020 = s.destination_soc2020
     left join gaps as g using (origin_soc2020, destination_soc2020)
 ),
 typed as (
