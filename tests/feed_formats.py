@@ -4,33 +4,38 @@ statistics CSVs. Values are test values in the real layouts unless a docstring s
 
 import pandas as pd
 
-from assets.labour_market.connectors import statxplore
 from orchestration.settings import EMBEDDED_DIR
 
 LAS = [("E06000015", "Derby"), ("E06000018", "Nottingham")]
 
 
+# Stat-Xplore's UC_Monthly schema URIs, written out (never the connector's constants: a wrong constant
+# there must fail the tests, not travel into the payload)
+UC_MEASURE = "str:count:UC_Monthly:V_F_UC_CASELOAD_FULL"
+UC_GEO_FIELD = "str:field:UC_Monthly:V_F_UC_CASELOAD_FULL:COA_CODE"
+UC_GEO_VALUE = "str:value:UC_Monthly:V_F_UC_CASELOAD_FULL:COA_CODE:V_C_MASTERGEOG21_LA_TO_REGION:"
+UC_DATE_FIELD = "str:field:UC_Monthly:F_UC_DATE:DATE_NAME"
+UC_EMPLOYMENT_FIELD = "str:field:UC_Monthly:V_F_UC_CASELOAD_FULL:EMPLOYMENT_CODE"
 EMPLOYMENT_VALUE = "str:value:UC_Monthly:V_F_UC_CASELOAD_FULL:EMPLOYMENT_CODE:C_UC_EMPLOYMENT_2023_BAND:"
 
 
-def statxplore_response(employment_field=statxplore.EMPLOYMENT_FIELD, values=None) -> dict:
+def statxplore_response(employment_field=UC_EMPLOYMENT_FIELD, values=None) -> dict:
     """The shape Stat-Xplore returns: fields with items (labels, uris), cubes keyed by measure uri; one
     month, two LAs, and the employment indicator's three bands (unknown included)."""
     return {
         "query": {"database": "str:database:UC_Monthly"},
         "database": {"id": "str:database:UC_Monthly", "label": "People on Universal Credit"},
-        "measures": [{"uri": statxplore.MEASURE, "label": "People on Universal Credit"}],
+        "measures": [{"uri": UC_MEASURE, "label": "People on Universal Credit"}],
         "fields": [
             {
-                "uri": statxplore.GEO_FIELD,
+                "uri": UC_GEO_FIELD,
                 "label": "National - Regional - LA - OAs",
                 "items": [
-                    {"type": "RecodeItem", "labels": [name], "uris": [statxplore.GEO_VALUE + code]}
-                    for code, name in LAS
+                    {"type": "RecodeItem", "labels": [name], "uris": [UC_GEO_VALUE + code]} for code, name in LAS
                 ],
             },
             {
-                "uri": statxplore.DATE_FIELD,
+                "uri": UC_DATE_FIELD,
                 "label": "Month",
                 "items": [
                     {
@@ -55,7 +60,7 @@ def statxplore_response(employment_field=statxplore.EMPLOYMENT_FIELD, values=Non
             },
         ],
         "cubes": {
-            statxplore.MEASURE: {
+            UC_MEASURE: {
                 "values": values if values is not None else [[[11900.0, 6100.0, 0.0]], [[14700.0, 7300.0, 40.0]]]
             }
         },

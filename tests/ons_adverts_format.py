@@ -9,7 +9,11 @@ The layout is ONS's; the counts written here are test values, not ONS figures.
 
 import io
 
-from assets.jobads.connectors.ons_job_adverts import DATASET_PAGE
+# the dataset's page on ons.gov.uk, written out (not the connector's constant, so a wrong one fails)
+DATASET_PAGE = (
+    "/employmentandlabourmarket/peopleinwork/employmentandemployeetypes/datasets/"
+    "labourdemandvolumesbystandardoccupationclassificationsoc2020uk"
+)
 
 EDITION = DATASET_PAGE + "/january2017tojuly2026"
 RELEASE_DATE = "2026-08-20T23:00:00.000Z"

@@ -125,3 +125,25 @@ def test_training_twice_on_the_same_data_scores_identically(warehouse):
         scored = ranker.with_label_evidence(features, moves, similarity, set(rows.origin_soc2020))
         scores.append(ranker.score(trained.model, scored))
     assert np.array_equal(scores[0], scores[1])
+
+
+def test_lead_groups_are_the_ones_ons_titles_name_as_supervising_or_managing():
+    """structure.lead_kinds on the real unit groups: every group ONS titles as supervisors (and senior care
+    workers, whose title names the level) leads as a supervisor; major group 1 manages; nothing else leads
+    except where ONS's description says it supervises."""
+    import pandas as pd
+
+    from assets.escalator.structure import lead_kinds
+    from orchestration.settings import EMBEDDED_DIR
+
+    groups = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)
+    groups = groups.rename(columns={"soc2020_unit_group": "soc2020"})
+    kinds = lead_kinds(groups)
+    titled = groups.soc2020[groups.soc2020_title.str.contains("supervisors") & ~groups.soc2020.str.startswith("1")]
+    assert len(titled) >= 8 and (kinds[titled] == "supervisor").all()
+    assert kinds["6136"] == "supervisor" and kinds["6135"] == ""  # senior care workers lead care workers
+    says = groups.description.str.contains("directly supervise|supervise and co-?ordinate", case=False)
+    others = groups.soc2020[~groups.soc2020.isin(titled) & ~groups.soc2020.str.startswith("1") & ~says]
+    assert (kinds[others].isin(["", "supervisor"])).all() and (kinds[others] == "supervisor").sum() <= 2
+    managers = groups.soc2020[groups.soc2020.str.startswith("1") & ~groups.soc2020_title.str.contains("n.e.c")]
+    assert (kinds[managers] == "manager").mean() > 0.9

@@ -13,20 +13,29 @@ from orchestration.commands import read_titles
 from orchestration.settings import PROJECT_ROOT
 
 
+def _index_code(title: str) -> str:
+    """The coding index's code for an index title with no qualifier or industry (the test's answer comes
+    from ONS, not the coder)."""
+    index = pd.read_csv(PROJECT_ROOT / "data/embedded/soc/soc2020_coding_index.csv", dtype=str, keep_default_na=False)
+    plain = (index.job_title.str.lower() == title.lower()) & (index.qualifier == "") & (index.industry == "")
+    codes = set(index.soc2020[plain]) - {"}}}}"}
+    assert len(codes) == 1, (title, codes)
+    return codes.pop()
+
+
 @pytest.mark.parametrize(
     "noisy,plain",
     [
-        ("Care Assistant - Worksop", "Care Assistant"),
-        ("Care Assistant Worksop", "Care Assistant"),  # a town with no separator
-        ("Warehouse Operative Job Ilkeston", "Warehouse Operative"),
-        ("URGENT: Kitchen Porter x3 £11.50ph Nights", "Kitchen Porter"),
-        ("Cleaner (Part Time) - 16 hours", "Cleaner"),
+        ("Care Assistant - Worksop", "Care assistant"),
+        ("Care Assistant Worksop", "Care assistant"),  # a town with no separator
+        ("Warehouse Operative Job Ilkeston", "Warehouse operative"),
+        ("URGENT: Kitchen Porter x3 £11.50ph Nights", "Kitchen porter"),
         ("Forklift Driver - Long Eaton - £12.21 per hour", "Fork lift truck driver"),
         ("Chef de Partie  Award Winning Gastro Pub  Live In  Tips", "Chef de partie"),
     ],
 )
-def test_places_pay_and_board_noise_do_not_change_the_code(coder, noisy, plain):
-    assert coder.code(noisy).soc2020 == coder.code(plain).soc2020 is not None
+def test_places_pay_and_board_noise_leave_the_index_titles_code(coder, noisy, plain):
+    assert coder.code(noisy).soc2020 == _index_code(plain)
 
 
 @pytest.mark.parametrize(
@@ -36,7 +45,10 @@ def test_places_pay_and_board_noise_do_not_change_the_code(coder, noisy, plain):
         ("RMN Charge Nurse", "2235"),  # the registration sets the nurse type
         ("RGN Nurse", "2237"),
         ("RGN/RMN Staff Nurse", "2237"),  # the first-named registration
-        ("RGN Deputy Home Manager", "1232"),  # a registration before another occupation is a requirement
+        ("Staff Nurse RMN / RGN", "2235"),
+        ("RGN Deputy Home Manager", "1232"),  # a registration beside another occupation is a requirement
+        ("Care Home Manager RGN", "1232"),
+        ("Social Worker C F Assessment", "2461"),  # a one-letter word is never the occupation
         ("QSW - Children and Families", "2461"),
         ("Consultant in Respiratory Medicine", "2212"),  # a doctor, not an IT consultant
         ("IT Consultant", "2139"),
@@ -76,17 +88,28 @@ def test_vague_and_unknown_titles_are_flagged_not_guessed(coder):
     assert not coder.code("Warehouse Operative").needs_review
 
 
-def test_confidence_tracks_agreement_on_the_development_half(coder):
-    """Codes the coder is sure of must be right more often than the ones it flags (on dev titles only)."""
+def test_review_flag_holds_on_the_held_out_half(coder):
+    """The review threshold was chosen on development titles; on held-out titles (never used to set
+    anything) the codes left unflagged must still be at least 85% right and beat the flagged ones."""
     labelled = pd.read_csv(
         PROJECT_ROOT / "benchmarks/data/labelled_advert_titles.csv", dtype=str, keep_default_na=False
     )
-    dev = labelled[labelled.split == "dev"]
-    coded = [coder.code(r.title, employer=r.employer, category=r.category) for r in dev.itertuples()]
-    right = pd.Series([c.soc2020 == t for c, t in zip(coded, dev.soc2020)])
+    held = labelled[labelled.split == "heldout"]
+    coded = [coder.code(r.title, employer=r.employer, category=r.category) for r in held.itertuples()]
+    right = pd.Series([c.soc2020 == t for c, t in zip(coded, held.soc2020)])
     sure = pd.Series([not c.needs_review for c in coded])
-    assert right[sure].mean() > right[~sure].mean()
-    assert len(labelled) >= 500 and set(labelled.split) == {"dev", "heldout"}
+    assert right[sure].mean() >= 0.85 and right[sure].mean() > right[~sure].mean()
+
+
+def test_held_out_split_follows_its_frozen_rule():
+    """No held-out title shares its main phrase (or its advert) with a development title."""
+    from scripts.split_labelled_titles import frozen_split, load, main_phrase
+
+    labelled = load()
+    assert (labelled.split == frozen_split(labelled)).all()
+    dev_phrases = {main_phrase(t) for t in labelled.title[labelled.split == "dev"]}
+    held = labelled[labelled.split == "heldout"]
+    assert len(held) >= 150 and not any(main_phrase(t) in dev_phrases for t in held.title)
 
 
 def test_read_titles_takes_plain_lines_or_a_csv_with_context():
@@ -97,7 +120,7 @@ def test_read_titles_takes_plain_lines_or_a_csv_with_context():
     ]
 
 
-def test_code_titles_cli_uses_context_and_fails_cleanly(tmp_path):
+def test_code_titles_cli_uses_context(tmp_path):
     path = tmp_path / "titles.csv"
     path.write_text(
         "title,employer\nSupport Worker,Queen's Medical Centre NHS Trust\nSupport Worker,Sunrise Care Home\n"
@@ -106,5 +129,4 @@ def test_code_titles_cli_uses_context_and_fails_cleanly(tmp_path):
     out = subprocess.run([*escalator, str(path)], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True).stdout
     rows = out.strip().splitlines()
     assert rows[0].endswith("needs_review") and rows[1].split(",")[1] == "6131" and rows[2].split(",")[1] == "6135"
-    bad = subprocess.run([*escalator, str(tmp_path / "missing.txt")], capture_output=True, text=True, cwd=PROJECT_ROOT)
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    # a missing file: tests/test_cli_errors.py

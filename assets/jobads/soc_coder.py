@@ -15,16 +15,19 @@ How a title is read, the way an ONS coder reads it:
      mental health nurse, 2235).
   5. Nothing exact: IDF-weighted token overlap with every index title (one sparse product), misspelt
      words first mapped to the index vocabulary.
-  6. The learned model (`title_model.py`, character n-grams + a linear classifier trained on the index and
-     the development titles) checks every code the rules give: where the two agree the code is right far
-     more often than where they disagree, and the confidence says so. Where the rules can read nothing it
-     gives the code (method `model`). It does not overrule them: on development titles it was coded by,
-     the rules were right more often whenever the two disagreed (scripts/calibrate_soc_coder.py prints it).
+  6. The learned model (`title_model.py`, character and word n-grams + a linear classifier trained on the
+     index and the development titles) reads the title's main phrase. Where the rules are exact (an index
+     title found with one code, an industry that settles it, a registration) their code stands and the
+     model checks it: where the two agree the code is right far more often, and the confidence says so.
+     Where the rules tie between an index title's codes, the model ranks those codes (method `*_model`).
+     Where the rules fall back to fuzzy token overlap, the model's code is taken (method `model`, the
+     fuzzy code agreeing being evidence); where they read nothing, only when the classifier recognises the
+     phrase (a positive margin), so "Zzyzx qwerty" stays uncoded.
 
 Every result says how it was decided (`method`). `confidence` is calibrated: a logistic (Platt-style)
 calibrator over the rules' per-method agreement, the model's own score, whether the two agree and who
 decided, fitted on model predictions for development titles the model was not trained on (two-fold
-cross-fitting; `python -m benchmarks.soc_coder --calibrate` writes `soc_calibration.json`). Codes under
+cross-fitting by main-phrase group; `python -m scripts.calibrate_soc_coder` writes `soc_calibration.json`). Codes under
 the calibration's review threshold are flagged `needs_review`; the held-out half is never used to set
 anything.
 """
@@ -89,6 +92,7 @@ RULES_DECIDE = frozenset(
 # where the model has no part: the whole title is an index title with one code (development titles coded
 # so were right 99% of the time, the model agreeing or not), or ONS calls the title too vague to code
 MODEL_SKIPS = frozenset({"exact", "too_vague"})
+MODEL_TOP_K = 5  # the model's best codes kept per phrase: enough to rank an index title's tied codes
 # the model codes a title the rules cannot read only when its classifier says "this class" (a positive
 # margin for the best class, modified Huber loss); below that it recognises nothing either
 MODEL_MIN_MARGIN = 0.0
@@ -97,6 +101,15 @@ TIES = frozenset({"exact_general", "exact_ambiguous", "span_general", "span_ambi
 RMN = re.compile(r"\b(?:rmn|rnmh|mental health nurse)")
 RGN = re.compile(r"\b(?:rgn|registered general nurse|general nurse)\b")
 RSCN = re.compile(r"\b(?:rscn|rsci|rcn|children'?s nurse|paediatric nurse)\b")
+# registrations as adverts abbreviate them, and the words soc_text writes them out as
+REGISTRATION_ABBREVIATION = re.compile(r"\b(?:rgn|rmn|rnld|rnmh|rsci|rscn|rn)\b")
+REGISTRATION_WORDS = (
+    ("registered", "nurse"),
+    ("mental", "health", "nurse"),
+    ("learning", "disability", "nurse"),
+    ("children's", "nurse"),
+    ("childrens", "nurse"),
+)
 GENERIC_NURSE = {"nurse", "staff nurse", "registered nurse", "charge nurse", "nurse registered", "sister"}
 
 
@@ -127,7 +140,7 @@ class SocCoder:
         The qualifier (ADD) column is required: it marks the "professional" entries and carries industries.
         model: a `title_model.TitleModel` (None: the rules alone, with their per-method confidence)."""
         self.model = model
-        self._model_top: dict[str, tuple[str, float, float]] = {}
+        self._model_ranked: dict[str, tuple[tuple[str, float], ...]] = {}
         self.titles = dict(zip(unit_groups.iloc[:, 0].astype(str), unit_groups.iloc[:, 1]))
         raw: dict[str, list[Entry]] = defaultdict(list)
         for job_title, soc, qual, ind in zip(
@@ -226,14 +239,14 @@ class SocCoder:
             phrase = self._main_phrase(title)
             if (
                 phrase
-                and phrase not in self._model_top
+                and phrase not in self._model_ranked
                 and self._rules_cached(title, frozenset())[2] not in MODEL_SKIPS
             ):
                 todo.append(phrase)
         todo = list(dict.fromkeys(todo))
         for start in range(0, len(todo), 20_000):
             chunk = todo[start : start + 20_000]
-            self._model_top.update(zip(chunk, self.model.top(chunk, normalised=True)))
+            self._model_ranked.update(zip(chunk, self.model.ranked(chunk, normalised=True, k=MODEL_TOP_K)))
 
     def clear_cache(self) -> None:
         self._cached.cache_clear()
@@ -241,7 +254,7 @@ class SocCoder:
         self._phrases.cache_clear()
         self._industry.cache_clear()
         self._known.cache_clear()
-        self._model_top.clear()
+        self._model_ranked.clear()
 
     # -- the model beside the rules ---------------------------------------------------------------------
     def _main_phrase(self, title: str) -> str:
@@ -249,12 +262,15 @@ class SocCoder:
         phrases = self._phrases(title)
         return " ".join(phrases[0]) if phrases else ""
 
-    def _top(self, title: str) -> tuple[str, float, float]:
-        """The model's best code for the title's main phrase (what the rules read first too)."""
+    def _ranked(self, title: str) -> tuple[tuple[str, float], ...]:
+        """The model's best codes, with margins, for the title's main phrase (what the rules read first too)."""
         phrase = self._main_phrase(title)
-        if phrase not in self._model_top:
-            self._model_top[phrase] = self.model.top([phrase], normalised=True)[0]
-        return self._model_top[phrase]
+        if phrase not in self._model_ranked:
+            self._model_ranked[phrase] = self.model.ranked([phrase], normalised=True, k=MODEL_TOP_K)[0]
+        return self._model_ranked[phrase]
+
+    def _top(self, title: str) -> tuple[str, float]:
+        return self._ranked(title)[0]
 
     def _decide(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str]:
         soc, conf, method, evidence = self.evidence(title, ctx)
@@ -264,23 +280,24 @@ class SocCoder:
         """The rules' answer, then the model's part in it (module docstring, step 6): (code, the rules'
         per-method confidence, method, (rules confidence, model margin, agree, decided by) or None when
         the model had no part)."""
-        soc, conf, method = self._rules_cached(title, ctx)
+        soc, conf, method, tied = self._rules_cached(title, ctx)
         if self.model is None or method in MODEL_SKIPS or not title.strip():
             return soc, conf, method, None
-        best, margin, _ = self._top(title)
+        ranked = self._ranked(title)
+        best, margin = ranked[0]
         if method in RULES_DECIDE:  # (an "exact" whole-title match never reaches here: MODEL_SKIPS)
             return soc, conf, method, (conf, margin, best == soc, "rules")
         if method in TIES:
-            # the rules' pick among tied codes stands (on development titles the model's pick was right
-            # less often); the model agreeing with it is evidence
-            return soc, conf, method, (conf, margin, best == soc, "tie")
-        if method == "fuzzy":
-            # the fuzzy code stands (on development titles where the two disagreed, fuzzy overlap was right
-            # more often than the model); the model agreeing with it is evidence
-            return soc, conf, method, (conf, margin, best == soc, "fuzzy")
-        if margin <= MODEL_MIN_MARGIN:  # the model does not recognise it either ("Zzyzx qwerty")
+            # the index title was found but its codes tie: the model ranks them; none of them among its
+            # best codes -> the rules' pick stands
+            pick = next(((c, m) for c, m in ranked if c in tied), None)
+            if pick is None:
+                return soc, conf, method, (conf, margin, False, "tie")
+            return pick[0], conf, f"{method}_model", (conf, pick[1], pick[0] == soc, "tie")
+        if method == "fuzzy":  # a few words shared with some index title: the model reads the whole phrase
+            return best, conf, "model", (conf, margin, best == soc, "fuzzy")
+        if margin <= MODEL_MIN_MARGIN:  # nothing the rules read, and the model recognises nothing ("Zzyzx")
             return soc, conf, method, None
-        # nothing the rules could read: the model's code, flagged by its low calibrated confidence
         return best, conf, "model", (conf, margin, False, "model")
 
     @staticmethod
@@ -294,20 +311,25 @@ class SocCoder:
         return round(1 / (1 + math.exp(-z)), 3)
 
     # -- matching -------------------------------------------------------------------------------------
-    def _rules(self, title: str, ctx_advert: frozenset[str]) -> tuple[str | None, float, str]:
-        """(code, per-method confidence, method): the rules alone."""
+    def _rules(self, title: str, ctx_advert: frozenset[str]) -> tuple[str | None, float, str, frozenset[str]]:
+        """(code, per-method confidence, method, the tied codes when the method is a tie): the rules alone."""
         phrases = self._phrases(title)
         if not phrases:
-            return None, 0.0, "uncoded"
+            return None, 0.0, "uncoded", frozenset()
         ctx = ctx_advert | self._industry(title)
         for rank, phrase in enumerate(phrases):
-            found = self._span(phrase)
+            rest = self._without_registration(phrase, title)
+            found = self._span(rest) if rest != phrase else None
+            if found is not None:  # another occupation beside the registration: it is the job
+                phrase = rest
+            else:
+                found = self._span(phrase)
             if found is None:
                 continue
             start, end, norm = found
             if norm in self.vague:
                 if rank == 0 and (start, end) == (0, len(phrase)):
-                    return None, 0.0, "too_vague"
+                    return None, 0.0, "too_vague", frozenset()
                 continue
             kind = "exact" if rank == 0 and (start, end) == (0, len(phrase)) else "span"
             soc, how = self._pick(self.entries[norm], ctx, norm.split()[-1])
@@ -316,16 +338,32 @@ class SocCoder:
                 # ("domestic services assistant" -> domestic assistant) knows more, if it ends the same way
                 fuzzy = self._fuzzy(phrase, ctx)
                 if fuzzy[0] not in (None, soc) and fuzzy[1] >= FUZZY_SCALE * 0.6 and fuzzy[3] == norm:
-                    return fuzzy[:3]
+                    return (*fuzzy[:3], frozenset())
             too_many = how == "ambiguous" and len({e.soc for e in self.entries[norm]}) >= VAGUE_CODES
             if (norm in self.vague_alone or too_many) and how not in ("context", "industry_head"):
                 if rank == 0 and (start, end) == (0, len(phrase)):
-                    return None, 0.0, "too_vague"
+                    return None, 0.0, "too_vague", frozenset()
                 continue
             method = kind if how == "single" else ("industry_head" if how == "industry_head" else f"{kind}_{how}")
             soc, method = self._registration(title, norm, soc, method)
-            return soc, CONFIDENCE[method], method
-        return self._fuzzy(phrases[0], ctx)[:3]
+            tied = frozenset(e.soc for e in self.entries[norm]) if method in TIES else frozenset()
+            return soc, CONFIDENCE[method], method, tied
+        return (*self._fuzzy(phrases[0], ctx)[:3], frozenset())
+
+    @staticmethod
+    def _without_registration(phrase: tuple[str, ...], title: str) -> tuple[str, ...]:
+        """A nursing registration the advert abbreviates ("Home Manager RGN") is a requirement when another
+        occupation is named beside it, wherever it stands: its written-out words leave the phrase."""
+        if not REGISTRATION_ABBREVIATION.search(title.lower()):
+            return phrase
+        rest = list(phrase)
+        for reg in REGISTRATION_WORDS:
+            n = len(reg)
+            i = next((i for i in range(len(rest) - n + 1) if tuple(rest[i : i + n]) == reg), None)
+            if i is not None and len(rest) > n:
+                rest = rest[:i] + rest[i + n :]
+        rest = [w for w in rest if w != "or"] if len(rest) < len(phrase) else rest
+        return tuple(rest) if rest else phrase
 
     def _span(self, phrase: list[str]) -> tuple[int, int, str] | None:
         """The index title ending furthest right in the phrase, the longest of those."""
@@ -335,8 +373,8 @@ class SocCoder:
                 key = " ".join(phrase[start:end])
                 if key not in self.entries and key not in self.vague:
                     continue
-                if end - start == 1 and n > 1 and self.head_count[key] < STRONG_HEAD:
-                    continue  # "wool", "home": a word that is rarely an occupation on its own
+                if end - start == 1 and n > 1 and (self.head_count[key] < STRONG_HEAD or len(key) < 3):
+                    continue  # "wool", "home", "c": a word that is rarely an occupation on its own
                 return start, end, key
         return None
 
@@ -371,13 +409,16 @@ class SocCoder:
         if norm not in GENERIC_NURSE and norm != "mental health nurse":
             return soc, method
         low = title.lower()
-        if RGN.search(low):
-            return "2237", method if soc == "2237" else "registration"
-        if RMN.search(low):
-            return "2235", method if soc == "2235" else "registration"
-        if RSCN.search(low):
-            return "2236", method if soc == "2236" else "registration"
-        return soc, method
+        # the first-named registration ("Nurse RMN / RGN" is a mental health nurse), as ONS codes alternatives
+        named = [
+            (m.start(), code)
+            for pattern, code in ((RGN, "2237"), (RMN, "2235"), (RSCN, "2236"))
+            if (m := pattern.search(low))
+        ]
+        if not named:
+            return soc, method
+        code = min(named)[1]
+        return code, method if soc == code else "registration"
 
     def _known_token(self, token: str) -> str | None:
         if token in self.vocab:

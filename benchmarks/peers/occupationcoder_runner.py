@@ -1,4 +1,5 @@
-"""Run the occupationcoder package (0.2.0, SOC 2010) on titles read as JSON from stdin; print JSON codes.
+"""Run the occupationcoder package (0.2.0, SOC 2010) on titles (or {"title", "sector"}) read as JSON from
+stdin; print JSON codes.
 
 Runs inside its own virtual environment (benchmarks/peer_env.py), never the project's. Offline shims, both
 stated in the benchmark output: nltk's punkt and WordNet data cannot be downloaded here, so word_tokenize is
@@ -30,8 +31,8 @@ from occupationcoder.utilities import utilities as oc  # noqa: E402
 oc.mg_buckets["SOC_code"] = oc.mg_buckets.SOC_code.astype(str)
 
 
-def code(title: str) -> str:
-    row = pd.Series({"job_title": title, "job_description": "", "job_sector": ""})
+def code(title: str, sector: str = "") -> str:
+    row = pd.Series({"job_title": title, "job_description": "", "job_sector": sector})
     clean = oc.clean_title(row)
     exact = oc.exact_match(clean)
     if exact != "NA":
@@ -48,5 +49,6 @@ if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     titles = json.load(sys.stdin)
     started = time.perf_counter()
-    codes = [code(t) for t in titles]
+    # a title, or {"title", "sector"}: the advert's board category as occupationcoder's job_sector
+    codes = [code(t) if isinstance(t, str) else code(t["title"], t.get("sector", "")) for t in titles]
     print(json.dumps({"codes": codes, "seconds": time.perf_counter() - started}))

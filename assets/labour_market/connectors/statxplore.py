@@ -65,7 +65,10 @@ def tidy(response: dict) -> pd.DataFrame:
     cubes = response.get("cubes") or {}
     if not fields or not cubes:
         return pd.DataFrame()
-    values = next(iter(cubes.values())).get("values")
+    # the measure asked for, and only it: a cube for any other measure is not this query's answer
+    if set(cubes) != {MEASURE}:
+        raise FeedError(f"Stat-Xplore: response measures {sorted(cubes)}, expected only {MEASURE!r}")
+    values = cubes[MEASURE].get("values")
     items = [[((i.get("labels") or [""])[0], (i.get("uris") or [""])[0]) for i in f["items"]] for f in fields]
     rows = []
 
