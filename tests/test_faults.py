@@ -67,36 +67,6 @@ def test_the_api_key_reaches_the_source_but_no_file(live_source):
     assert live_source.files_with_the_secret() == []
 
 
-def test_a_second_refresh_on_the_same_warehouse_exits_at_once_with_a_message(tmp_path):
-    """Two refreshes started together: the second sees the first's lock and exits (code 3, one line)
-    without touching the warehouse."""
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from orchestration.refresh_lock import refresh_lock
-    from tests.conftest import ROOT
-
-    warehouse = tmp_path / "w.duckdb"
-    env = {**os.environ, "ESCALATOR_WAREHOUSE": str(warehouse), "DAGSTER_HOME": str(tmp_path / "home")}
-    with refresh_lock(warehouse):  # the first refresh, holding the lock
-        started = time.monotonic()
-        second = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "refresh"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=300,
-        )
-        took = time.monotonic() - started
-    assert second.returncode == 3, second.stderr
-    errors = [line for line in second.stderr.splitlines() if line.startswith("escalator:")]
-    assert len(errors) == 1 and "another refresh is running" in errors[0] and f"pid {os.getpid()}" in errors[0]
-    assert "Traceback" not in second.stderr and not warehouse.exists() and took < 120
-
-
 @pytest.fixture(scope="module")
 def gtfs_faults(tmp_path_factory):
     from tests.faults_gtfs import GtfsFaults

@@ -1,6 +1,7 @@
 """The Plan's indicator tracker mart on the embedded real data."""
 
 import pandas as pd
+import pytest
 
 from orchestration.cli import main as cli_main
 from orchestration.settings import EMBEDDED_DIR
@@ -28,10 +29,35 @@ def test_emcca_latest_employment_rate_equals_the_ons_file(warehouse):
     ).fetchone()
     assert value == _latest_file_value("E47000013", "Employment rate")
     assert lci < value < uci
-    if end.year < 2025:  # the Plan's baseline is APS 2025: an earlier value is history, not progress
-        assert rag == "before baseline"
-    else:
-        assert rag == ("amber" if lci <= 75.8 <= uci else rag)
+    assert rag == _rag_from_the_readme_rule(
+        value, lci, uci, baseline=75.8, target=80.0, before_baseline=end.year < 2025
+    )
+
+
+def _rag_from_the_readme_rule(value, lci, uci, *, baseline, target, before_baseline, higher=True) -> str:
+    """README "How the tracker rates an indicator", for an EMCCA row with a CI (the dbt unit tests pin each
+    branch of the SQL; this re-reads the rule on the real row)."""
+    if before_baseline:  # the Plan's baseline is APS 2025: an earlier value is history, not progress
+        return "before baseline"
+    if (value >= target) if higher else (value <= target):
+        return "green"
+    if lci <= baseline <= uci:
+        return "amber"
+    return "green" if (value > baseline) == higher else "red"
+
+
+@pytest.mark.parametrize(
+    "value,lci,uci,before,expected",
+    [
+        (74.6, 72.8, 76.4, True, "before baseline"),
+        (76.9, 75.1, 78.7, False, "amber"),
+        (80.1, 78.3, 81.9, False, "green"),
+        (77.9, 76.9, 78.9, False, "green"),
+        (73.0, 72.0, 74.0, False, "red"),
+    ],
+)
+def test_the_readme_rule_as_the_test_reads_it(value, lci, uci, before, expected):
+    assert _rag_from_the_readme_rule(value, lci, uci, baseline=75.8, target=80.0, before_baseline=before) == expected
 
 
 def test_all_18_table_8_1_rows_are_published(warehouse):
@@ -101,8 +127,11 @@ def test_lowest_la_is_the_minimum_of_the_17_with_its_overlap_and_significance(wa
     assert value == low[1]
     assert f"lowest: {low[0]} ({low[1]}%); its 95% CI overlaps {overlapping} of the other 16" in note
     assert note.startswith("not significant") != significant
-    if not significant:
-        assert rag in {"not rated", "before baseline"}
+    # not significantly below EMCCA: never rated as if it were; significant: rated like any row
+    assert rag in (
+        {"not rated", "before baseline"} if not significant else {"green", "amber", "red", "before baseline"}
+    )
+    assert (rag == "not rated") == (not significant and rag != "before baseline")
 
 
 def test_rows_before_the_baseline_period_are_history_not_progress(warehouse):
@@ -184,8 +213,17 @@ def test_reliability_follows_the_cv_bands_and_flags_provisional_years(warehouse)
         right=False,
         labels=["precise", "reasonably precise", "acceptable", "unreliable"],
     ).astype(str)
-    flagged_by_source = with_ci.reliability == "unreliable"
+    # 'unreliable' is the CV band or the source's own flag (ONS status, job-ad coverage): every row the
+    # source did not flag must sit in its CV band, and every row it did flag must carry its flag
+    source = warehouse.execute(
+        "select indicator_id, geography_code, period_start, reliability as source_reliability "
+        "from intermediate.int_indicator_observations"
+    ).df()
+    merged = with_ci.merge(source, on=["indicator_id", "geography_code", "period_start"], how="left")
+    assert len(merged) == len(with_ci)
+    flagged_by_source = (merged.source_reliability == "unreliable").to_numpy()
     assert (expected[~flagged_by_source] == with_ci.reliability[~flagged_by_source]).all()
+    assert (with_ci.reliability[flagged_by_source] == "unreliable").all()
     assert {"precise", "unreliable"} <= set(with_ci.reliability)  # a narrow EMCCA CI, a 20 pp wide LA one
     assert (df[df.lci_95.isna() & ~df.reliability.isin(["unreliable", "suppressed"])].reliability == "no CI").all()
     provisional = df[df.provisional]

@@ -288,11 +288,11 @@ class SocCoder:
         if method in RULES_DECIDE:  # (an "exact" whole-title match never reaches here: MODEL_SKIPS)
             return soc, conf, method, (conf, margin, best == soc, "rules")
         if method in TIES:
-            # the index title was found but its codes tie: the model ranks them; none of them among its
-            # best codes -> the rules' pick stands
-            pick = next(((c, m) for c, m in ranked if c in tied), None)
+            # the index title was found but its plain codes tie: the model ranks them; one plain code (no
+            # tie) or none of them among the model's best codes -> the rules' pick stands
+            pick = next(((c, m) for c, m in ranked if c in tied), None) if tied else None
             if pick is None:
-                return soc, conf, method, (conf, margin, False, "tie")
+                return soc, conf, method, (conf, margin, best == soc, "tie")
             return pick[0], conf, f"{method}_model", (conf, pick[1], pick[0] == soc, "tie")
         if method == "fuzzy":  # a few words shared with some index title: the model reads the whole phrase
             return best, conf, "model", (conf, margin, best == soc, "fuzzy")
@@ -346,9 +346,19 @@ class SocCoder:
                 continue
             method = kind if how == "single" else ("industry_head" if how == "industry_head" else f"{kind}_{how}")
             soc, method = self._registration(title, norm, soc, method)
-            tied = frozenset(e.soc for e in self.entries[norm]) if method in TIES else frozenset()
+            tied = self._tied(self.entries[norm], method)
             return soc, CONFIDENCE[method], method, tied
         return (*self._fuzzy(phrases[0], ctx)[:3], frozenset())
+
+    @staticmethod
+    def _tied(entries: list[Entry], method: str) -> frozenset[str]:
+        """The codes a tie is between: the index title's plain entries (no qualifier, no industry) when it
+        has them, every entry's code when none is plain; one plain code is no tie (the index settles it)."""
+        if method not in TIES:
+            return frozenset()
+        plain = frozenset(e.soc for e in entries if e.general)
+        codes = plain if method.endswith("_general") else frozenset(e.soc for e in entries)
+        return codes if len(codes) > 1 else frozenset()
 
     @staticmethod
     def _without_registration(phrase: tuple[str, ...], title: str) -> tuple[str, ...]:
