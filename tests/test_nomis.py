@@ -29,7 +29,7 @@ def test_pages_until_record_count_and_sends_the_real_query(httpserver):
             "variable": "45",
             "measures": "20599,21003",
             "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
-            "obs_value,obs_status,obs_status_name,record_count",
+            "obs_value,obs_status,obs_status_name,record_count,variable",
         },
     ).respond_with_data(to_csv(first, record_count=len(rows)), content_type=CSV)
     httpserver.expect_ordered_request(
@@ -40,7 +40,7 @@ def test_pages_until_record_count_and_sends_the_real_query(httpserver):
             "variable": "45",
             "measures": "20599,21003",
             "select": "date_name,date_code,geography_code,geography_name,geography_type,measures,measures_name,"
-            "obs_value,obs_status,obs_status_name,record_count",
+            "obs_value,obs_status,obs_status_name,record_count,variable",
             "recordoffset": "8",
         },
     ).respond_with_data(to_csv(rest, record_count=len(rows)), content_type=CSV)
@@ -98,9 +98,50 @@ def test_persistent_5xx_gives_up_with_feed_error(httpserver):
     assert len(httpserver.log) == 4  # the first try and three retries
 
 
-def test_empty_response_is_an_empty_frame(httpserver):
+def test_a_zero_byte_answer_to_a_data_query_is_an_error_naming_the_query(httpserver):
+    """Real Nomis answers a query it cannot serve with status 200 and no body: never 'no rows'."""
     httpserver.expect_request(PATH).respond_with_data("", content_type=CSV)
-    assert client(httpserver).fetch("NM_17_5", {}).empty
+    with pytest.raises(FeedError, match=r"Nomis NM_17_5: an empty response \(0 bytes\).*'variable': '999'"):
+        client(httpserver).fetch("NM_17_5", {"geography": "E06000015", "variable": "999"})
+
+
+def claimant_count_body(codes: list[str]) -> str:
+    """NM_162_1 as Nomis returns it when the query's `measure` is ignored: four MEASURE rows per
+    geography and month (1 count, 2 rate, 3 and 4 the shares), each with MEASURES 20100 "Value", and a
+    geography nobody asked for (Kirklees). Values are test values; the layout is the real one."""
+    header = "DATE_NAME,DATE_CODE,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GEOGRAPHY_TYPE,MEASURES,MEASURES_NAME,OBS_VALUE,"
+    header += "OBS_STATUS,OBS_STATUS_NAME,RECORD_COUNT,MEASURE,GENDER,AGE"
+    lines = []
+    for code, name in [(c, c) for c in codes] + [("E08000034", "Kirklees")]:
+        for measure, value in (("1", "13090"), ("2", "4.7"), ("3", "51.2"), ("4", "48.8")):
+            lines.append(
+                f"February 2026,2026-02,{code},{name},local authorities: district / unitary (as of April 2023),"
+                f"20100,Value,{value},A,Normal Value,RECORD,{measure},0,0"
+            )
+    body = [header] + [line.replace("RECORD", str(len(lines))) for line in lines]
+    return "\r\n".join(body) + "\r\n"
+
+
+def test_rows_the_query_did_not_ask_for_are_quarantined_with_field_and_value(httpserver):
+    """Only measure 2 (the rate) for the requested geographies reaches the table; the count, the shares
+    and Kirklees are reported with the field that gives each away; a requested geography with no rows is
+    named."""
+    from assets.labour_market.nomis import FetchReport
+
+    query = next(q for q in DEFAULT_NOMIS_QUERIES if q.indicator_id == "claimant_count_rate")
+    asked = ["E06000015", "E06000018", "E47000013"]
+    httpserver.expect_request("/api/v01/dataset/NM_162_1.data.csv").respond_with_data(
+        claimant_count_body(asked[:2]), content_type=CSV
+    )
+    report = FetchReport()
+    got = fetch_nomis(client(httpserver), [query], asked, report).set_index("geography_code")
+    assert sorted(got.index) == ["E06000015", "E06000018"] and (got.value == 4.7).all()
+    fields = {(r.field, r.record["GEOGRAPHY_CODE"]) for r in report.unrequested}
+    assert ("GEOGRAPHY_CODE", "E08000034") in fields and ("MEASURE", "E06000015") in fields
+    assert len(report.unrequested) == 4 * 3 - 2  # everything but the two rate rows asked for
+    kirklees = next(r for r in report.unrequested if r.field == "GEOGRAPHY_CODE")
+    assert "returned GEOGRAPHY_CODE 'E08000034', which the query" in kirklees.reason
+    assert report.missing == {"claimant_count_rate": ["E47000013"]}
 
 
 def test_changed_column_names_the_column(httpserver):
@@ -138,7 +179,7 @@ def test_a_dimension_code_that_means_something_else_fails_the_feed(httpserver):
         query_string={
             "geography": ",".join(CODES[:2]),
             **query.params,
-            "select": ",".join([*SELECT, "variable_name"]),
+            "select": ",".join([*SELECT, "variable", "variable_name"]),
         },
     ).respond_with_data(served("Employment rate females - aged 16-64"), content_type=CSV)
     httpserver.expect_ordered_request(PATH).respond_with_data(

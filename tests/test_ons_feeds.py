@@ -131,6 +131,60 @@ def test_nomis_asset_live_then_failing_feed_keeps_previous_table(httpserver, tmp
     assert held.startswith("2026-10-14")  # the ledger still names the release the table holds
 
 
+def test_nomis_rows_not_asked_for_never_reach_the_table_and_are_quarantined(httpserver, tmp_path, monkeypatch):
+    """The real asset with the default claimant-count query against an NM_162_1 body holding every MEASURE
+    and another geography: the table holds the rate for the requested places only, the rest is in
+    raw.quarantine with the field that gave it away, and a 0-byte answer fails the step naming the query."""
+    from tests.test_nomis import claimant_count_body
+
+    codes = ["E06000015", "E06000018"]
+    httpserver.expect_request("/api/v01/dataset/NM_162_1.def.sdmx.json").respond_with_json(
+        definition("NM_162_1", "2026-11-11 09:30:00")
+    )
+    httpserver.expect_request("/api/v01/dataset/NM_162_1.data.csv").respond_with_data(
+        claimant_count_body(codes), content_type="text/csv"
+    )
+    _live_config(
+        tmp_path,
+        monkeypatch,
+        {
+            "nomis": {
+                "live": True,
+                "base_url": httpserver.url_for("/api/v01"),
+                "geographies": codes,
+                "http_backoff": 0,
+                "queries": [
+                    {
+                        "indicator_id": "claimant_count_rate",
+                        "dataset": "NM_162_1",
+                        "params": {"date": "latest", "measure": "2", "measures": "20100"},
+                    }
+                ],
+            }
+        },
+    )
+    resources = _resources(tmp_path)
+    assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
+        rows = conn.execute("select geography_code, value from raw.nomis_observations order by 1").fetchall()
+        quarantined = conn.execute(
+            "select field, count(*) from raw.quarantine where source = 'nomis' group by 1"
+        ).fetchall()
+    assert rows == [("E06000015", 4.7), ("E06000018", 4.7)]
+    assert dict(quarantined) == {"MEASURE": 9, "GEOGRAPHY_CODE": 1}
+    httpserver.clear()
+    httpserver.expect_request("/api/v01/dataset/NM_162_1.def.sdmx.json").respond_with_json(
+        definition("NM_162_1", "2026-12-01 09:30:00")
+    )
+    httpserver.expect_request("/api/v01/dataset/NM_162_1.data.csv").respond_with_data("", content_type="text/csv")
+    failed = dg.materialize([raw_nomis_observations], resources=with_feeds(resources), raise_on_error=False)
+    assert not failed.success
+    message = str(failed.all_node_events)  # the step's failure names the dataset and the query
+    assert "Nomis NM_162_1: an empty response (0 bytes) to the data query" in message and "'measure': '2'" in message
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:  # the last good table stays
+        assert conn.execute("select count(*) from raw.nomis_observations").fetchone()[0] == 2
+
+
 def _data_requests(httpserver, suffix: str) -> int:
     return sum(req.method == "GET" and req.path.endswith(suffix) for req, _ in httpserver.log)
 

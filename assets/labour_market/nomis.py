@@ -3,19 +3,27 @@ geographies (live only; with the source off the table is empty and the tracker s
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.labour_market.connectors.nomis import NomisClient, NomisQuery, check_expected, tidy
+from assets.labour_market.connectors.nomis import (
+    NomisClient,
+    NomisQuery,
+    check_expected,
+    missing_geographies,
+    split_unrequested,
+    tidy,
+)
 from assets.labour_market.official import NOMIS_COLUMNS, official_frame
 from assets.platform.feeds import cadence_label
 from assets.platform.geography import TRACKER_GEOGRAPHIES
 from assets.platform.http import FeedError
 from assets.platform.releases import forget_releases, held_and_current, record_release
 from assets.platform.resources import FeedSource, step_retries
-from assets.platform.warehouse import ensure_schemas, replace_table, stamp
+from assets.platform.warehouse import QuarantineRow, ensure_schemas, replace_table, stamp, write_quarantine
 
 OGL = "OGL v3.0"
 
@@ -62,11 +70,37 @@ DEFAULT_NOMIS_QUERIES = [
 ]
 
 
-def fetch_nomis(client: NomisClient, queries: list[NomisQuery], geographies: list[str]) -> pd.DataFrame:
+@dataclass
+class FetchReport:
+    """What the responses held that the queries did not ask for, and what they lacked."""
+
+    unrequested: list[QuarantineRow] = field(default_factory=list)
+    missing: dict[str, list[str]] = field(default_factory=dict)  # indicator_id -> geographies not returned
+
+
+def fetch_nomis(
+    client: NomisClient, queries: list[NomisQuery], geographies: list[str], report: FetchReport | None = None
+) -> pd.DataFrame:
+    """Every query's rows, tidied. Rows the query did not ask for (another geography, measure, item or
+    variable) never reach the table: they go to `report.unrequested` with the field and value."""
+    report = report if report is not None else FetchReport()
     frames = []
     for q in queries:
         params = {"geography": ",".join(geographies), **q.params}
         raw = client.fetch(q.dataset, params, extra_select=tuple(q.expect))
+        raw, extra = split_unrequested(raw, params)
+        shown = {k: v for k, v in params.items() if k != "geography"}
+        report.unrequested += [
+            QuarantineRow(
+                f"{q.indicator_id}:{u.row}",
+                u.field,
+                f"Nomis {q.dataset} returned {u.field} {u.value!r}, which the query {shown} did not ask for",
+                u.record,
+            )
+            for u in extra
+        ]
+        if missing := missing_geographies(raw, params):
+            report.missing[q.indicator_id] = missing
         check_expected(q, raw)
         frames.append(tidy(q.indicator_id, q.dataset, raw))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=NOMIS_COLUMNS)
@@ -106,6 +140,7 @@ def raw_nomis_observations(
 
 def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.MaterializeResult:
     frame = pd.DataFrame(columns=NOMIS_COLUMNS)
+    report = FetchReport()
     releases: dict[str, str | None] = {}
     current: list[str] = []
     if source.live:
@@ -129,7 +164,14 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
         context.log.info(f"Nomis: {len(stale)} query(ies) with a new release, {len(current)} unchanged")
         # rows of unchanged queries are kept and re-stamped: `_loaded_at` says when the source was last checked
         kept = held[held["indicator_id"].isin(current)].reindex(columns=NOMIS_COLUMNS) if current else None
-        frame = fetch_nomis(client, stale, geographies) if stale else kept
+        frame = fetch_nomis(client, stale, geographies, report) if stale else kept
+        for indicator_id, missing in report.missing.items():
+            context.log.warning(f"Nomis {indicator_id}: no rows for {', '.join(missing)}")
+        if report.unrequested:
+            context.log.warning(
+                f"Nomis: {len(report.unrequested)} row(s) the queries did not ask for quarantined, e.g. "
+                f"{report.unrequested[0].reason}"
+            )
         if stale and frame.empty:
             raise FeedError("Nomis: every query returned no rows; keeping the previous table")
         if stale and current:
@@ -138,11 +180,14 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         n = replace_table(conn, "raw.nomis_observations", stamp(frame), after=lambda c: _record_nomis(c, releases))
+        write_quarantine(conn, "nomis", report.unrequested, run_id=context.run.run_id)
     context.log.info(f"Nomis live={source.live}: {n} rows")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": n,
             "mode": "live" if source.live else "off",
             "queries_unchanged": dg.MetadataValue.json(current),
+            "rows_not_asked_for_quarantined": len(report.unrequested),
+            "geographies_missing": dg.MetadataValue.json(report.missing),
         }
     )

@@ -34,6 +34,11 @@ SELECT = [
     "record_count",
 ]
 REQUIRED = ["DATE_CODE", "GEOGRAPHY_CODE", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS", "RECORD_COUNT"]
+# Query parameters that pick codes of a dimension. Nomis ignores a parameter a dataset does not have and
+# then returns every code of that dimension (a real NM_162_1 body holds four MEASURE rows, NM_57_1 two
+# ITEMs): each is selected back (the dimension's own column holds its code) and checked row by row.
+DIMENSIONS = ("measures", "measure", "item", "variable", "gender", "sex", "age", "c_age")
+GSS = re.compile(r"^[EKNSW]\d{8}$")
 # SDMX observation status codes as Nomis publishes them
 SUPPRESSED = {"Q", "M", "X", "!"}
 UNRELIABLE = {"U", "*"}
@@ -63,6 +68,46 @@ def check_expected(query: NomisQuery, frame: pd.DataFrame) -> None:
             )
 
 
+def requested_codes(params: Mapping[str, str]) -> dict[str, set[str]]:
+    """{response column: the codes the query asked for}: every dimension given as numeric codes, and the
+    geographies when they are GSS codes (the response's GEOGRAPHY_CODE is GSS in every dataset)."""
+    out: dict[str, set[str]] = {}
+    for name in DIMENSIONS:
+        parts = [p.strip() for p in str(params.get(name, "")).split(",") if p.strip()]
+        if parts and all(p.isdigit() for p in parts):
+            out[name.upper()] = set(parts)
+    geographies = [g.strip() for g in str(params.get("geography", "")).split(",") if g.strip()]
+    if geographies and all(GSS.match(g) for g in geographies):
+        out["GEOGRAPHY_CODE"] = set(geographies)
+    return out
+
+
+@dataclass(frozen=True)
+class Unrequested:
+    """A response row the query did not ask for: the first field whose value was not requested."""
+
+    row: int
+    field: str
+    value: str
+    record: dict
+
+
+def split_unrequested(frame: pd.DataFrame, params: Mapping[str, str]) -> tuple[pd.DataFrame, list[Unrequested]]:
+    """The rows the query asked for, and the others (each with the field and value that gives it away)."""
+    bad: dict[int, Unrequested] = {}
+    for column, codes in requested_codes(params).items():
+        if column not in frame.columns:
+            continue  # selected on every fetch; a caller's frame without it has nothing to check
+        for i in frame.index[~frame[column].astype(str).str.strip().isin(codes)]:
+            bad.setdefault(i, Unrequested(int(i), column, str(frame.at[i, column]), frame.loc[i].to_dict()))
+    return frame.drop(index=list(bad)), [bad[i] for i in sorted(bad)]
+
+
+def missing_geographies(frame: pd.DataFrame, params: Mapping[str, str]) -> list[str]:
+    wanted = requested_codes(params).get("GEOGRAPHY_CODE", set())
+    return sorted(wanted - set(frame.get("GEOGRAPHY_CODE", pd.Series(dtype=str)).astype(str)))
+
+
 class NomisClient:
     def __init__(
         self,
@@ -78,7 +123,8 @@ class NomisClient:
 
     def fetch(self, dataset: str, params: Mapping[str, str], extra_select: tuple[str, ...] = ()) -> pd.DataFrame:
         """Every row of one query, all pages, as text columns (plus `extra_select` columns)."""
-        query = {**params, "select": ",".join([*SELECT, *extra_select])}
+        dims = [d for d in DIMENSIONS if d in params and d not in SELECT]  # each picked dimension comes back
+        query = {**params, "select": ",".join(dict.fromkeys([*SELECT, *dims, *extra_select]))}
         if self.uid:
             query["uid"] = self.uid
         url = f"{self.base_url}/dataset/{dataset}.data.csv"
@@ -87,6 +133,10 @@ class NomisClient:
         while total is None or offset < total:
             page_query = {**query, "recordoffset": str(offset)} if offset else query
             resp = get(self.session, f"Nomis {dataset}", url, params=page_query)
+            if not resp.content.strip():
+                # Nomis answers a query it cannot serve (an unknown code, a bad date) with 200 and no body
+                shown = {k: v for k, v in page_query.items() if k not in ("select", "uid")}
+                raise FeedError(f"Nomis {dataset}: an empty response (0 bytes) to the data query {shown}")
             page = self._parse(dataset, resp)
             if page.empty:
                 break
