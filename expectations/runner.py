@@ -78,6 +78,22 @@ def _columns(kwargs: dict) -> str | None:
     return None
 
 
+KEEP_RESULTS = 3  # great-expectations' own result files kept per suite (ops.check_runs keeps every outcome)
+
+
+def prune_results(suite_name: str, keep: int = KEEP_RESULTS) -> int:
+    """Remove all but the newest `keep` validation-result folders great-expectations wrote for the suite
+    (uncommitted/validations/<suite>/<run>/<timestamp>/): every refresh writes one per suite, and they
+    would grow without bound like the dbt targets did. Returns how many were removed."""
+    import shutil
+
+    root = GX_ROOT / "uncommitted" / "validations" / suite_name
+    runs = sorted((p for p in root.glob("*/*") if p.is_dir()), key=lambda p: p.name, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)  # another process may be pruning the same suite
+    return max(0, len(runs) - keep)
+
+
 def validate(suite: Suite, frame: pd.DataFrame, params: dict) -> Outcome:
     result = (
         _context()
@@ -88,6 +104,7 @@ def validate(suite: Suite, frame: pd.DataFrame, params: dict) -> Outcome:
             result_format={"result_format": "COMPLETE"},
         )
     )
+    prune_results(suite.name)
     failures = []
     for r in result.results:
         if r.success:

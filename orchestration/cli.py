@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from orchestration.interrupted import WarehouseBusy
     from orchestration.refresh_lock import RefreshRunning
+    from orchestration.settings import ConfigError
 
     args = build_parser().parse_args(argv)
     try:
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RefreshRunning, WarehouseBusy) as exc:  # not an error in the data: say so in one line, exit 3
         print(f"escalator: {exc}", file=sys.stderr)
         return 3
+    except ConfigError as exc:  # a configuration the operator named cannot be used
+        print(f"escalator: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

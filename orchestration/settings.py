@@ -68,14 +68,25 @@ def _seconds(key: str, value) -> int:
     return int(text)
 
 
+class ConfigError(ValueError):
+    """The configuration file named cannot be used: the command stops (exit 2) naming it."""
+
+
 def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
-    """Read escalator.yaml (or ESCALATOR_CONFIG) and apply environment overrides."""
-    cfg_path = _path(config_file or os.environ.get("ESCALATOR_CONFIG", "escalator.yaml"))
+    """Read escalator.yaml (or ESCALATOR_CONFIG) and apply environment overrides. A file named explicitly
+    (argument or ESCALATOR_CONFIG) must exist: a typo must not refresh the default site instead."""
+    named = config_file or os.environ.get("ESCALATOR_CONFIG")
+    cfg_path = _path(named or "escalator.yaml")
     raw: dict[str, Any] = {}
+    if named and not cfg_path.is_file():
+        raise ConfigError(f"ESCALATOR_CONFIG names {cfg_path}, which does not exist (nothing was refreshed)")
     if cfg_path.exists():
-        raw = yaml.safe_load(cfg_path.read_text()) or {}
+        try:
+            raw = yaml.safe_load(cfg_path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{cfg_path}: not valid YAML ({str(exc).splitlines()[0]})") from None
         if not isinstance(raw, dict):
-            raise ValueError(f"{cfg_path}: expected a mapping at the top level")
+            raise ConfigError(f"{cfg_path}: expected a mapping at the top level")
     env = os.environ
 
     def pick(env_name: str, key: str, default: str) -> str:

@@ -54,3 +54,28 @@ def test_the_cli_job_list_matches_the_definitions():
     from orchestration.definitions import defs
 
     assert set(JOB_NAMES) == {job.name for job in defs.jobs if not job.name.startswith("__")}
+
+
+def test_a_config_file_that_does_not_exist_stops_the_refresh_naming_it(tmp_path):
+    """ESCALATOR_CONFIG=typo.yaml must not refresh the default site: exit 2, the path named, nothing written."""
+    import os
+
+    env = {
+        **os.environ,
+        "ESCALATOR_CONFIG": str(tmp_path / "typo.yaml"),
+        "ESCALATOR_WAREHOUSE": str(tmp_path / "w.duckdb"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "refresh"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (
+        result.stderr.strip()
+        == f"escalator: ESCALATOR_CONFIG names {tmp_path / 'typo.yaml'}, which does not exist (nothing was refreshed)"
+    )
+    assert not (tmp_path / "w.duckdb").exists()

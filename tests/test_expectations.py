@@ -57,3 +57,23 @@ def test_row_count_bounds_follow_the_previous_passing_run(tmp_path):
     outcome = runner.validate(suite, frame, runner.parameters(conn, suite))
     assert [f["expectation"] for f in outcome.failures] == ["expect_table_row_count_to_be_between"]
     assert outcome.failures[0]["observed"] == 1
+
+
+def test_validation_results_are_pruned_to_the_newest_few():
+    """great-expectations writes one result folder per suite per run; the runner keeps the newest
+    KEEP_RESULTS (ops.check_runs holds every outcome), so they cannot grow without bound."""
+    import shutil
+
+    from expectations.build_context import GX_ROOT
+    from expectations.runner import KEEP_RESULTS, prune_results
+
+    root = GX_ROOT / "uncommitted" / "validations" / "test_prune_suite"
+    stamps = [f"20261206T1{i:02d}000.000000Z" for i in range(KEEP_RESULTS + 4)]
+    try:
+        for stamp in stamps:
+            (root / "__none__" / stamp).mkdir(parents=True)
+            (root / "__none__" / stamp / "warehouse-test.json").write_text("{}")
+        assert prune_results("test_prune_suite") == 4
+        assert sorted(p.name for p in (root / "__none__").iterdir()) == stamps[-KEEP_RESULTS:]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -151,7 +151,8 @@ def test_adzuna_pages_then_a_failing_api_leaves_the_day_intact(env, httpserver, 
 
 def test_dropzone_sensor_requests_one_run_per_new_file(tmp_path, monkeypatch):
     monkeypatch.setenv("ESCALATOR_DROPZONE", str(tmp_path))
-    monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "none.yaml"))
+    (tmp_path / "empty.yaml").write_text("")  # the default sources (an empty config)
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "empty.yaml"))
     (tmp_path / "ads_2026-10-01.csv").write_text("title,employer\nCare Worker,Acme\n")
     (tmp_path / "notes.txt").write_text("ignored")
     platform = {"platform": with_feeds({})["platform"]}  # the drop folder reaches the sensor as a resource

@@ -6,7 +6,8 @@ from orchestration.settings import PROJECT_ROOT, load_settings
 def test_defaults_are_the_embedded_platform(monkeypatch, tmp_path):
     for key in ("ESCALATOR_WAREHOUSE", "ESCALATOR_PUBLISHED_DIR", "ESCALATOR_CONFIG"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "none.yaml"))
+    (tmp_path / "empty.yaml").write_text("")  # an empty config: every default (a missing one is an error)
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(tmp_path / "empty.yaml"))
     s = load_settings()
     assert s.warehouse_path == PROJECT_ROOT / "warehouse" / "escalator.duckdb"
     assert not any(src.live for src in s.sources.values())
