@@ -2,11 +2,13 @@
 data set summary (release marker) and the tidy EES CSV. The percentages below are TEST VALUES in the
 real layout, not DfE's published figures (no DfE extract ships with the project)."""
 
+import io
 import json
 import math
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 import yaml
 from dagster_duckdb import DuckDBResource
@@ -189,3 +191,40 @@ def test_dfe_rows_reach_the_tracker_mart(refreshed, tmp_path):
     assert (value, source) == (7.0, "DfE NEET statistics (EES API)")
     assert (str(start), str(end)) == ("2024-12-01", "2025-02-28")
     assert rag != "no source connected"
+    # DfE delivered Derby only: Table 8.1's EMCCA row (baseline 14.7) stays, saying no EMCCA figure came
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        emcca = conn.execute("""select baseline_value, value, rag_status, rag_reason, plan_row
+                                from marts.fct_plan_indicators
+                                where indicator_id = 'neet_16_24' and geography_code = 'E47000013' and is_latest""").fetchall()
+    assert len(emcca) == 1 and emcca[0][:3] == (14.7, None, "no data") and emcca[0][4] is not None
+    assert emcca[0][3].startswith("no data from ") and "for this geography" in emcca[0][3]
+
+
+def test_upper_tier_rows_are_combined_to_emcca_with_the_method_stated():
+    """The real file publishes Derby, Nottingham, Derbyshire (E10000007) and Nottinghamshire (E10000024):
+    the counties are kept, and EMCCA is their summed NEET-or-not-known count over their summed cohort."""
+    from assets.labour_market.dfe_neet import with_emcca_from_upper_tier
+
+    la = "2024,Calendar year,Local authority,E92000001,England,E12000004,East Midlands"
+    rows = [
+        f"{la},E06000015,Derby,831,16-17,6000,420,7.0",
+        f"{la},E06000018,Nottingham,892,16-17,6500,390,6.0",
+        f"{la},E10000007,Derbyshire,830,16-17,16000,640,4.0",
+        f"{la},E10000024,Nottinghamshire,891,16-17,17000,850,5.0",
+    ]
+    data = pd.read_csv(io.StringIO(dfe_csv(rows)), dtype=str, keep_default_na=False)
+    areas = {"E06000015", "E06000018", "E10000007", "E10000024", "E47000013"}
+    tidy = dfe_ees.tidy(
+        data, DATA_SET, "neet_16_24", "NEET_not_known_percent", areas, None, "NEET_not_known", "cohort", []
+    )
+    out = with_emcca_from_upper_tier(tidy).set_index("geography_code")
+    assert {"E10000007", "E10000024", "E47000013"} <= set(out.index)
+    assert out.loc["E47000013", "value"] == round(100 * (420 + 390 + 640 + 850) / (6000 + 6500 + 16000 + 17000), 1)
+    assert out.loc["E47000013", "geography_type"].startswith("derived: sum of Derby, Nottingham")
+    # one of the four suppressed: no EMCCA figure is made up
+    rows[1] = f"{la},E06000018,Nottingham,892,16-17,6500,c,c"
+    data = pd.read_csv(io.StringIO(dfe_csv(rows)), dtype=str, keep_default_na=False)
+    tidy = dfe_ees.tidy(
+        data, DATA_SET, "neet_16_24", "NEET_not_known_percent", areas, None, "NEET_not_known", "cohort", []
+    )
+    assert "E47000013" not in set(with_emcca_from_upper_tier(tidy).geography_code)

@@ -7,13 +7,44 @@ from dagster_duckdb import DuckDBResource
 from assets.labour_market.connectors import dfe_ees
 from assets.labour_market.official import NOMIS_COLUMNS, official_frame
 from assets.platform.feeds import cadence_label
-from assets.platform.geography import TRACKER_GEOGRAPHIES
+from assets.platform.geography import EMCCA_CODE, EMCCA_UPPER_TIER, NAMES, TRACKER_GEOGRAPHIES
 from assets.platform.http import FeedError
 from assets.platform.releases import forget_releases, held_and_current, record_release
 from assets.platform.resources import FeedSource, step_retries
 from assets.platform.warehouse import ensure_schemas, replace_table, stamp, write_quarantine
 
 TABLE = "raw.dfe_neet_observations"
+
+
+def with_emcca_from_upper_tier(frame: pd.DataFrame) -> pd.DataFrame:
+    """DfE publishes NEET by upper-tier authority: where a period has no EMCCA row but has all four of
+    EMCCA's upper-tier authorities with their counts and cohorts, EMCCA's rate is their summed NEET or
+    not known count over their summed cohort (x100), flagged as derived. Any of the four suppressed or
+    without counts: no EMCCA figure (the tracker then says the source delivered none)."""
+    if frame.empty or "numerator" not in frame:
+        return frame
+    derived = []
+    for _, part in frame.groupby("period"):
+        if (part.geography_code == EMCCA_CODE).any():
+            continue
+        four = part[part.geography_code.isin(EMCCA_UPPER_TIER)]
+        usable = four[four.reliability.eq("reliable") & four.numerator.notna() & four.denominator.notna()]
+        if set(usable.geography_code) != set(EMCCA_UPPER_TIER) or usable.denominator.sum() <= 0:
+            continue
+        derived.append(
+            {
+                **four.iloc[0].to_dict(),
+                "geography_code": EMCCA_CODE,
+                "geography_name": NAMES.get(EMCCA_CODE),
+                "geography_type": "derived: sum of Derby, Nottingham, Derbyshire and Nottinghamshire",
+                "value": round(100 * usable.numerator.sum() / usable.denominator.sum(), 1),
+                "numerator": usable.numerator.sum(),
+                "denominator": usable.denominator.sum(),
+                "obs_status": "A",
+                "reliability": "reliable",
+            }
+        )
+    return pd.concat([frame, pd.DataFrame(derived)], ignore_index=True) if derived else frame
 
 
 @dg.asset(
@@ -59,17 +90,22 @@ def _load(context, warehouse: DuckDBResource, source: FeedSource) -> dg.Material
             context.log.info(f"DfE NEET {data_set_id}: version {release} already held")
             frame = held
         else:
+            data = client.csv(data_set_id)
+            # the real file's count and cohort columns, when present: what combining counties to EMCCA needs
+            numerator = opts.get("numerator_column") or ("NEET_not_known" if "NEET_not_known" in data else None)
+            denominator = opts.get("denominator_column") or ("cohort" if "cohort" in data else None)
             frame = dfe_ees.tidy(
-                client.csv(data_set_id),
+                data,
                 data_set_id,
                 opts.get("indicator_id", "neet_16_24"),
                 opts.get("value_column", "NEET_not_known_percent"),
-                set(opts.get("geographies", TRACKER_GEOGRAPHIES)),
+                set(opts.get("geographies", TRACKER_GEOGRAPHIES)) | set(EMCCA_UPPER_TIER),
                 opts.get("filters"),
-                opts.get("numerator_column"),
-                opts.get("denominator_column"),
+                numerator,
+                denominator,
                 quarantined,
             )
+            frame = with_emcca_from_upper_tier(frame)
             if frame.empty:
                 raise FeedError(
                     f"DfE EES {data_set_id}: no rows for the tracker's geographies; keeping the previous table"

@@ -28,3 +28,12 @@ ENGLAND_CODE = _one("country")
 EMCCA_LADS = [g["geography_code"] for g in GEOGRAPHIES if g["geography_level"] == "local authority"]
 # Everything the tracker reports on: the LAs, EMCCA, the region and England
 TRACKER_GEOGRAPHIES = [*EMCCA_LADS, EMCCA_CODE, REGION_CODE, ENGLAND_CODE]
+
+# EMCCA's four upper-tier (county and unitary) authorities: sources published by upper tier (DfE NEET)
+# are combined to EMCCA from these (the counties' codes are not tracker geographies)
+EMCCA_UPPER_TIER = {
+    "E06000015": "Derby",
+    "E06000018": "Nottingham",
+    "E10000007": "Derbyshire",
+    "E10000024": "Nottinghamshire",
+}

@@ -79,10 +79,36 @@ unconnected as (
     where not i.source_connected
 ),
 
+not_delivered as (
+    -- a connected indicator whose source's latest delivery has no row for the Plan's geography (DfE
+    -- publishing the two counties, a Nomis query answering for other places): the Plan's row stays, saying
+    -- so, instead of disappearing from Table 8.1
+    select
+        i.indicator_id, i.primary_source as source, cast(null as varchar) as source_dataset,
+        coalesce(i.baseline_geography, {{ emcca_code() }}) as geography_code,
+        cast(null as varchar) as geography_name,
+        cast(null as date) as period_start, cast(null as date) as period_end,
+        cast(null as double) as value, cast(null as double) as lci_95, cast(null as double) as uci_95,
+        cast(null as double) as numerator, cast(null as double) as denominator,
+        'not delivered' as reliability,
+        'no data from ' || coalesce(i.primary_source, 'its source') || ' for this geography: its latest '
+            || 'delivery has rows for other places only; the Plan''s baseline is shown' as note,
+        cast(null as date) as source_release, false as provisional
+    from ind as i
+    where i.source_connected
+      and not exists (
+          select 1 from observed as o
+          where o.indicator_id = i.indicator_id
+            and o.geography_code = coalesce(i.baseline_geography, {{ emcca_code() }})
+      )
+),
+
 rows_ as (
     select * from observed
     union all by name
     select * from unconnected
+    union all by name
+    select * from not_delivered
 ),
 
 joined as (
@@ -103,7 +129,7 @@ joined as (
         r.numerator,
         r.denominator,
         case
-            when r.reliability in ('suppressed', 'no source connected') then r.reliability
+            when r.reliability in ('suppressed', 'no source connected', 'not delivered') then r.reliability
             when r.value is null then 'suppressed'
             when r.reliability = 'unreliable' then 'unreliable'
             when r.lci_95 is not null and r.uci_95 is not null and r.value <> 0 then

@@ -59,7 +59,8 @@ select
     case rag_status
         when 'no source connected' then 'no source connected yet' || case when baseline_value is not null
                                               then ': the Plan''s baseline is shown' else '' end
-        when 'no data' then 'the source publishes no value for this row (suppressed or missing)'
+        when 'no data' then case when reliability = 'not delivered' then note
+                                 else 'the source publishes no value for this row (suppressed or missing)' end
         when 'before baseline' then
             case when is_latest then 'no progress data yet: latest data ' || latest_data_year || ', baseline '
                                      || baseline_year
