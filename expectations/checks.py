@@ -76,7 +76,7 @@ def _gate(name: str, suites: list[Suite]) -> dg.AssetChecksDefinition:
                 except Exception as exc:  # a missing table fails the check, loudly
                     yield _result(s, None, f"cannot read {s.table}: {exc}")
                     continue
-                outcome = runner.validate(s, frame, runner.parameters(conn, s))
+                outcome = runner.validate(s, frame, runner.parameters(conn, s, frame))
                 runner.record(conn, context.run.run_id, outcome)
                 if not outcome.success:
                     context.log.error(f"{s.name}: {len(outcome.failures)} expectation(s) failed on {s.table}")

@@ -19,6 +19,7 @@ create table if not exists ops.check_runs (
     run_id varchar, suite varchar, table_name varchar, passed boolean, evaluated integer,
     failed integer, row_count bigint, failed_expectations varchar, evaluated_at timestamp
 );
+alter table ops.check_runs add column if not exists units bigint;
 """
 SAMPLE_ROWS = 10
 
@@ -30,6 +31,7 @@ class Outcome:
     success: bool
     row_count: int
     evaluated: int
+    units: int | None = None
     failures: list[dict] = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
 
@@ -41,18 +43,36 @@ def _context():
     return gx.get_context(mode="file", project_root_dir=str(GX_ROOT))
 
 
-def parameters(conn: duckdb.DuckDBPyConnection, suite: Suite, now: datetime | None = None) -> dict:
-    """Suite parameters: row-count bounds from the last passing validation, freshness from the cadence."""
+def units(suite: Suite, frame: pd.DataFrame | None) -> int | None:
+    """How many of the suite's counting units (`Suite.count_per`: days, places, series) the table holds."""
+    if not suite.count_per or frame is None or not set(suite.count_per) <= set(frame.columns):
+        return None
+    return int(len(frame[list(suite.count_per)].drop_duplicates()))
+
+
+def parameters(
+    conn: duckdb.DuckDBPyConnection, suite: Suite, frame: pd.DataFrame | None = None, now: datetime | None = None
+) -> dict:
+    """Suite parameters: row-count bounds from the last passing validation, freshness from the cadence.
+    A table that grows with what it covers (a day's adverts more, a feed's new places) is bounded per
+    counting unit: 0.5x-2x of the last passing run's rows per unit, times the units it holds now; others
+    0.5x-2x of the last passing run's rows."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     conn.execute(OPS_DDL)
     prev = conn.execute(
-        "select row_count from ops.check_runs where suite = ? and passed order by evaluated_at desc limit 1",
+        "select row_count, units from ops.check_runs where suite = ? and passed order by evaluated_at desc limit 1",
         [suite.name],
     ).fetchone()
     params: dict = {}
     if suite.row_count_bounds:
-        params["min_rows"] = math.floor(prev[0] * 0.5) if prev else 1
-        params["max_rows"] = math.ceil(prev[0] * 2.0) if prev else 10**9
+        now_units = units(suite, frame)
+        if prev and prev[1] and now_units:  # per unit (a previous run without units: the table bound)
+            per_unit = prev[0] / prev[1]
+            params["min_rows"] = math.floor(per_unit * now_units * 0.5)
+            params["max_rows"] = math.ceil(per_unit * now_units * 2.0)
+        else:
+            params["min_rows"] = math.floor(prev[0] * 0.5) if prev else 1
+            params["max_rows"] = math.ceil(prev[0] * 2.0) if prev else 10**9
     if suite.cadence_days is not None:
         params["fresh_after"] = now - timedelta(days=suite.cadence_days)
     return params
@@ -134,6 +154,7 @@ def validate(suite: Suite, frame: pd.DataFrame, params: dict) -> Outcome:
         table=suite.table,
         success=bool(result.success),
         row_count=len(frame),
+        units=units(suite, frame),
         evaluated=len(result.results),
         failures=failures,
         parameters={k: _jsonable(v) for k, v in params.items()},
@@ -143,7 +164,8 @@ def validate(suite: Suite, frame: pd.DataFrame, params: dict) -> Outcome:
 def record(conn: duckdb.DuckDBPyConnection, run_id: str, outcome: Outcome) -> None:
     conn.execute(OPS_DDL)
     conn.execute(
-        "insert into ops.check_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into ops.check_runs (run_id, suite, table_name, passed, evaluated, failed, row_count, "
+        "failed_expectations, evaluated_at, units) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id,
             outcome.suite,
@@ -154,5 +176,6 @@ def record(conn: duckdb.DuckDBPyConnection, run_id: str, outcome: Outcome) -> No
             outcome.row_count,
             json.dumps(outcome.failures, default=str),
             datetime.now(UTC).replace(tzinfo=None),
+            outcome.units,
         ],
     )

@@ -2,7 +2,10 @@
 source; `python -m expectations.build_context` writes them to expectations/gx/ (committed JSON).
 
 Dynamic bounds are GE suite parameters filled at run time by expectations.runner:
-  min_rows / max_rows  row count within 0.5x-2x of the previous successful validation of the table
+  min_rows / max_rows  row count within 0.5x-2x of the previous successful validation of the table, or,
+                       for a table that grows with what it covers (`count_per`: days, places, series),
+                       of its rows per unit times the units it holds now (live data covers more days
+                       and fewer or more places than the embedded snapshot)
   fresh_after          `_loaded_at` no older than the feed's cadence (assets/platform/feeds.py)
 """
 
@@ -30,6 +33,7 @@ class Suite:
     cadence_days: float | None = None  # freshness on _loaded_at (raw feeds)
     row_count_bounds: bool = True
     tags: tuple[str, ...] = field(default=())
+    count_per: tuple[str, ...] = ()  # row-count bounds per distinct value of these columns (module docstring)
 
 
 def _row_count_and_freshness(suite: Suite) -> list:
@@ -385,6 +389,7 @@ SUITES: tuple[Suite, ...] = (
         ("raw", "ons_local_indicators"),
         "raw_ons_local_indicators",
         cadence_days=feed_cadence(("raw", "ons_local_indicators")),
+        count_per=("dataset", "areacd"),
     ),
     Suite(
         "raw_soc2020_unit_groups",
@@ -409,7 +414,13 @@ SUITES: tuple[Suite, ...] = (
         cadence_days=feed_cadence(("raw", "lsoa21_lookup")),
     ),
     Suite("raw_job_ads", "raw.job_ads", ("raw", "job_ads"), "raw_job_ads", row_count_bounds=False),
-    Suite("fct_plan_indicators", "marts.fct_plan_indicators", ("marts", "fct_plan_indicators"), "fct_plan_indicators"),
+    Suite(
+        "fct_plan_indicators",
+        "marts.fct_plan_indicators",
+        ("marts", "fct_plan_indicators"),
+        "fct_plan_indicators",
+        count_per=("indicator_id", "geography_code"),
+    ),
     Suite("dim_indicator", "marts.dim_indicator", ("marts", "dim_indicator"), "dim_indicator"),
     Suite(
         "fct_employment_trajectory",
@@ -418,7 +429,7 @@ SUITES: tuple[Suite, ...] = (
         "fct_employment_trajectory",
         row_count_bounds=False,
     ),
-    Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads"),
+    Suite("fct_job_ads", "marts.fct_job_ads", ("marts", "fct_job_ads"), "fct_job_ads", count_per=("first_seen",)),
     Suite(
         "fct_escalator_transitions",
         "marts.fct_escalator_transitions",
@@ -442,6 +453,7 @@ SUITES: tuple[Suite, ...] = (
         "marts.fct_vacancies_by_occupation_area",
         ("marts", "fct_vacancies_by_occupation_area"),
         "fct_vacancies_by_occupation_area",
+        count_per=("day",),
     ),
     # empty until the ONS job-adverts source is live: no row-count bounds
     Suite(

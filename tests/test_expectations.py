@@ -77,3 +77,23 @@ def test_validation_results_are_pruned_to_the_newest_few():
         assert sorted(p.name for p in (root / "__none__").iterdir()) == stamps[-KEEP_RESULTS:]
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_table_that_grows_by_day_is_bounded_per_day_so_a_second_live_day_passes(tmp_path):
+    """fct_vacancies_by_occupation_area gains a day's rows with every live refresh: its bound is rows per
+    day (last passing run) times the days it holds now, not the embedded snapshot's size. Doubling the
+    days passes; a day with a fifth of the usual rows still fails."""
+    import duckdb
+
+    suite = next(s for s in SUITES if s.name == "fct_vacancies_by_occupation_area")
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+
+    def frame(days: int, per_day: int) -> pd.DataFrame:
+        return pd.DataFrame({"day": [f"2026-10-{d + 1:02d}" for d in range(days) for _ in range(per_day)]})
+
+    runner.record(conn, "run-1", runner.Outcome(suite.name, suite.table, True, 122, 4, units=1))
+    assert runner.parameters(conn, suite, frame(1, 122)) == {"min_rows": 61, "max_rows": 244}
+    two_days = runner.parameters(conn, suite, frame(3, 120))  # 360 rows: beyond the old table bound 244
+    assert two_days == {"min_rows": 183, "max_rows": 732}
+    thin = runner.parameters(conn, suite, frame(3, 20))
+    assert not thin["min_rows"] <= 60 <= thin["max_rows"]
