@@ -75,11 +75,34 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
     print(f"\n{job_name}: {'succeeded' if result.success else 'FAILED'} in {elapsed:.0f}s (run {result.run_id})")
     for check in failed_checks:
         print(f"  check failed: {check.asset_key.to_user_string()} {check.check_name}")
+        for line in failure_lines(check.metadata):
+            print(f"    {line}")
     print(f"Warehouse: {settings.warehouse_path}")
     print(f"Published: {settings.published_dir}")
     print(f"Reports:   {settings.reports_dir}")
     print(f"Full log:  {log_path}")
     return 0 if result.success else 1
+
+
+def failure_lines(metadata: dict, samples: int = 1) -> list[str]:
+    """What an operator needs from a failed great-expectations check without opening the UI: each failed
+    expectation with its column, the bounds it was given, what was observed and a sample row."""
+    failures = metadata.get("failures")
+    failures = getattr(failures, "value", failures) or []
+    if not failures and "error" in metadata:
+        return [str(getattr(metadata["error"], "value", metadata["error"]))]
+    lines = []
+    for f in failures:
+        bounds = {k: v for k, v in (f.get("kwargs") or {}).items() if k not in ("column", "column_list")}
+        text = f"{f['expectation']}" + (f" on {f['column']}" if f.get("column") else "")
+        text += f" {bounds}" if bounds else ""
+        if f.get("observed") is not None:
+            text += f": observed {f['observed']}"
+        if f.get("unexpected_count"):
+            text += f": {f['unexpected_count']} unexpected value(s), e.g. {f.get('sample_values', [])[:3]}"
+        lines.append(text)
+        lines += [f"  sample row: {row}" for row in (f.get("sample_rows") or [])[:samples]]
+    return lines
 
 
 def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> int:

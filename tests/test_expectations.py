@@ -97,3 +97,25 @@ def test_a_table_that_grows_by_day_is_bounded_per_day_so_a_second_live_day_passe
     assert two_days == {"min_rows": 183, "max_rows": 732}
     thin = runner.parameters(conn, suite, frame(3, 20))
     assert not thin["min_rows"] <= 60 <= thin["max_rows"]
+
+
+def test_the_refresh_output_names_the_expectation_the_observed_value_and_a_sample_row(tmp_path):
+    """A failed check, as `escalator refresh` prints it: not just the check's name."""
+    import duckdb
+
+    from expectations.checks import _result
+    from orchestration.refresh import failure_lines
+
+    suite = next(s for s in SUITES if s.name == "dim_indicator")
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    runner.record(conn, "run-1", runner.Outcome(suite.name, suite.table, True, 18, 4))
+    frame = pd.DataFrame({"indicator_id": ["a"], "category": ["wider"], "better_direction": ["sideways"]})
+    outcome = runner.validate(suite, frame, runner.parameters(conn, suite))
+    lines = failure_lines(_result(suite, outcome).metadata)
+    assert any(
+        line.startswith("expect_table_row_count_to_be_between") and "'min_value': 9" in line and "observed 1" in line
+        for line in lines
+    ), lines
+    bad = next(line for line in lines if "better_direction" in line)
+    assert "1 unexpected value(s), e.g. ['sideways']" in bad
+    assert any(line.startswith("  sample row: {") and "sideways" in line for line in lines)
