@@ -282,3 +282,42 @@ def test_r5py_engine_matches_the_embedded_columns_on_chester():  # pragma: no co
         Path(os.environ["R5_JAR"]),
     )
     assert list(out.columns) == list(engine.COLUMNS) and (out.p80_minutes >= out.p50_minutes).all()
+
+
+def test_a_valid_live_feed_replaces_the_stand_in_it_stood_in_for(tmp_path):
+    """A site that ran on the SYNTHETIC stand-in, then switched BODS on: the network routed is the live
+    feed alone (its own routing date, not synthetic), never the two merged."""
+    import datetime as dt
+
+    import duckdb
+
+    from assets.transport.assets import FEED_VERSIONS_DDL
+    from assets.transport.matrix import load_network
+    from assets.transport.standin import build_standin
+    from orchestration.settings import EMBEDDED_DIR
+
+    standin = tmp_path / "standin.zip"
+    build_standin(EMBEDDED_DIR / "geography" / "emcca_lsoa21_lookup_centroids.csv", standin)
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("create schema raw")
+        conn.execute(FEED_VERSIONS_DDL)
+        conn.execute("create table raw.lsoa21_lookup (lsoa21cd varchar, pwc_lat double, pwc_lon double)")
+        conn.execute("insert into raw.lsoa21_lookup values ('E01000001', 53.19, -2.89)")
+        rows = [
+            ("emcca_standin", "aaa", str(standin), True, dt.date(2026, 10, 13), dt.datetime(2026, 10, 1)),
+            ("east_midlands", "bbb", str(CHESTER), False, dt.date(2023, 8, 22), dt.datetime(2026, 11, 1)),
+        ]
+        for feed, version, path, synthetic, day, checked in rows:
+            conn.execute(
+                "insert into raw.gtfs_feed_versions (feed, version, path, synthetic, status, routing_date, checked_at) "
+                "values (?, ?, ?, ?, 'valid', ?, ?)",
+                [feed, version, path, synthetic, day, checked],
+            )
+    network = load_network(str(warehouse), "r5py")  # the engine that builds no timetable here
+    assert network.version == "east_midlands@bbb/2023-08-22" and network.synthetic is False
+    assert network.gtfs_paths == (str(CHESTER),)
+    with duckdb.connect(str(warehouse)) as conn:  # the live feed quarantined: the stand-in is routed again
+        conn.execute("update raw.gtfs_feed_versions set status = 'quarantined' where feed = 'east_midlands'")
+    fallback = load_network(str(warehouse), "r5py")
+    assert fallback.synthetic is True and fallback.version.startswith("emcca_standin@aaa")

@@ -75,6 +75,9 @@ def load_network(
         lsoa = conn.execute("select lsoa21cd, pwc_lat, pwc_lon from raw.lsoa21_lookup order by 1").df()
     if not good:
         raise dg.Failure("no valid GTFS feed version: travel times not recomputed (last matrix kept)")
+    real = [g for g in good if not g[3]]
+    if real:  # a valid live feed replaces the SYNTHETIC stand-in it stood in for: never routed merged with it
+        good = real
     params = engine.TravelTimeParams()
     routing_date = good[0][4]
     tt = None
