@@ -110,12 +110,15 @@ def adzuna_page(results, count):
     return {"count": count, "results": results, "__CLASS__": "Adzuna::API::Response::JobSearchResults"}
 
 
-def adzuna_result(i):
+def adzuna_result(i, created: str | None = None):
+    """One search result in Adzuna's layout; `created` defaults to 06:00 today (London): a new advert."""
+    from assets.jobads.assets import today_london
+
     return {
         "id": str(4000 + i),
         "title": ["Care Worker", "Warehouse Operative", "HGV Driver"][i % 3],
         "description": "Apply to jobs@example.org",
-        "created": "2026-11-24T06:00:00Z",
+        "created": created or f"{today_london()}T06:00:00Z",
         "company": {"display_name": f"Employer {i}"},
         "location": {
             "display_name": "Mansfield, Nottinghamshire",

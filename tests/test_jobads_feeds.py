@@ -149,6 +149,36 @@ def test_adzuna_pages_then_a_failing_api_leaves_the_day_intact(env, httpserver, 
     assert _sql(tmp_path, "select count(*) from raw.job_ads")[0][0] == 55
 
 
+def test_adzuna_adverts_older_than_the_window_are_quarantined_and_paging_is_bounded(env, httpserver, monkeypatch):
+    """A real-shaped response that ignored max_days_old: a count of 305,275 and adverts posted in 2022-23
+    among today's. Paging stops at what a day can hold (here 100 adverts: 2 pages), the old adverts go to
+    quarantine naming posted_date, today's are stored, and the run says why it stopped paging."""
+    tmp_path, resources, cfg = env
+    adzuna = {"live": True, "base_url": httpserver.url_for(""), "where": ["Mansfield"], "http_backoff": 0}
+    cfg.write_text(yaml.safe_dump({"sources": {"adzuna": {**adzuna, "max_adverts_per_place_day": 100}}}))
+    monkeypatch.setenv("ADZUNA_APP_ID", "id123")
+    monkeypatch.setenv("ADZUNA_APP_KEY", "SECRET-KEY")
+    results = [adzuna_result(i, "2022-11-03T09:12:44Z" if i % 10 == 0 else None) for i in range(150)]
+    for page in (1, 2, 3):
+        httpserver.expect_request(f"/v1/api/jobs/gb/search/{page}").respond_with_json(
+            adzuna_page(results[(page - 1) * 50 : page * 50], 305_275)
+        )
+    day = today_london()
+    result = _run(resources, day)
+    assert result.success
+    assert sorted(int(r.path.rsplit("/", 1)[1]) for r, _ in httpserver.log) == [1, 2]
+    assert _sql(tmp_path, "select count(*) from raw.job_ads")[0][0] == 90  # 100 read, 10 from 2022
+    old = _sql(tmp_path, "select field, reason from raw.quarantine where source = 'job_ads'")
+    assert len(old) == 10 and {f for f, _ in old} == {"posted_date"}
+    assert "posted 2022-11-03" in old[0][1] and "not a new advert" in old[0][1]
+    meta = next(
+        e.event_specific_data.materialization.metadata
+        for e in result.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION"
+    )
+    assert "305,275 adverts" in str(meta)
+
+
 def test_dropzone_sensor_requests_one_run_per_new_file(tmp_path, monkeypatch):
     monkeypatch.setenv("ESCALATOR_DROPZONE", str(tmp_path))
     (tmp_path / "empty.yaml").write_text("")  # the default sources (an empty config)

@@ -102,11 +102,21 @@ def collect_records(
         )
         results = []
         for where in adzuna.options.get("where", EMCCA_WHERE):
-            results.extend(client.search(where, distance_km=int(adzuna.options.get("distance_km", 10))))
+            results.extend(
+                client.search(
+                    where,
+                    distance_km=int(adzuna.options.get("distance_km", 10)),
+                    max_per_day=int(adzuna.options.get("max_adverts_per_place_day", 1000)),
+                )
+            )
             if client.stopped_reason:
                 log.warning(f"Adzuna stopped cleanly: {client.stopped_reason}")
                 info["adzuna_stopped"] = client.stopped_reason
                 break
+        for warning in client.warnings:
+            log.warning(warning)
+        if client.warnings:
+            info["adzuna_warnings"] = client.warnings
         frames.append(AdzunaClient.to_frame(results, day))
         info["sources"].append(f"Adzuna ({len(results)})")
     records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -166,6 +176,11 @@ def raw_job_ads(
             "quarantined": len(quarantined),
             "duplicates_collapsed": cleaned.duplicates_collapsed if cleaned else 0,
             "sources": ", ".join(info["sources"]) or "none for this day",
+            **(
+                {"adzuna_warnings": dg.MetadataValue.json(info["adzuna_warnings"])}
+                if info.get("adzuna_warnings")
+                else {}
+            ),
             "soc_needs_review": int(adverts.soc_needs_review.fillna(True).sum()) if len(adverts) else 0,
         }
     )

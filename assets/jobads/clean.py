@@ -25,6 +25,11 @@ class Cleaned:
     duplicates_collapsed: int
 
 
+# Feeds queried for the last day's adverts (Adzuna max_days_old=1): an advert posted more than this many
+# days before it was fetched is not new (one day's window plus two of indexing and time-zone slack)
+FEED_WINDOW_DAYS = {"adzuna": 3}
+
+
 def parse_date(value) -> tuple[object, bool]:
     """(date or None, ok). Empty is fine (None, True); text that is not a date is not."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
@@ -66,6 +71,16 @@ def _validate(i: int, rec: dict) -> QuarantineRow | None:
     posted, seen = parse_date(rec.get("posted_date"))[0], parse_date(rec.get("seen_date"))[0]
     if posted and seen and (posted - seen).days > 31:  # an advert cannot be posted after it was seen
         return QuarantineRow(rid, "posted_date", f"posting date {posted} is after the day it was seen ({seen})", rec)
+    window = FEED_WINDOW_DAYS.get(str(rec.get("source") or ""))
+    if window is not None and posted and seen and (seen - posted).days > window:
+        # the API asked for the last day's adverts and answered with old ones: never stored as new
+        return QuarantineRow(
+            rid,
+            "posted_date",
+            f"posted {posted}, {(seen - posted).days} days before the day it was fetched ({seen}): older than "
+            f"the feed's {window}-day window, not a new advert",
+            rec,
+        )
     for f in ("salary_min", "salary_max"):
         if (_number(rec.get(f)) or 0) < 0:
             return QuarantineRow(rid, f, f"negative salary {rec.get(f)!r}", rec)

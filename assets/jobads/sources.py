@@ -214,9 +214,16 @@ class AdzunaClient:
         self.session = session or make_session()
         self.results_per_page = results_per_page
         self.stopped_reason: str | None = None
+        self.warnings: list[str] = []
 
-    def search(self, where: str, distance_km: int = 10, max_days_old: int = 1, max_pages: int = 40) -> list[dict]:
+    def search(
+        self, where: str, distance_km: int = 10, max_days_old: int = 1, max_pages: int = 40, max_per_day: int = 1000
+    ) -> list[dict]:
+        """One place's adverts of the last `max_days_old` days, paged. Paging stops at what a day can hold
+        (`max_per_day` adverts: EMCCA's busiest place posts a few hundred a day): a `count` far above it
+        means the API ignored the window, and is reported in `warnings` instead of paged to the end."""
         results: list[dict] = []
+        max_pages = min(max_pages, max(1, -(-max_per_day // self.results_per_page)))
         for page in range(1, max_pages + 1):
             try:
                 self.limiter.acquire()
@@ -240,7 +247,13 @@ class AdzunaClient:
             if batch is None:
                 raise FeedError(f"Adzuna ({where}): page {page} has no 'results' field")
             results.extend(batch)
-            if not batch or page * self.results_per_page >= int(doc.get("count", 0)):
+            count = int(doc.get("count", 0) or 0)
+            if page == 1 and count > max_per_day:
+                self.warnings.append(
+                    f"Adzuna ({where}): {count:,} adverts for a {max_days_old}-day window, more than a day holds "
+                    f"({max_per_day:,}): read {max_pages} page(s) only; adverts older than the window are quarantined"
+                )
+            if not batch or page * self.results_per_page >= count:
                 break
         return results
 
