@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from transport_bruteforce import earliest_arrivals
 
@@ -204,28 +205,54 @@ def test_origin_chunks_cover_each_origin_once(n_origins, chunks):
     assert max(c.stop - c.start for c in parts) - min(c.stop - c.start for c in parts) <= 1
 
 
-def test_matrix_fans_out_across_processes_with_the_same_result(refreshed):
-    """The travel_time_matrix job on the multiprocess executor (3 chunks, 2 processes) rewrites
-    derived.travel_times with exactly the rows the in-process daily refresh computed in its 4 chunks."""
+def test_matrix_fans_out_across_processes_with_the_same_result(refreshed, tmp_path):
+    """`escalator travel-times --chunks 3 --processes 2` (the travel_time_matrix job on the multiprocess
+    executor) on a copy of the refreshed site cut to 60 LSOAs writes exactly the rows the same network
+    gives in one process, each chunk runs in its own process, and the shared warehouse is never written."""
     import os
+    import subprocess
+    import sys
 
     import dagster as dg
     import duckdb
+    from dagster._core.instance.ref import InstanceRef
 
-    from orchestration.refresh import run_travel_time_matrix
-    from orchestration.settings import load_settings
+    from assets.transport.matrix import Chunk, compute_chunk, load_network
+    from tests.dbt_copy import warehouse_copy
 
-    query = (
-        'select origin_lsoa, destination_lsoa, "window", p50_minutes, p80_minutes, network_version '
-        "from derived.travel_times order by all"
+    copy = warehouse_copy(tmp_path)
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute(
+            "delete from raw.lsoa21_lookup where lsoa21cd not in "
+            "(select lsoa21cd from raw.lsoa21_lookup order by lsoa21cd limit 60)"
+        )
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "ESCALATOR_WAREHOUSE": str(copy),
+        "DAGSTER_HOME": str(home),
+        "ESCALATOR_PUBLISHED_DIR": str(tmp_path / "published"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "travel-times", "--chunks", "3", "--processes", "2"],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=600,
     )
-    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
-        before = conn.execute(query).df()
-    assert run_travel_time_matrix(load_settings(), chunks=3, processes=2) == 0
-    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
-        after = conn.execute(query).df()
-    assert len(before) > 100_000 and before.equals(after)
-    with dg.DagsterInstance.get() as instance:
+    keys = ["origin_lsoa", "destination_lsoa", "window"]
+    columns = [*keys, "p50_minutes", "p80_minutes"]
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        fanned = conn.execute(
+            'select origin_lsoa, destination_lsoa, "window", p50_minutes, p80_minutes from derived.travel_times'
+        ).df()
+    network = load_network(str(copy), "embedded")
+    in_process = compute_chunk(network, Chunk(0, 0, len(network.points.codes)))[columns]
+    fanned = fanned.sort_values(keys).reset_index(drop=True)
+    in_process = in_process.sort_values(keys).reset_index(drop=True)
+    assert len(network.points.codes) == 60 and len(fanned) > 1000
+    pd.testing.assert_frame_equal(fanned, in_process, check_dtype=False)
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         run = instance.get_runs(dg.RunsFilter(job_name="travel_time_matrix"), limit=1)[0]
         starts = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)
     pids = {e.step_key: e.dagster_event.pid for e in starts if "travel_time_chunk[" in e.step_key}
