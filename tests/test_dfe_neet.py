@@ -189,7 +189,7 @@ def test_dfe_rows_reach_the_tracker_mart(refreshed, tmp_path):
     assert len(got) == 1
     value, source, start, end, rag = got[0]
     assert (value, source) == (7.0, "DfE NEET statistics (EES API)")
-    assert (str(start), str(end)) == ("2024-12-01", "2025-02-28")
+    assert (str(start), str(end)) == ("2023-12-01", "2024-02-29")  # time_period 2024: the average ending in 2024
     assert rag != "no source connected"
     # DfE delivered Derby only: Table 8.1's EMCCA row (baseline 14.7) stays, saying no EMCCA figure came
     with duckdb.connect(str(copy), read_only=True) as conn:

@@ -1,10 +1,16 @@
 -- DfE NEET rows (empty unless the live source is on). DfE's local measure is the average of December,
--- January and February: time_period 2024 ("end of 2024") or 202425 (academic year 2024/25) both mean
--- December 2024 to February 2025.
+-- January and February, and a calendar-year time_period names the year the average ends in: the
+-- 2023/24 release's data run to time_period 2024 and its text calls that figure "the end of 2023/start
+-- of 2024" (EES data guidance and release page, "Participation in education, training and NEET age 16 to
+-- 17 by local authority"), so time_period 2024 is December 2023 to February 2024. An academic-year
+-- time_period 202324 means the same months.
 with source as (select * from {{ source('raw', 'dfe_neet_observations') }}),
 
 typed as (
-    select *, cast(left(period, 4) as integer) as start_year
+    select
+        *,
+        case when length(period) = 4 then cast(period as integer) - 1
+             else cast(left(period, 4) as integer) end as start_year
     from source  -- the connector quarantines any period that is not YYYY or YYYYYY
 )
 
