@@ -110,7 +110,7 @@ def test_daemon_launches_one_run_for_a_dropped_file_and_ends_it_after_the_machin
             time.sleep(1)
         assert not any(run_id[:8] in held for held in _pool_holders(home)), "its duckdb pool slot should be free"
     finally:
-        _stop(daemon, signal.SIGTERM)
+        _stop(daemon, signal.SIGTERM, grace=5)  # cleanup only: a daemon slow to stop is killed after 5 s
 
 
 def _start_daemon(env: dict) -> subprocess.Popen:
@@ -124,10 +124,10 @@ def _start_daemon(env: dict) -> subprocess.Popen:
     )
 
 
-def _stop(daemon: subprocess.Popen, sig: int) -> None:
+def _stop(daemon: subprocess.Popen, sig: int, grace: float = 30) -> None:
     try:
         os.killpg(daemon.pid, sig)
-        daemon.wait(timeout=30)
+        daemon.wait(timeout=grace)
     except ProcessLookupError:
         return
     except subprocess.TimeoutExpired:
