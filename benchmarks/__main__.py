@@ -12,6 +12,7 @@ BENCHMARKS = [
     "transport",
     "ons_job_adverts",
     "mutation",
+    "title_model_cv",
 ]
 
 

@@ -83,8 +83,11 @@ def test_live_ons_asset_loads_the_served_files(httpserver, tmp_path, monkeypatch
     assert emcca == 74.6
 
 
-def _nomis_live(tmp_path, monkeypatch, httpserver, codes: list[str]) -> dict:
-    """Nomis live against the local server: one APS employment-rate query for `codes`."""
+EMPLOYMENT_RATE_QUERY = {"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}
+
+
+def _nomis_live(tmp_path, monkeypatch, httpserver, codes: list[str], query: dict = EMPLOYMENT_RATE_QUERY) -> dict:
+    """Nomis live against the local server: one query (default the APS employment rate) for `codes`."""
     _live_config(
         tmp_path,
         monkeypatch,
@@ -94,7 +97,7 @@ def _nomis_live(tmp_path, monkeypatch, httpserver, codes: list[str]) -> dict:
                 "base_url": httpserver.url_for("/api/v01"),
                 "geographies": codes,
                 "http_backoff": 0,
-                "queries": [{"indicator_id": "employment_rate", "dataset": "NM_17_5", "params": {"variable": "45"}}],
+                "queries": [query],
             }
         },
     )
@@ -144,26 +147,12 @@ def test_nomis_rows_not_asked_for_never_reach_the_table_and_are_quarantined(http
     httpserver.expect_request("/api/v01/dataset/NM_162_1.data.csv").respond_with_data(
         claimant_count_body(codes), content_type="text/csv"
     )
-    _live_config(
-        tmp_path,
-        monkeypatch,
-        {
-            "nomis": {
-                "live": True,
-                "base_url": httpserver.url_for("/api/v01"),
-                "geographies": codes,
-                "http_backoff": 0,
-                "queries": [
-                    {
-                        "indicator_id": "claimant_count_rate",
-                        "dataset": "NM_162_1",
-                        "params": {"date": "latest", "measure": "2", "measures": "20100"},
-                    }
-                ],
-            }
-        },
-    )
-    resources = _resources(tmp_path)
+    query = {
+        "indicator_id": "claimant_count_rate",
+        "dataset": "NM_162_1",
+        "params": {"date": "latest", "measure": "2", "measures": "20100"},
+    }
+    resources = _nomis_live(tmp_path, monkeypatch, httpserver, codes, query)
     assert dg.materialize([raw_nomis_observations], resources=with_feeds(resources)).success
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as conn:
         rows = conn.execute("select geography_code, value from raw.nomis_observations order by 1").fetchall()

@@ -46,7 +46,7 @@ from rapidfuzz import fuzz, process, utils
 from scipy import sparse
 
 from assets.jobads.soc_context import entry_words, industry_words
-from assets.jobads.soc_text import normalise, segments, words
+from assets.jobads.soc_text import ABBREVIATIONS, normalise, segments, words
 
 __all__ = ["Coded", "SocCoder", "normalise", "REVIEW_BELOW"]
 
@@ -101,15 +101,11 @@ TIES = frozenset({"exact_general", "exact_ambiguous", "span_general", "span_ambi
 RMN = re.compile(r"\b(?:rmn|rnmh|mental health nurse)")
 RGN = re.compile(r"\b(?:rgn|registered general nurse|general nurse)\b")
 RSCN = re.compile(r"\b(?:rscn|rsci|rcn|children'?s nurse|paediatric nurse)\b")
-# registrations as adverts abbreviate them, and the words soc_text writes them out as
-REGISTRATION_ABBREVIATION = re.compile(r"\b(?:rgn|rmn|rnld|rnmh|rsci|rscn|rn)\b")
-REGISTRATION_WORDS = (
-    ("registered", "nurse"),
-    ("mental", "health", "nurse"),
-    ("learning", "disability", "nurse"),
-    ("children's", "nurse"),
-    ("childrens", "nurse"),
-)
+# registrations as adverts abbreviate them (soc_text's abbreviations that write out a nurse), and the
+# words they are written out as
+_REGISTRATIONS = {k: v for k, v in ABBREVIATIONS.items() if v.endswith("nurse")}
+REGISTRATION_ABBREVIATION = re.compile(r"\b(?:" + "|".join(sorted(_REGISTRATIONS)) + r")\b")
+REGISTRATION_WORDS = tuple(dict.fromkeys(tuple(words(k)) for k in sorted(_REGISTRATIONS)))  # as segments reads them
 GENERIC_NURSE = {"nurse", "staff nurse", "registered nurse", "charge nurse", "nurse registered", "sister"}
 
 
