@@ -27,7 +27,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, cwd=PROJECT_ROOT)
 
 
-JOB_NAMES = ("daily_refresh", "validate_and_publish", "transport_refresh", "jobads_day", "travel_time_matrix")
+JOB_NAMES = (
+    "daily_refresh",
+    "validate_and_publish",
+    "transport_refresh",
+    "jobads_refresh",
+    "jobads_day",
+    "travel_time_matrix",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,6 +47,16 @@ transport_refresh_job = dg.define_asset_job(
     hooks={record_refresh_failure},
 )
 
+# One day's job adverts (a live feed's day, a file drop) and everything they feed, then the publication:
+# the ads, vacancies, reach and escalator marts without refetching ONS statistics or timetables.
+jobads_refresh_job = dg.define_asset_job(
+    name="jobads_refresh",
+    selection=dg.AssetSelection.assets(["raw", "job_ads"]).downstream() | _publish_selection(),
+    executor_def=dg.in_process_executor,
+    description="One day's job adverts and everything downstream of them, publication and reports.",
+    hooks={record_refresh_failure},
+)
+
 # One job-ad day only (for backfills): load the partitions, then run the daily refresh once for the rest.
 jobads_day_job = dg.define_asset_job(
     name="jobads_day",
@@ -68,4 +78,11 @@ travel_time_matrix_job = dg.define_asset_job(
     hooks={record_refresh_failure},
 )
 
-ALL_JOBS = [daily_refresh_job, publish_job, transport_refresh_job, jobads_day_job, travel_time_matrix_job]
+ALL_JOBS = [
+    daily_refresh_job,
+    publish_job,
+    transport_refresh_job,
+    jobads_refresh_job,
+    jobads_day_job,
+    travel_time_matrix_job,
+]

@@ -42,7 +42,7 @@ def recover(instance: dg.DagsterInstance, warehouse: Path) -> None:
 def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_key: str | None = None) -> int:
     from orchestration.definitions import defs
 
-    if job_name == "daily_refresh" and partition_key is None:
+    if job_name in ("daily_refresh", "jobads_refresh") and partition_key is None:
         partition_key = default_partition(settings)
 
     started = time.monotonic()

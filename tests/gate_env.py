@@ -36,10 +36,13 @@ class Env:
     def embedded(self) -> Path:
         return self.root / "embedded"
 
-    def run(self, job: str = "daily_refresh", quiet: bool = False) -> dg.ExecuteInProcessResult:
+    def run(
+        self, job: str = "daily_refresh", quiet: bool = False, partition: str | None = None
+    ) -> dg.ExecuteInProcessResult:
         from assets.jobads.assets import EMBEDDED_SEEN_DATE
 
-        partition = EMBEDDED_SEEN_DATE if job == "daily_refresh" else None
+        if partition is None and job in ("daily_refresh", "jobads_refresh"):
+            partition = EMBEDDED_SEEN_DATE
         return self.defs.resolve_job_def(job).execute_in_process(
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=False,

@@ -42,6 +42,8 @@ def employment_rate_rows(codes: list[str]) -> list[dict]:
                     "OBS_VALUE": value,
                     "OBS_STATUS": "A",
                     "OBS_STATUS_NAME": STATUS_NAMES["A"],
+                    "VARIABLE": "45",  # selected back because the query picks it
+                    "VARIABLE_NAME": "Employment rate - aged 16-64",
                 }
             )
     return rows
@@ -50,7 +52,8 @@ def employment_rate_rows(codes: list[str]) -> list[dict]:
 def to_csv(
     rows: list[dict], record_count: int | None = None, drop: str | None = None, extra: tuple[str, ...] = ()
 ) -> str:
-    frame = pd.DataFrame(rows, columns=[*HEADER, *extra])
+    beyond = [k for row in rows for k in row if k not in HEADER]  # dimensions the query selected back
+    frame = pd.DataFrame(rows, columns=list(dict.fromkeys([*HEADER, *extra, *beyond])))
     frame["RECORD_COUNT"] = record_count if record_count is not None else len(rows)
     if drop:
         frame = frame.drop(columns=[drop])

@@ -80,16 +80,16 @@ def test_validation_results_are_pruned_to_the_newest_few():
 
 
 def test_a_table_that_grows_by_day_is_bounded_per_day_so_a_second_live_day_passes(tmp_path):
-    """fct_vacancies_by_occupation_area gains a day's rows with every live refresh: its bound is rows per
-    day (last passing run) times the days it holds now, not the embedded snapshot's size. Doubling the
-    days passes; a day with a fifth of the usual rows still fails."""
+    """fct_job_ads gains a day's adverts with every live refresh: its bound is rows per day (last passing
+    run) times the days it holds now, not the embedded snapshot's size. Doubling the days passes; a day with
+    a fifth of the usual rows still fails."""
     import duckdb
 
-    suite = next(s for s in SUITES if s.name == "fct_vacancies_by_occupation_area")
+    suite = next(s for s in SUITES if s.name == "fct_job_ads")
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
 
     def frame(days: int, per_day: int) -> pd.DataFrame:
-        return pd.DataFrame({"day": [f"2026-10-{d + 1:02d}" for d in range(days) for _ in range(per_day)]})
+        return pd.DataFrame({"first_seen": [f"2026-10-{d + 1:02d}" for d in range(days) for _ in range(per_day)]})
 
     runner.record(conn, "run-1", runner.Outcome(suite.name, suite.table, True, 122, 4, units=1))
     assert runner.parameters(conn, suite, frame(1, 122)) == {"min_rows": 61, "max_rows": 244}
@@ -97,6 +97,33 @@ def test_a_table_that_grows_by_day_is_bounded_per_day_so_a_second_live_day_passe
     assert two_days == {"min_rows": 183, "max_rows": 732}
     thin = runner.parameters(conn, suite, frame(3, 20))
     assert not thin["min_rows"] <= 60 <= thin["max_rows"]
+
+
+def test_vacancies_by_area_are_bounded_by_their_key_not_by_the_last_day(tmp_path):
+    """A live day with ten times the embedded day's rows passes; a second row for one day, area and unit
+    group, or an area outside EMCCA, fails."""
+    import duckdb
+
+    from expectations.suites import EMCCA_LADS, _soc2020_codes
+
+    suite = next(s for s in SUITES if s.name == "fct_vacancies_by_occupation_area")
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    runner.record(conn, "run-1", runner.Outcome(suite.name, suite.table, True, 122, 4, units=1))
+    codes = sorted(_soc2020_codes())
+    rows = [
+        {"day": "2026-12-07", "la_code": la, "soc2020": soc, "live_adverts": 2, "live_part_time_or_flexible": 1}
+        for la in EMCCA_LADS
+        for soc in codes[:120]
+    ]
+    big = pd.DataFrame(rows)
+    assert runner.validate(suite, big, runner.parameters(conn, suite, big)).success  # 1,080 rows after 122
+    doubled = pd.concat([big, big.head(1).assign(la_code="E06000001")], ignore_index=True)
+    doubled = pd.concat([doubled, big.head(1)], ignore_index=True)
+    failed = runner.validate(suite, doubled, runner.parameters(conn, suite, doubled))
+    assert {f["expectation"] for f in failed.failures} == {
+        "expect_compound_columns_to_be_unique",
+        "expect_column_values_to_be_in_set",
+    }
 
 
 def test_the_refresh_output_names_the_expectation_the_observed_value_and_a_sample_row(tmp_path):

@@ -110,13 +110,14 @@ def claimant_count_body(codes: list[str]) -> str:
     geography and month (1 count, 2 rate, 3 and 4 the shares), each with MEASURES 20100 "Value", and a
     geography nobody asked for (Kirklees). Values are test values; the layout is the real one."""
     header = "DATE_NAME,DATE_CODE,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GEOGRAPHY_TYPE,MEASURES,MEASURES_NAME,OBS_VALUE,"
-    header += "OBS_STATUS,OBS_STATUS_NAME,RECORD_COUNT,MEASURE,GENDER,AGE"
+    header += "OBS_STATUS,OBS_STATUS_NAME,RECORD_COUNT,MEASURE,GENDER,AGE,MEASURE_NAME"
+    names = {"1": "Claimant count", "2": "Claimants as a proportion of residents aged 16-64"}
     lines = []
     for code, name in [(c, c) for c in codes] + [("E08000034", "Kirklees")]:
         for measure, value in (("1", "13090"), ("2", "4.7"), ("3", "51.2"), ("4", "48.8")):
             lines.append(
                 f"February 2026,2026-02,{code},{name},local authorities: district / unitary (as of April 2023),"
-                f"20100,Value,{value},A,Normal Value,RECORD,{measure},0,0"
+                f"20100,Value,{value},A,Normal Value,RECORD,{measure},0,0,{names.get(measure, 'test measure')}"
             )
     body = [header] + [line.replace("RECORD", str(len(lines))) for line in lines]
     return "\r\n".join(body) + "\r\n"
@@ -142,6 +143,74 @@ def test_rows_the_query_did_not_ask_for_are_quarantined_with_field_and_value(htt
     kirklees = next(r for r in report.unrequested if r.field == "GEOGRAPHY_CODE")
     assert "returned GEOGRAPHY_CODE 'E08000034', which the query" in kirklees.reason
     assert report.missing == {"claimant_count_rate": ["E47000013"]}
+
+
+def job_density_body(codes: list[str], years: range, drop: str | None = None) -> str:
+    """NM_57_1 as Nomis returns it when `item` and `date` are ignored: ITEM 1 (total jobs) and 3 (jobs
+    density) for every year. Values are test values; the layout is the real one."""
+    rows = [
+        {
+            "DATE_NAME": str(year),
+            "DATE_CODE": str(year),
+            "GEOGRAPHY_CODE": code,
+            "GEOGRAPHY_NAME": code,
+            "GEOGRAPHY_TYPE": "local authorities: district / unitary (as of April 2023)",
+            "MEASURES": "20100",
+            "MEASURES_NAME": "Value",
+            "OBS_VALUE": value,
+            "OBS_STATUS": "A",
+            "OBS_STATUS_NAME": "Normal Value",
+            "ITEM": item,
+            "ITEM_NAME": name,
+        }
+        for code in codes
+        for year in years
+        for item, name, value in (("1", "Total jobs", "183000"), ("3", "Jobs density", "0.66"))
+    ]
+    return to_csv(rows, drop=drop, extra=("ITEM", "ITEM_NAME"))
+
+
+def test_periods_and_items_the_query_did_not_ask_for_are_quarantined(httpserver):
+    """`latestMINUS4-latest` asks for the five newest years: older years come back as DATE_CODE rows not
+    asked for, total jobs as ITEM rows; only jobs density for 2019-2023 reaches the table."""
+    from assets.labour_market.nomis import FetchReport
+
+    query = next(q for q in DEFAULT_NOMIS_QUERIES if q.indicator_id == "job_density")
+    httpserver.expect_request("/api/v01/dataset/NM_57_1.data.csv").respond_with_data(
+        job_density_body(CODES[:1], range(2016, 2024)), content_type=CSV
+    )
+    report = FetchReport()
+    got = fetch_nomis(client(httpserver), [query], CODES[:1], report)
+    assert sorted(got.period) == ["2019", "2020", "2021", "2022", "2023"] and (got.value == 0.66).all()
+    fields = sorted({(r.field, r.record[r.field]) for r in report.unrequested})
+    assert fields == [("DATE_CODE", "2016"), ("DATE_CODE", "2017"), ("DATE_CODE", "2018"), ("ITEM", "1")]
+    assert len(report.unrequested) == 16 - 5
+
+
+def test_a_picked_dimension_missing_from_the_response_fails_naming_it(httpserver):
+    """The query picks item 3; a body without the ITEM column cannot show which item each row is."""
+    query = next(q for q in DEFAULT_NOMIS_QUERIES if q.indicator_id == "job_density")
+    httpserver.expect_request("/api/v01/dataset/NM_57_1.data.csv").respond_with_data(
+        job_density_body(CODES[:1], range(2023, 2024), drop="ITEM"), content_type=CSV
+    )
+    with pytest.raises(FeedError, match=r"Nomis NM_57_1 \(job_density\): the query picks item=3 but the response"):
+        fetch_nomis(client(httpserver), [query], CODES[:1])
+
+
+@pytest.mark.parametrize(
+    "date, expected",
+    [
+        ("latest", (1, set())),
+        ("latestMINUS11-latest", (12, set())),
+        ("latestMINUS4,latest", (5, set())),
+        ("2023-12,2024-12", (0, {"2023-12", "2024-12"})),
+        ("prevyear", None),
+    ],
+)
+def test_requested_periods_reads_the_nomis_date_forms(date, expected):
+    from assets.labour_market.connectors.nomis import requested_periods
+
+    assert requested_periods(date) == expected
 
 
 def test_changed_column_names_the_column(httpserver):
@@ -172,7 +241,7 @@ def test_a_dimension_code_that_means_something_else_fails_the_feed(httpserver):
     rows = employment_rate_rows(CODES[:2])
 
     def served(name):
-        return to_csv([{**r, "VARIABLE_NAME": name} for r in rows], extra=("VARIABLE_NAME",))
+        return to_csv([{**r, "VARIABLE": "63", "VARIABLE_NAME": name} for r in rows])
 
     httpserver.expect_ordered_request(
         PATH,

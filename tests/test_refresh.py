@@ -7,7 +7,7 @@ def test_successful_dbt_invocations_leave_no_target_folder(refreshed):
     from assets.transform.project import DBT_PROJECT_DIR
 
     run = refreshed.run_id[:7]
-    assert sum(e.event_type_value == "STEP_SUCCESS" and "dbt_models" in e.step_key for e in refreshed.all_events) >= 2
+    assert refreshed.dbt_steps >= 2
     assert sorted(p.name for p in (DBT_PROJECT_DIR / "target").glob(f"dbt_models*-{run}-*")) == []
 
 

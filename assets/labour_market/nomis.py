@@ -29,7 +29,8 @@ OGL = "OGL v3.0"
 
 # Nomis queries behind Table 8.1 rows with no offline source. Codes from the Nomis codelists
 # (NM_162_1 claimant count: gender/age 0 = all, measure 2 = % of residents 16-64; NM_17_5 APS
-# variables as public code uses them against the live API); extend or override in escalator.yaml under
+# variables as public code uses them against the live API; NM_162_1 measure 2's name and NM_57_1 item 3
+# "Jobs density" as public code reads them back); extend or override in escalator.yaml under
 # sources.nomis.queries. `expect` checks the variable's name in the response, so a code that means
 # something else fails loudly. The disability gap is derived in dbt (not disabled minus disabled).
 APS = {"date": "latestMINUS4-latest", "measures": "20599,21001,21002,21003"}
@@ -38,6 +39,7 @@ DEFAULT_NOMIS_QUERIES = [
         "claimant_count_rate",
         "NM_162_1",
         {"date": "latestMINUS11-latest", "gender": "0", "age": "0", "measure": "2", "measures": "20100"},
+        {"measure_name": r"(?i)^claimants as a proportion of residents aged 16-64$"},
     ),
     NomisQuery(
         "employment_rate",
@@ -66,7 +68,12 @@ DEFAULT_NOMIS_QUERIES = [
         {**APS, "variable": "1760"},
         {"variable_name": r"(?i)employment rate.*\bnot\b.*disabled"},
     ),
-    NomisQuery("job_density", "NM_57_1", {"date": "latestMINUS4-latest", "item": "3", "measures": "20100"}),
+    NomisQuery(
+        "job_density",
+        "NM_57_1",
+        {"date": "latestMINUS4-latest", "item": "3", "measures": "20100"},
+        {"item_name": r"(?i)^jobs density$"},
+    ),
 ]
 
 
@@ -88,7 +95,7 @@ def fetch_nomis(
     for q in queries:
         params = {"geography": ",".join(geographies), **q.params}
         raw = client.fetch(q.dataset, params, extra_select=tuple(q.expect))
-        raw, extra = split_unrequested(raw, params)
+        raw, extra = split_unrequested(raw, params, f"Nomis {q.dataset} ({q.indicator_id})")
         shown = {k: v for k, v in params.items() if k != "geography"}
         report.unrequested += [
             QuarantineRow(

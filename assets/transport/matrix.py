@@ -65,8 +65,14 @@ def origin_chunks(n_origins: int, chunks: int) -> list[Chunk]:
 
 
 def load_network(
-    warehouse_path: str, transport_engine: str, osm_pbf: str | None = None, r5_jar: str | None = None
+    warehouse_path: str,
+    transport_engine: str,
+    osm_pbf: str | None = None,
+    r5_jar: str | None = None,
+    bbox: tuple[float, float, float, float] = EMCCA_BBOX,
 ) -> Network:
+    """The network of the newest valid feed versions, clipped to `bbox` (the area the BODS source is
+    health-gated on, EMCCA by default)."""
     with duckdb.connect(warehouse_path, read_only=True) as conn:
         good = conn.execute("""select feed, version, path, synthetic, routing_date from raw.gtfs_feed_versions
                                where status = 'valid'
@@ -88,7 +94,7 @@ def load_network(
             tables,
             services,
             routing_date,
-            EMCCA_BBOX,
+            tuple(bbox),
             walk_speed_ms=params.walk_ms,
             max_transfer_m=params.max_transfer_m,
         )
@@ -140,7 +146,11 @@ def plan_travel_times(
     bods_source: FeedSource,
 ):
     network = load_network(
-        warehouse.database, platform.transport_engine, bods_source.option("osm_pbf"), platform.r5_jar
+        warehouse.database,
+        platform.transport_engine,
+        bods_source.option("osm_pbf"),
+        platform.r5_jar,
+        tuple(bods_source.options.get("bbox", EMCCA_BBOX)),
     )
     n_chunks = 1 if network.engine == "r5py" else config.chunks
     context.log.info(f"{network.version}: {len(network.points.codes)} origins in {n_chunks} chunk(s)")

@@ -92,14 +92,52 @@ class Unrequested:
     record: dict
 
 
-def split_unrequested(frame: pd.DataFrame, params: Mapping[str, str]) -> tuple[pd.DataFrame, list[Unrequested]]:
-    """The rows the query asked for, and the others (each with the field and value that gives it away)."""
+RELATIVE_DATE = re.compile(r"^latest(?:MINUS(\d+))?$", re.I)
+
+
+def requested_periods(date: str) -> tuple[int, set[str]] | None:
+    """How many of the newest periods a `date` parameter asks for (`latest`, `latestMINUS4-latest`, ...)
+    and the date codes it names outright (`2023-12`); None for forms this check does not read."""
+    newest, named = 0, set()
+    for token in (t.strip() for t in date.split(",") if t.strip()):
+        ends = [RELATIVE_DATE.match(e.strip()) for e in token.split("-")]
+        if all(ends) and len(ends) in (1, 2):
+            steps = [int(m.group(1) or 0) for m in ends]
+            newest = max(newest, max(steps) + 1)  # latestMINUS4-latest: the five newest
+        elif re.fullmatch(r"\d{4}(-\d{2})?", token):
+            named.add(token)
+        else:
+            return None
+    return newest, named
+
+
+def split_unrequested(
+    frame: pd.DataFrame, params: Mapping[str, str], label: str = "Nomis"
+) -> tuple[pd.DataFrame, list[Unrequested]]:
+    """The rows the query asked for, and the others (each with the field and value that gives it away).
+    A dimension the query picks must come back in its own column (fetch selects it): a response without
+    it cannot be checked, so it fails naming the column."""
     bad: dict[int, Unrequested] = {}
+
+    def flag(rows, column):
+        for i in rows:
+            bad.setdefault(i, Unrequested(int(i), column, str(frame.at[i, column]), frame.loc[i].to_dict()))
+
     for column, codes in requested_codes(params).items():
         if column not in frame.columns:
-            continue  # selected on every fetch; a caller's frame without it has nothing to check
-        for i in frame.index[~frame[column].astype(str).str.strip().isin(codes)]:
-            bad.setdefault(i, Unrequested(int(i), column, str(frame.at[i, column]), frame.loc[i].to_dict()))
+            if frame.empty:
+                continue
+            raise FeedError(
+                f"{label}: the query picks {column.lower()}={','.join(sorted(codes))} but the response has no "
+                f"{column} column to check it against (has {', '.join(frame.columns)})"
+            )
+        flag(frame.index[~frame[column].astype(str).str.strip().isin(codes)], column)
+    periods = requested_periods(str(params.get("date", ""))) if params.get("date") else None
+    if periods is not None and "DATE_CODE" in frame.columns and not frame.empty:
+        newest, named = periods
+        codes = frame["DATE_CODE"].astype(str).str.strip()
+        relative = sorted(set(codes) - named, reverse=True)[:newest]  # Nomis date codes sort in time order
+        flag(frame.index[~codes.isin(named | set(relative))], "DATE_CODE")
     return frame.drop(index=list(bad)), [bad[i] for i in sorted(bad)]
 
 
