@@ -13,6 +13,7 @@ BENCHMARKS = [
     "ons_job_adverts",
     "mutation",
     "title_model_cv",
+    "england_scale",
 ]
 
 
