@@ -79,22 +79,24 @@ def test_validation_results_are_pruned_to_the_newest_few():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_a_table_that_grows_by_day_is_bounded_per_day_so_a_second_live_day_passes(tmp_path):
-    """fct_job_ads gains a day's adverts with every live refresh: its bound is rows per day (last passing
-    run) times the days it holds now, not the embedded snapshot's size. Doubling the days passes; a day with
-    a fifth of the usual rows still fails."""
+def test_a_table_that_grows_with_its_places_is_bounded_per_place(tmp_path):
+    """raw.ons_local_indicators gains rows with every place a live feed adds: its bound is rows per
+    (dataset, place) in the last passing run times the units it holds now, not the embedded snapshot's
+    size. Three times the places passes; the usual places with a fifth of their rows still fail."""
     import duckdb
 
-    suite = next(s for s in SUITES if s.name == "fct_job_ads")
+    suite = next(s for s in SUITES if s.name == "raw_ons_local_indicators")
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
 
-    def frame(days: int, per_day: int) -> pd.DataFrame:
-        return pd.DataFrame({"first_seen": [f"2026-10-{d + 1:02d}" for d in range(days) for _ in range(per_day)]})
+    def frame(places: int, per_place: int) -> pd.DataFrame:
+        codes = [f"E0600{p:04d}" for p in range(places) for _ in range(per_place)]
+        return pd.DataFrame({"dataset": "employment", "areacd": codes})
 
     runner.record(conn, "run-1", runner.Outcome(suite.name, suite.table, True, 122, 4, units=1))
-    assert runner.parameters(conn, suite, frame(1, 122)) == {"min_rows": 61, "max_rows": 244}
-    two_days = runner.parameters(conn, suite, frame(3, 120))  # 360 rows: beyond the old table bound 244
-    assert two_days == {"min_rows": 183, "max_rows": 732}
+    assert runner.parameters(conn, suite, frame(1, 122))["min_rows"] == 61
+    assert runner.parameters(conn, suite, frame(1, 122))["max_rows"] == 244
+    three = runner.parameters(conn, suite, frame(3, 120))  # 360 rows: beyond the old table bound 244
+    assert (three["min_rows"], three["max_rows"]) == (183, 732)
     thin = runner.parameters(conn, suite, frame(3, 20))
     assert not thin["min_rows"] <= 60 <= thin["max_rows"]
 
