@@ -70,7 +70,7 @@ def test_a_site_on_the_stand_in_switched_to_live_bods_publishes_the_live_network
     assert reach == [(version, False)]  # the pages' reach map reads this table
 
 
-def _adzuna_day(day: str, n: int) -> list[dict]:
+def _adzuna_day(day: str, n: int, first_id: int) -> list[dict]:
     """One day's search results in Adzuna's layout: real advert titles (the Adzuna/Kaggle sample the
     tests ship), posted that morning, in the places the query names."""
     import pandas as pd
@@ -79,9 +79,11 @@ def _adzuna_day(day: str, n: int) -> list[dict]:
     from tests.feed_formats import adzuna_result
 
     titles = pd.read_csv(FIXTURES / "adzuna_kaggle_sample.csv", dtype=str, keep_default_na=False).Title
-    offset = 0 if day.endswith("7") else 1000  # each day its own adverts (ids apart)
     return [
-        {**adzuna_result(offset + i, f"{day}T06:{i % 60:02d}:00Z"), "title": titles.iloc[(offset + i) % len(titles)]}
+        {
+            **adzuna_result(first_id + i, f"{day}T06:{i % 60:02d}:00Z"),
+            "title": titles.iloc[(first_id + i) % len(titles)],
+        }
         for i in range(n)
     ]
 
@@ -102,10 +104,11 @@ def test_adzuna_live_on_two_consecutive_days_publishes_both(refreshed, tmp_path,
     env = _site(refreshed, tmp_path, monkeypatch, {"adzuna": adzuna})
     monkeypatch.setenv("ADZUNA_APP_ID", "id123")
     monkeypatch.setenv("ADZUNA_APP_KEY", "key456")
-    days = {"2026-12-07": ("jobads_day", 40), "2026-12-08": ("jobads_refresh", 30)}
-    for day, (job, n) in days.items():
+    days = {"2026-12-07": ("jobads_day", 40, 0), "2026-12-08": ("jobads_refresh", 30, 1000)}  # ids apart
+    for day, (job, n, first_id) in days.items():
         httpserver.clear()
-        httpserver.expect_request("/v1/api/jobs/gb/search/1").respond_with_json(adzuna_page(_adzuna_day(day, n), n))
+        results = _adzuna_day(day, n, first_id)
+        httpserver.expect_request("/v1/api/jobs/gb/search/1").respond_with_json(adzuna_page(results, n))
         with time_machine.travel(f"{day}T07:00:00+00:00", tick=True):
             assert today_london() == day
             result = env.run(job, partition=day)

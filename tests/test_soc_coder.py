@@ -130,3 +130,34 @@ def test_code_titles_cli_uses_context(tmp_path):
     rows = out.strip().splitlines()
     assert rows[0].endswith("needs_review") and rows[1].split(",")[1] == "6131" and rows[2].split(",")[1] == "6135"
     # a missing file: tests/test_cli_errors.py
+
+
+class _Scripted:
+    """A title model that ranks one code first with a given margin (whatever the phrase)."""
+
+    def __init__(self, code: str, margin: float):
+        self.answer = ((code, margin),)
+
+    def ranked(self, phrases, normalised=False, k=5):
+        return [self.answer for _ in phrases]
+
+
+@pytest.mark.parametrize("margin, overrides", [(0.3, True), (-0.2, False)])
+def test_a_span_yields_to_a_model_that_recognises_the_whole_phrase_as_another_group(margin, overrides):
+    """Only part of "Housing Complaints Officer" is an index title (a span): a classifier that recognises
+    the whole phrase as another group (positive margin) takes the code; one that does not leaves the rules'."""
+    from assets.jobads.soc_coder import SocCoder
+    from orchestration.settings import EMBEDDED_DIR
+
+    index = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_coding_index.csv", dtype=str, keep_default_na=False)
+    groups = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)
+    groups = groups[["soc2020_unit_group", "soc2020_title"]]
+    title = "Housing Complaints Officer"
+    rules = SocCoder(index, groups).code(title)
+    assert rules.method == "span"
+    other = next(g for g in groups.soc2020_unit_group if g != rules.soc2020)
+    coded = SocCoder(index, groups, _Scripted(other, margin)).code(title)
+    if overrides:
+        assert (coded.soc2020, coded.method) == (other, "span_override")
+    else:
+        assert (coded.soc2020, coded.method) == (rules.soc2020, "span")

@@ -348,3 +348,20 @@ def test_a_valid_live_feed_replaces_the_stand_in_it_stood_in_for(tmp_path):
         conn.execute("update raw.gtfs_feed_versions set status = 'quarantined' where feed = 'east_midlands'")
     fallback = load_network(str(warehouse), "r5py")
     assert fallback.synthetic is True and fallback.version.startswith("emcca_standin@aaa")
+
+
+def test_a_feed_with_no_stop_in_the_routing_area_fails_naming_the_area():
+    """Chester's feed routed for EMCCA's box (one of its stops lies inside, but no trip serves it): nothing
+    to route on, said as such, not a pandas error from deep inside the build."""
+    import re
+    from datetime import date
+
+    from assets.transport.assets import EMCCA_BBOX
+
+    tables = gtfs.read_tables(CHESTER)
+    services = frozenset(tables["trips.txt"].service_id.unique())
+    shown = re.escape(str(tuple(EMCCA_BBOX)))
+    with pytest.raises(
+        ValueError, match=rf"no trip of the feed\(s\) running on 2023-08-16 stops inside the routing area {shown}"
+    ):
+        timetable.build(tables, services, date(2023, 8, 16), tuple(EMCCA_BBOX))

@@ -288,7 +288,7 @@ class SocCoder:
         ranked = self._ranked(title)
         best, margin = ranked[0]
         if method in RULES_DECIDE:  # (an "exact" whole-title match never reaches here: MODEL_SKIPS)
-            if method in SPANS and best != soc and margin > MODEL_MIN_MARGIN:  # part of the title vs all of it
+            if self._model_overrides_span(method, soc, best, margin):
                 return best, conf, "span_override", (conf, margin, False, "model")
             return soc, conf, method, (conf, margin, best == soc, "rules")
         if method in TIES:
@@ -296,7 +296,7 @@ class SocCoder:
             # tie) or none of them among the model's best codes -> the rules' pick stands
             pick = next(((c, m) for c, m in ranked if c in tied), None) if tied else None
             if pick is None:
-                if method in SPANS and best != soc and margin > MODEL_MIN_MARGIN:
+                if self._model_overrides_span(method, soc, best, margin):
                     return best, conf, "span_override", (conf, margin, False, "model")
                 return soc, conf, method, (conf, margin, best == soc, "tie")
             return pick[0], conf, f"{method}_model", (conf, pick[1], pick[0] == soc, "tie")
@@ -305,6 +305,12 @@ class SocCoder:
         if margin <= MODEL_MIN_MARGIN:  # nothing the rules read, and the model recognises nothing ("Zzyzx")
             return soc, conf, method, None
         return best, conf, "model", (conf, margin, False, "model")
+
+    @staticmethod
+    def _model_overrides_span(method: str, soc: str | None, best: str, margin: float) -> bool:
+        """The rules read part of the title (a span); the classifier recognises the whole phrase as another
+        group (module docstring, step 6)."""
+        return method in SPANS and best != soc and margin > MODEL_MIN_MARGIN
 
     @staticmethod
     def _calibrated(rules_conf: float, margin: float, agree: bool, decided_by: str) -> float:

@@ -85,9 +85,10 @@ def build(
     stops["lon"] = pd.to_numeric(stops.stop_lon)
     if bbox is not None:
         stops = stops[(stops.lon >= bbox[0]) & (stops.lon <= bbox[2]) & (stops.lat >= bbox[1]) & (stops.lat <= bbox[3])]
-        if stops.empty:  # nothing to route on: say so, rather than fail deep inside the build
-            raise ValueError(f"no stop of the feed(s) lies inside the routing area {tuple(bbox)} (lon/lat box)")
     st = st[st.stop_id.isin(set(stops.stop_id))]
+    if st.empty:  # nothing to route on: say so, rather than fail deep inside the build
+        area = f"inside the routing area {tuple(bbox)} (lon/lat box)" if bbox is not None else "anywhere"
+        raise ValueError(f"no trip of the feed(s) running on {routing_date} stops {area}")
     st["seq"] = pd.to_numeric(st.stop_sequence)
     st["arr"] = st.arrival_time.map(lambda v: parse_time(v) if v else None)
     st["dep"] = st.departure_time.map(lambda v: parse_time(v) if v else None)
