@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install install-dev run test lint dev manifest validate bench faults clean browser gx-build
+.PHONY: install install-dev run test lint dev manifest validate bench faults clean browser redis broker workers gx-build
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -41,7 +41,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install-dev browser lint
+test: install-dev browser redis lint
 	$(VENV)/bin/pytest
 
 dev: install
@@ -68,6 +68,23 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "chromium could not be installed: browser tests will fail"; \
 	  else echo "chromium missing and apt-get unavailable"; fi; }
+
+# Debian's redis-server: the Celery broker of the matrix's distributed job (the Celery tests skip, saying
+# so, where it cannot be installed).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	      || echo "redis-server could not be installed: the Celery tests will skip"; \
+	  else echo "redis-server missing and apt-get unavailable: the Celery tests will skip"; fi; }
+
+# The travel-time matrix on Celery, on one machine: `make broker` in one terminal, `make workers` in
+# another, then `escalator travel-times --executor celery` (README "The matrix on Celery").
+broker: install redis
+	$(VENV)/bin/escalator broker
+
+workers: install
+	$(VENV)/bin/escalator celery-workers --workers $(or $(WORKERS),2)
 
 clean:
 	rm -rf warehouse published reports/output .dagster_home dbt_project/target

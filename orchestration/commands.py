@@ -182,7 +182,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_travel_times(args: argparse.Namespace) -> int:
-    """Recompute the travel-time matrix with its origin chunks in parallel processes."""
+    """Recompute the travel-time matrix with its origin chunks in parallel processes or on Celery."""
     import os
 
     from orchestration.dagster_home import prepare_dagster_home
@@ -190,7 +190,51 @@ def cmd_travel_times(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     prepare_dagster_home(settings)
-    return run_travel_time_matrix(settings, args.chunks, args.processes or os.cpu_count() or 1)
+    processes = args.processes or os.cpu_count() or 1
+    return run_travel_time_matrix(settings, args.chunks, processes, args.executor, args.origin_limit)
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    """Run the settings' Celery broker (redis-server) on 127.0.0.1 until interrupted."""
+    from orchestration.celery_cluster import ClusterError, broker_address, start_broker, stop
+
+    settings = load_settings()
+    host, port = broker_address(settings.celery.broker)
+    if host not in ("127.0.0.1", "localhost"):
+        print(f"the broker {host}:{port} is not on this machine: start it there", file=sys.stderr)
+        return 2
+    try:
+        proc = start_broker(port, settings.dagster_home / "broker")
+    except ClusterError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Celery broker (redis-server) on 127.0.0.1:{port}; Ctrl-C stops it", flush=True)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        stop(proc)
+        return 0
+
+
+def cmd_celery_workers(args: argparse.Namespace) -> int:
+    """Start N matrix workers on the settings' broker and wait; Ctrl-C stops them."""
+    from orchestration.celery_cluster import ClusterError, local_cluster
+    from orchestration.dagster_home import prepare_dagster_home
+
+    settings = load_settings()
+    prepare_dagster_home(settings)
+    logs = settings.dagster_home / "celery"
+    try:
+        with local_cluster(args.workers, logs) as (_, workers):
+            print(f"{len(workers)} Celery worker(s) on {settings.celery.broker}; logs in {logs}; Ctrl-C stops them")
+            for proc, _log in workers:
+                proc.wait()
+    except ClusterError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -212,7 +256,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("travel-times", help="recompute the travel-time matrix, origin chunks in parallel processes")
     p.add_argument("--chunks", type=positive_int, default=8, help="origin chunks (default 8)")
     p.add_argument("--processes", type=positive_int, default=None, help="parallel processes (default: CPU count)")
+    p.add_argument(
+        "--executor",
+        choices=("multiprocess", "celery"),
+        default="multiprocess",
+        help="multiprocess (this machine) or celery (the workers on the settings' broker)",
+    )
+    p.add_argument(
+        "--origin-limit",
+        type=int,
+        default=0,
+        help="route only the first N origins, into derived.travel_times_sample (a smoke run; default: all)",
+    )
     p.set_defaults(func=cmd_travel_times)
+
+    p = sub.add_parser("broker", help="run the Celery broker (redis-server) on 127.0.0.1 for the matrix workers")
+    p.set_defaults(func=cmd_broker)
+
+    p = sub.add_parser("celery-workers", help="start Celery workers for travel_time_matrix_celery (Ctrl-C stops)")
+    p.add_argument("--workers", type=positive_int, default=2, help="worker processes (default 2)")
+    p.set_defaults(func=cmd_celery_workers)
 
     p = sub.add_parser("backfill", help="reload job-ad days FROM..TO (one partition each), then refresh once")
     p.add_argument("--from", dest="start", required=True, type=iso_day, help="first day, YYYY-MM-DD")

@@ -12,7 +12,7 @@ from assets.transform import defs as transform
 from assets.transport import defs as transport
 from expectations.checks import ALL_CHECKS
 from orchestration.freshness import FRESHNESS_CHECKS
-from orchestration.jobs import ALL_JOBS
+from orchestration.jobs import ALL_JOBS, travel_time_matrix_celery_job
 from orchestration.resources import build_resources
 from orchestration.schedules import ALL_SCHEDULES
 from orchestration.sensors import build_sensors
@@ -29,7 +29,7 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         *(d.defs for d in DOMAINS),
         dg.Definitions(
             asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
-            jobs=ALL_JOBS,
+            jobs=[*ALL_JOBS, travel_time_matrix_celery_job(settings)],
             schedules=ALL_SCHEDULES,
             sensors=build_sensors(settings),
             resources=build_resources(settings),
@@ -43,3 +43,8 @@ defs = build_defs()
 def travel_time_matrix_job() -> dg.JobDefinition:
     """For dg.reconstructable: multiprocess runs rebuild the job in each step's process from here."""
     return defs.resolve_job_def("travel_time_matrix")
+
+
+def travel_time_matrix_celery() -> dg.JobDefinition:
+    """For dg.reconstructable: each Celery worker rebuilds the job from here (with its own settings)."""
+    return defs.resolve_job_def("travel_time_matrix_celery")

@@ -71,6 +71,22 @@ def reap_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
     return lines
 
 
+def free_slots_of_ended_runs(instance: dg.DagsterInstance, pool: str = "duckdb") -> list[str]:
+    """Free `pool` slots still claimed by runs that have ended: a Celery run failed by a lost broker ends
+    while its step's slot is claimed, and without the daemon's run monitoring nothing else frees it."""
+    try:
+        info = instance.event_log_storage.get_concurrency_info(pool)
+    except Exception:  # storage without pools
+        return []
+    lines = []
+    for run_id in sorted({slot.run_id for slot in info.claimed_slots if slot.run_id}):
+        run = instance.get_run_by_id(run_id)
+        if run is None or run.is_finished:
+            instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+            lines.append(f"run {run_id[:8]} had ended holding the {pool} pool: freed")
+    return lines
+
+
 def pool_holders(instance: dg.DagsterInstance, pool: str = "duckdb") -> list[str]:
     """Other runs holding `pool` now (a refresh would wait for them): 'run abc12345 (job, STATUS)'."""
     try:

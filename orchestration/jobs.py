@@ -78,6 +78,21 @@ travel_time_matrix_job = dg.define_asset_job(
     hooks={record_refresh_failure},
 )
 
+
+def travel_time_matrix_celery_job(settings) -> dg.JobDefinition:
+    """The matrix with every step a Celery task (broker and workers: `make broker`, `escalator
+    celery-workers`); the executor is configured from the settings, as the workers' app is."""
+    from orchestration.celery_executor import escalator_celery_executor, executor_config
+
+    return dg.define_asset_job(
+        name="travel_time_matrix_celery",
+        selection=dg.AssetSelection.assets(["derived", "travel_times"]),
+        executor_def=escalator_celery_executor.configured(executor_config(settings.celery)),
+        description="Recompute derived.travel_times with each step a Celery task on the configured broker.",
+        hooks={record_refresh_failure},
+    )
+
+
 ALL_JOBS = [
     daily_refresh_job,
     publish_job,

@@ -5,8 +5,10 @@ import time
 from pathlib import Path
 
 import dagster as dg
+from kombu.utils.url import maybe_sanitize_url
 
 from orchestration.interrupted import (
+    free_slots_of_ended_runs,
     pool_holders,
     reap_interrupted_runs,
     terminal_run_tags,
@@ -32,7 +34,7 @@ def default_partition(settings: Settings) -> str:
 def recover(instance: dg.DagsterInstance, warehouse: Path) -> None:
     """Before a run: clear what a killed refresh left, and say if another run holds the warehouse pool."""
     wait_for_warehouse(warehouse)
-    for line in reap_interrupted_runs(instance):
+    for line in reap_interrupted_runs(instance) + free_slots_of_ended_runs(instance):
         print(f"  recovered: {line}", flush=True)
     holders = pool_holders(instance)
     if holders:
@@ -105,27 +107,55 @@ def failure_lines(metadata: dict, samples: int = 1) -> list[str]:
     return lines
 
 
-def run_travel_time_matrix(settings: Settings, chunks: int, processes: int) -> int:
-    """The travel_time_matrix job with the multiprocess executor: each origin chunk in its own process."""
-    from orchestration.definitions import travel_time_matrix_job
+def run_failure_lines(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """Why a run that executed outside this process failed: each failed step's error and the run's."""
+    lines = []
+    for record in instance.get_records_for_run(run_id).records:
+        event = record.event_log_entry.dagster_event
+        if event is None or event.event_type_value not in ("STEP_FAILURE", "RUN_FAILURE"):
+            continue
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None and error.cause is not None:  # the original exception, not the wrapper
+            error = error.cause
+        text = error.message.strip() if error is not None else (event.message or "")
+        lines.append(f"{event.step_key or 'run'}: {text}")
+    return lines
 
+
+def run_travel_time_matrix(
+    settings: Settings, chunks: int, processes: int, executor: str = "multiprocess", origin_limit: int = 0
+) -> int:
+    """The matrix job: each origin chunk in its own process (multiprocess), or each step a Celery task
+    taken by whichever worker is free (celery: broker and workers must be running)."""
+    from orchestration import definitions
+
+    plan = {"chunks": chunks, "origin_limit": origin_limit}
     run_config = {
-        "execution": {"config": {"max_concurrent": processes}},
-        "ops": {"derived__travel_times": {"ops": {"plan_travel_times": {"config": {"chunks": chunks}}}}},
+        "ops": {"derived__travel_times": {"ops": {"plan_travel_times": {"config": plan}}}},
         **_LOG_CONFIG,
     }
+    if executor == "celery":
+        job = definitions.travel_time_matrix_celery
+        where = f"Celery workers on {maybe_sanitize_url(settings.celery.broker)}"
+    else:
+        job = definitions.travel_time_matrix_job
+        run_config["execution"] = {"config": {"max_concurrent": processes}}
+        where = f"up to {processes} process(es)"
     started = time.monotonic()
-    print(f"Running travel_time_matrix: {chunks} chunk(s) on up to {processes} process(es)", flush=True)
+    print(f"Running travel_time_matrix: {chunks} chunk(s) on {where}", flush=True)
     with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance:
         recover(instance, settings.warehouse_path)
         result = dg.execute_job(
-            dg.reconstructable(travel_time_matrix_job),
+            dg.reconstructable(job),
             instance=instance,
             run_config=run_config,
             raise_on_error=False,
             tags=terminal_run_tags(),
         )
         ok = result.success
+        if not ok:
+            for line in run_failure_lines(instance, result.run_id):
+                print(f"  {line}", file=sys.stderr)
     print(
         f"travel_time_matrix: {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f}s "
         f"(run {result.run_id})"

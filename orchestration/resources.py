@@ -6,6 +6,7 @@ import os
 
 import dagster as dg
 
+from assets.platform.exchange import ExchangeIOManagerFactory
 from assets.platform.feeds import SOURCES
 from assets.platform.resources import FeedSource, PlatformConfig, WarehouseResource
 from orchestration.settings import Settings, load_settings
@@ -64,5 +65,6 @@ def build_resources(settings: Settings | None = None) -> dict:
         "warehouse": WarehouseResource(database=str(s.warehouse_path)),
         "platform": platform_config(s),
         "dbt": dbt_resource(),
+        "exchange_io": ExchangeIOManagerFactory(base_dir=s.exchange_dir),
         **{f"{src.name}_source": feed_source(s, src.name, src.secrets) for src in SOURCES},
     }

@@ -33,6 +33,17 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class CeleryConfig:
+    """The broker and result backend the `travel_time_matrix_celery` job and its workers share."""
+
+    broker: str = "redis://127.0.0.1:6379/0"  # ESCALATOR_CELERY_BROKER
+    backend: str = "redis://127.0.0.1:6379/1"  # ESCALATOR_CELERY_BACKEND
+    # a chunk held by a worker that died is handed to another after this many seconds; it must exceed
+    # the longest chunk's run time, or a live chunk is handed out twice
+    visibility_timeout: int = 600  # ESCALATOR_CELERY_VISIBILITY_TIMEOUT
+
+
+@dataclass(frozen=True)
 class Settings:
     warehouse_path: Path
     published_dir: Path
@@ -46,6 +57,10 @@ class Settings:
     text_engine: str = "shipped"  # "shipped" MiniLM vectors, "minilm" (recompute) or "tfidf"
     contact_email: str | None = None  # the reports' contact address (footer, accessibility statement)
     dropzone_poll_seconds: int = 60  # how often the daemon looks in the job-ad drop folder
+    # where the travel-time chunks pass the timetable and their results between processes and machines:
+    # a folder every worker mounts, or an fsspec URL (s3://..., with the filesystem's package installed)
+    exchange_dir: str = ".dagster_home/exchange"
+    celery: CeleryConfig = field(default_factory=CeleryConfig)
 
     def source(self, name: str) -> SourceConfig:
         return self.sources.get(name, SourceConfig(name=name))
@@ -111,12 +126,24 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         )
 
     r5_jar = env.get("R5_JAR") or raw.get("r5_jar")
+    dagster_home = _path(pick("DAGSTER_HOME", "dagster_home", ".dagster_home"))
+    exchange = env.get("ESCALATOR_EXCHANGE_DIR") or raw.get("exchange_dir")
+    celery_raw = raw.get("celery") or {}
+    celery = CeleryConfig(
+        broker=env.get("ESCALATOR_CELERY_BROKER") or celery_raw.get("broker") or CeleryConfig.broker,
+        backend=env.get("ESCALATOR_CELERY_BACKEND") or celery_raw.get("backend") or CeleryConfig.backend,
+        visibility_timeout=_seconds(
+            "celery.visibility_timeout",
+            env.get("ESCALATOR_CELERY_VISIBILITY_TIMEOUT")
+            or celery_raw.get("visibility_timeout", CeleryConfig.visibility_timeout),
+        ),
+    )
     return Settings(
         warehouse_path=_path(pick("ESCALATOR_WAREHOUSE", "warehouse", "warehouse/escalator.duckdb")),
         published_dir=_path(pick("ESCALATOR_PUBLISHED_DIR", "published_dir", "published")),
         reports_dir=_path(pick("ESCALATOR_REPORTS_DIR", "reports_dir", "reports/output")),
         dropzone_dir=_path(pick("ESCALATOR_DROPZONE", "dropzone_dir", "dropzone/jobads")),
-        dagster_home=_path(pick("DAGSTER_HOME", "dagster_home", ".dagster_home")),
+        dagster_home=dagster_home,
         embedded_dir=_path(pick("ESCALATOR_EMBEDDED_DIR", "embedded_dir", str(EMBEDDED_DIR))),
         transport_engine=pick("ESCALATOR_TRANSPORT_ENGINE", "transport_engine", "embedded"),
         r5_jar=_path(r5_jar) if r5_jar else None,
@@ -128,4 +155,7 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
             "dropzone_poll_seconds",
             env.get("ESCALATOR_DROPZONE_POLL_SECONDS") or raw.get("dropzone_poll_seconds", 60),
         ),
+        # a URL stays as written; a path is resolved like the others (default: beside the Dagster storage)
+        exchange_dir=exchange if exchange and "://" in exchange else str(_path(exchange or dagster_home / "exchange")),
+        celery=celery,
     )

@@ -9,7 +9,7 @@ The chunk count is op config (`plan_travel_times.config.chunks`) so a run can sp
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +22,9 @@ from assets.platform.resources import FeedSource, PlatformConfig
 from assets.platform.warehouse import ensure_schemas, replace_table, stamp
 from assets.transport import engine, timetable
 from assets.transport.assets import EMCCA_BBOX, _services, merge_feeds
+
+# the IO manager that carries network, chunks and results between processes (assets/platform/exchange.py)
+EXCHANGE_IO = "exchange_io"
 
 DESCRIPTION = (
     "Public-transport travel times between EMCCA LSOA population-weighted centroids over the last good "
@@ -44,6 +47,7 @@ class Network:
     gtfs_paths: tuple[str, ...]
     osm_pbf: str | None
     r5_jar: str | None
+    sample_origins: int = 0  # >0: a sample run (PlanConfig.origin_limit), written apart from the matrix
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ class Chunk:
 
 class PlanConfig(dg.Config):
     chunks: int = 4  # origin chunks; r5py always uses one (R5 parallelises internally)
+    # >0: route only the first N origins (in code order) to every destination and write them to
+    # derived.travel_times_sample, never to the matrix: smoke runs of a new executor, and benchmarks
+    origin_limit: int = 0
 
 
 def origin_chunks(n_origins: int, chunks: int) -> list[Chunk]:
@@ -134,7 +141,10 @@ def compute_chunk(network: Network, chunk: Chunk) -> pd.DataFrame:
 
 @dg.op(
     ins={"feeds": dg.In(dg.Nothing), "lsoa": dg.In(dg.Nothing)},
-    out={"network": dg.Out(Network), "chunks": dg.DynamicOut(Chunk)},
+    out={
+        "network": dg.Out(Network, io_manager_key=EXCHANGE_IO),
+        "chunks": dg.DynamicOut(Chunk, io_manager_key=EXCHANGE_IO),
+    },
     pool="duckdb",
     description="Read the last good feed versions and origins, build the timetable once, split the origins.",
 )
@@ -153,13 +163,20 @@ def plan_travel_times(
         tuple(bods_source.options.get("bbox", EMCCA_BBOX)),
     )
     n_chunks = 1 if network.engine == "r5py" else config.chunks
-    context.log.info(f"{network.version}: {len(network.points.codes)} origins in {n_chunks} chunk(s)")
+    n_origins = len(network.points.codes)
+    if config.origin_limit > 0:
+        n_origins = min(n_origins, config.origin_limit)
+        network = replace(network, sample_origins=n_origins)
+    context.log.info(f"{network.version}: {n_origins} origins in {n_chunks} chunk(s)")
     yield dg.Output(network, "network")
-    for chunk in origin_chunks(len(network.points.codes), n_chunks):
+    for chunk in origin_chunks(n_origins, n_chunks):
         yield dg.DynamicOutput(chunk, output_name="chunks", mapping_key=f"chunk_{chunk.index:02d}")
 
 
-@dg.op(out=dg.Out(pd.DataFrame), description="Travel times from one chunk of origins (no warehouse access).")
+@dg.op(
+    out=dg.Out(pd.DataFrame, io_manager_key=EXCHANGE_IO),
+    description="Travel times from one chunk of origins (no warehouse access).",
+)
 def travel_time_chunk(context: dg.OpExecutionContext, network: Network, chunk: Chunk) -> pd.DataFrame:
     started = time.perf_counter()
     frame = compute_chunk(network, chunk)
@@ -182,17 +199,19 @@ def write_travel_times(
         routing_date=network.routing_date,
         synthetic_network=network.synthetic,
     )
+    table = "derived.travel_times_sample" if network.sample_origins else "derived.travel_times"
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        rows = replace_table(conn, "derived.travel_times", stamp(matrix))
+        rows = replace_table(conn, table, stamp(matrix))
     return dg.Output(
         None,
         metadata={
+            "table": table,
             "dagster/row_count": rows,
             "network_version": network.version,
             "engine": network.engine,
             "synthetic_network": network.synthetic,
-            "origins": len(network.points.codes),
+            "origins": network.sample_origins or len(network.points.codes),
             "chunks": len(chunks),
         },
     )
