@@ -14,6 +14,7 @@ BENCHMARKS = [
     "mutation",
     "title_model_cv",
     "england_scale",
+    "celery_matrix",
 ]
 
 
