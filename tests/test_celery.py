@@ -48,14 +48,15 @@ def standin(tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-def cluster(standin, tmp_path):
+def cluster(request, standin, tmp_path):
     """A site with the stand-in network and EMCCA's 1,335 origins, its own Dagster instance and exchange
     folder (shared by the run and the workers), a broker on a free port and two workers. No session
     refresh needed: this module can run while the other test worker refreshes."""
     port = _free_port()
     env = make_site(tmp_path / "site", None, standin, None, port=port)
     env["ESCALATOR_CELERY_VISIBILITY_TIMEOUT"] = str(VISIBILITY_TIMEOUT)
-    with local_cluster(2, tmp_path / "cluster", port=port, env=env) as (broker, workers):
+    workers = getattr(request, "param", 2)  # two unless a test asks for fewer
+    with local_cluster(workers, tmp_path / "cluster", port=port, env=env) as (broker, workers):
         yield {"env": env, "home": Path(env["DAGSTER_HOME"]), "broker": broker, "workers": workers}
 
 
@@ -133,6 +134,7 @@ def test_a_worker_killed_mid_chunk_loses_nothing_and_the_matrix_matches_the_in_p
     assert len(in_process) > ORIGINS
 
 
+@pytest.mark.parametrize("cluster", [1], indirect=True, ids=["one worker"])
 def test_the_broker_stopping_mid_run_fails_the_run_naming_it_and_keeps_the_last_matrix(cluster):
     warehouse = Path(cluster["env"]["ESCALATOR_WAREHOUSE"])
     with duckdb.connect(str(warehouse)) as conn:  # a last good matrix, which the failed run must leave alone
