@@ -34,6 +34,13 @@ def broker_address(url: str) -> tuple[str, int]:
     return parsed.hostname or "127.0.0.1", parsed.port or 6379
 
 
+def broker_answers(url: str) -> bool:
+    """Whether the Redis broker at `url` answers PING (other brokers: assumed to, the workers will say)."""
+    if not url.startswith(("redis://", "rediss://")):
+        return True
+    return _answers(*broker_address(url))
+
+
 def _answers(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=0.5) as s:

@@ -191,7 +191,7 @@ def cmd_travel_times(args: argparse.Namespace) -> int:
     settings = load_settings()
     prepare_dagster_home(settings)
     processes = args.processes or os.cpu_count() or 1
-    return run_travel_time_matrix(settings, args.chunks, processes, args.executor, args.origin_limit)
+    return run_travel_time_matrix(settings, args.chunks, processes, args.executor, args.origin_limit or 0)
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
@@ -218,10 +218,19 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 def cmd_celery_workers(args: argparse.Namespace) -> int:
     """Start N matrix workers on the settings' broker and wait; Ctrl-C stops them."""
-    from orchestration.celery_cluster import ClusterError, local_cluster
+    from kombu.utils.url import maybe_sanitize_url
+
+    from orchestration.celery_cluster import ClusterError, broker_answers, local_cluster
     from orchestration.dagster_home import prepare_dagster_home
 
     settings = load_settings()
+    if not broker_answers(settings.celery.broker):
+        print(
+            f"the Celery broker {maybe_sanitize_url(settings.celery.broker)} does not answer: start it first "
+            "(`make broker` on this machine)",
+            file=sys.stderr,
+        )
+        return 1
     prepare_dagster_home(settings)
     logs = settings.dagster_home / "celery"
     try:
@@ -264,8 +273,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--origin-limit",
-        type=int,
-        default=0,
+        type=positive_int,
+        default=None,
         help="route only the first N origins, into derived.travel_times_sample (a smoke run; default: all)",
     )
     p.set_defaults(func=cmd_travel_times)

@@ -17,6 +17,9 @@ from tests.conftest import ROOT
         (["code-titles", "/nonexistent/titles.txt"], "cannot read"),
         (["travel-times", "--chunks", "0"], "must be 1 or more"),
         (["travel-times", "--processes", "many"], "not a whole number"),
+        (["travel-times", "--executor", "spark"], "invalid choice"),
+        (["travel-times", "--origin-limit", "0"], "must be 1 or more"),
+        (["celery-workers", "--workers", "0"], "must be 1 or more"),
         (["dev", "--port", "99999"], "not a TCP port"),
         (["pathways", "care worker", "--top", "-3"], "must be 1 or more"),
         (["report", "--bogus"], "unrecognized arguments"),
@@ -47,6 +50,28 @@ def _assert_one_line_exit_2(args, says):
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if not line.startswith(("usage:", " "))]
     assert len(errors) == 1 and says in errors[0]
+
+
+def test_celery_workers_without_a_broker_say_so_and_start_nothing(tmp_path):
+    """Workers pointed at a broker that is not running would retry for ever, silently: refuse, naming it."""
+    import os
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ESCALATOR_CELERY_BROKER": f"redis://127.0.0.1:{port}/0", "DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "celery-workers"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert f"Celery broker redis://127.0.0.1:{port}/0 does not answer" in result.stderr
+    assert not (tmp_path / "celery").exists()  # no worker was started
 
 
 def test_the_cli_job_list_matches_the_definitions():
