@@ -43,9 +43,7 @@ def test_bad_input_to_commands_that_read_the_warehouse(refreshed, args, says):
 
 
 def _assert_one_line_exit_2(args, says):
-    result = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    result = _cli(args)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if not line.startswith(("usage:", " "))]
@@ -61,14 +59,7 @@ def test_celery_workers_without_a_broker_say_so_and_start_nothing(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "ESCALATOR_CELERY_BROKER": f"redis://127.0.0.1:{port}/0", "DAGSTER_HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "celery-workers"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    result = _cli(["celery-workers"], env)
     assert result.returncode == 1, result.stderr
     assert f"Celery broker redis://127.0.0.1:{port}/0 does not answer" in result.stderr
     assert not (tmp_path / "celery").exists()  # no worker was started
@@ -93,17 +84,21 @@ def test_a_config_file_that_does_not_exist_stops_the_refresh_naming_it(tmp_path)
         "ESCALATOR_CONFIG": str(tmp_path / "typo.yaml"),
         "ESCALATOR_WAREHOUSE": str(tmp_path / "w.duckdb"),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "refresh"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    result = _cli(["refresh"], env)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert (
         result.stderr.strip()
         == f"escalator: ESCALATOR_CONFIG names {tmp_path / 'typo.yaml'}, which does not exist (nothing was refreshed)"
     )
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def _cli(args: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
