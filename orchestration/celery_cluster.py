@@ -121,16 +121,19 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
 
 
 @contextmanager
-def local_cluster(workers: int, log_dir: Path, port: int | None = None, env: dict | None = None):
+def local_cluster(
+    workers: int, log_dir: Path, port: int | None = None, env: dict | None = None, warehouse: bool = True
+):
     """A broker (when `port` is given), the warehouse worker (every step but the chunks, one at a time: the
-    single DuckDB writer) and `workers` chunk workers; yields (broker, [(chunk worker, log)])."""
+    single DuckDB writer; exactly one in a cluster) and `workers` chunk workers; yields (broker,
+    [(worker, log)], warehouse first)."""
     broker = start_broker(port, log_dir) if port else None
     started: list[tuple[subprocess.Popen, Path]] = []
     try:
-        started = [start_worker("warehouse", log_dir, env, QUEUE)]
+        started = [start_worker("warehouse", log_dir, env, QUEUE)] if warehouse else []
         started += [start_worker(f"w{i + 1}", log_dir, env) for i in range(workers)]
         wait_ready(started)
-        yield broker, started[1:]
+        yield broker, started
     finally:
         for proc, _ in started:
             stop(proc)
