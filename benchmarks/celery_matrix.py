@@ -2,10 +2,10 @@
 beside the in-process and multiprocess runs of the same job (issue 28).
 
 1. EMCCA (1,335 origins, the SYNTHETIC stand-in network): the whole matrix in-process, on the multiprocess
-   executor (2 processes) and on Celery with 1 and 2 workers; wall time of each and whether the four
+   executor (2 processes) and on Celery with 1 and 2 chunk workers (plus the warehouse worker); wall time of each and whether the four
    matrices are identical (sha256 of the sorted table).
 2. England size (SYNTHETIC: the stand-in tiled to 33,755 origins, as benchmarks/england_scale.py builds it):
-   a sample of origins to every destination on Celery with 1 and 2 workers; wall time, the plan step (the
+   a sample of origins to every destination on Celery with 1 and 2 chunk workers; wall time, the plan step (the
    timetable build), per-origin cost across the workers, the size of the network each worker reads from the
    exchange folder, and each worker's peak memory.
 
@@ -138,7 +138,8 @@ def peak_mb(pid: int) -> float:
 
 
 def on_celery(env: dict, workers: int, log_dir: Path, *args: str) -> tuple[float, list[float]]:
-    """Wall time of one run on `workers` fresh workers, and each worker's peak memory."""
+    """Wall time of one run on the warehouse worker and `workers` fresh chunk workers, and each worker's peak
+    memory (the warehouse worker's first: it runs the plan step, which builds the timetable)."""
     with local_cluster(workers, log_dir, port=6399, env=env) as (_, started):
         wall = run(env, "--executor", "celery", *args)
         return wall, [peak_mb(proc.pid) for proc, _ in started]
@@ -152,7 +153,7 @@ def emcca(tmp: Path, standin: Path) -> None:
     figures["multiprocess, 2 processes"] = run(env, "--chunks", "8", "--processes", "2")
     shas["multiprocess, 2 processes"] = matrix_sha(env)
     for workers in (1, 2):
-        name = f"Celery, {workers} worker(s)"
+        name = f"Celery, {workers} chunk worker(s)"
         figures[name], _ = on_celery(env, workers, tmp / f"emcca-{workers}", "--chunks", "8")
         shas[name] = matrix_sha(env)
     for name, wall in figures.items():
@@ -189,9 +190,10 @@ def england(tmp: Path, standin: Path) -> None:
         network = max(f.stat().st_size for f in Path(env["ESCALATOR_EXCHANGE_DIR"]).rglob("network*"))
         per_origin = steps["travel_time_chunk"] / ENGLAND_SAMPLE
         print(
-            f"  {workers} worker(s): {wall:6.1f} s wall; plan (timetable build) {steps['plan_travel_times']:.0f} s; "
+            f"  warehouse worker + {workers} chunk worker(s): {wall:6.1f} s wall; plan (timetable build) {steps['plan_travel_times']:.0f} s; "
             f"chunks {steps['travel_time_chunk']:.0f} s of worker time = {per_origin * 1000:,.0f} ms per origin "
-            f"(setup included); worker peak memory {', '.join(f'{p:,.0f}' for p in peaks)} MB"
+            f"(setup included); peak memory: warehouse worker {peaks[0]:,.0f} MB, chunk workers "
+            f"{', '.join(f'{p:,.0f}' for p in peaks[1:])} MB"
         )
     _, rows = matrix_sha(env, "derived.travel_times_sample")
     print(

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from orchestration.celery_executor import QUEUE
+from orchestration.celery_executor import MATRIX_QUEUE, QUEUE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,22 +73,24 @@ def start_broker(port: int, workdir: Path, timeout: float = 20) -> subprocess.Po
     return proc
 
 
-def worker_command(name: str) -> list[str]:
+def worker_command(name: str, queue: str = MATRIX_QUEUE) -> list[str]:
     """One worker process running one step at a time (the solo pool: killing the process kills the step,
     and the chunk it held goes back to the queue). Gossip, mingle and heartbeats are off: the workers need
     nothing from each other, and they start faster."""
     return [
         sys.executable, "-m", "celery", "-A", "orchestration.celery_app", "worker",
-        "--pool=solo", "--concurrency=1", "--prefetch-multiplier=1", "-Q", QUEUE, "-n", f"{name}@%h",
+        "--pool=solo", "--concurrency=1", "--prefetch-multiplier=1", "-Q", queue, "-n", f"{name}@%h",
         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
 
 
-def start_worker(name: str, log_dir: Path, env: dict | None = None) -> tuple[subprocess.Popen, Path]:
+def start_worker(
+    name: str, log_dir: Path, env: dict | None = None, queue: str = MATRIX_QUEUE
+) -> tuple[subprocess.Popen, Path]:
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"worker-{name}.log"
     proc = subprocess.Popen(
-        worker_command(name),
+        worker_command(name, queue),
         cwd=PROJECT_ROOT,
         env={**(env or os.environ), "PYTHONUNBUFFERED": "1"},
         stdout=log.open("wb"),
@@ -119,12 +121,17 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
 
 
 @contextmanager
-def local_cluster(workers: int, log_dir: Path, port: int | None = None, env: dict | None = None):
-    """A broker (when `port` is given) and `workers` worker processes; yields (broker, [(worker, log)])."""
+def local_cluster(
+    workers: int, log_dir: Path, port: int | None = None, env: dict | None = None, warehouse: bool = True
+):
+    """A broker (when `port` is given), the warehouse worker (every step but the chunks, one at a time: the
+    single DuckDB writer; exactly one in a cluster) and `workers` chunk workers; yields (broker,
+    [(worker, log)], warehouse first)."""
     broker = start_broker(port, log_dir) if port else None
     started: list[tuple[subprocess.Popen, Path]] = []
     try:
-        started = [start_worker(f"w{i + 1}", log_dir, env) for i in range(workers)]
+        started = [start_worker("warehouse", log_dir, env, QUEUE)] if warehouse else []
+        started += [start_worker(f"w{i + 1}", log_dir, env) for i in range(workers)]
         wait_ready(started)
         yield broker, started
     finally:

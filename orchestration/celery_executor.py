@@ -25,7 +25,10 @@ from orchestration.settings import CeleryConfig
 # dagster-celery builds its task afresh for every step it submits, and Celery warns each time
 warnings.filterwarnings("ignore", category=DuplicateTaskNameWarning)
 
-QUEUE = "dagster"  # dagster-celery's task queue, which the workers listen on
+# dagster-celery's default queue: every step but the chunks, taken by ONE worker so that the steps that
+# open the warehouse run one at a time in one process (DuckDB allows one writer process)
+QUEUE = "dagster"
+MATRIX_QUEUE = "matrix"  # the travel-time chunks (no warehouse access): any number of workers
 BROKER_ERRORS = (OperationalError, redis.exceptions.ConnectionError, ConnectionError)
 
 

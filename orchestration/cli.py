@@ -15,6 +15,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     prepare_dagster_home(settings)
+    executor = args.executor or settings.refresh_executor
+    if executor == "celery":
+        from orchestration.refresh import CELERY_REFRESH_JOBS, run_refresh_on_celery
+
+        if args.job not in CELERY_REFRESH_JOBS:
+            print(f"--executor celery runs {' or '.join(CELERY_REFRESH_JOBS)}, not {args.job}", file=sys.stderr)
+            return 2
+        return run_refresh_on_celery(settings, args.job, args.day)
     return run_refresh(settings, job_name=args.job, partition_key=args.day)
 
 
@@ -49,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=iso_day,
         help="job-ad day (YYYY-MM-DD) to refresh; default: today when a "
         "live feed or today's file drop exists, else the embedded snapshot's day",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("in_process", "celery"),
+        default=None,
+        help="in_process (default; the settings' refresh_executor) or celery: every step a Celery task, the "
+        "travel-time chunks on the chunk workers (broker and workers must be running)",
     )
     p.set_defaults(func=cmd_refresh)
 

@@ -234,8 +234,11 @@ def cmd_celery_workers(args: argparse.Namespace) -> int:
     prepare_dagster_home(settings)
     logs = settings.dagster_home / "celery"
     try:
-        with local_cluster(args.workers, logs) as (_, workers):
-            print(f"{len(workers)} Celery worker(s) on {settings.celery.broker}; logs in {logs}; Ctrl-C stops them")
+        with local_cluster(args.workers, logs, warehouse=not args.chunks_only) as (_, workers):
+            print(
+                f"Celery workers on {settings.celery.broker}: {0 if args.chunks_only else 1} warehouse worker, "
+                f"{args.workers} chunk worker(s); logs in {logs}; Ctrl-C stops them"
+            )
             for proc, _log in workers:
                 proc.wait()
     except ClusterError as exc:
@@ -282,8 +285,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("broker", help="run the Celery broker (redis-server) on 127.0.0.1 for the matrix workers")
     p.set_defaults(func=cmd_broker)
 
-    p = sub.add_parser("celery-workers", help="start Celery workers for travel_time_matrix_celery (Ctrl-C stops)")
-    p.add_argument("--workers", type=positive_int, default=2, help="worker processes (default 2)")
+    p = sub.add_parser(
+        "celery-workers", help="start the warehouse worker and N chunk workers for the Celery jobs (Ctrl-C stops)"
+    )
+    p.add_argument("--workers", type=positive_int, default=2, help="chunk worker processes (default 2)")
+    p.add_argument(
+        "--chunks-only",
+        action="store_true",
+        help="no warehouse worker (machines other than the one that runs the warehouse steps)",
+    )
     p.set_defaults(func=cmd_celery_workers)
 
     p = sub.add_parser("backfill", help="reload job-ad days FROM..TO (one partition each), then refresh once")

@@ -12,7 +12,13 @@ from assets.transform import defs as transform
 from assets.transport import defs as transport
 from expectations.checks import ALL_CHECKS
 from orchestration.freshness import FRESHNESS_CHECKS
-from orchestration.jobs import ALL_JOBS, travel_time_matrix_celery_job
+from orchestration.jobs import (
+    ALL_JOBS,
+    daily_refresh_job,
+    on_celery,
+    transport_refresh_job,
+    travel_time_matrix_celery_job,
+)
 from orchestration.resources import build_resources
 from orchestration.schedules import ALL_SCHEDULES
 from orchestration.sensors import build_sensors
@@ -29,7 +35,12 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         *(d.defs for d in DOMAINS),
         dg.Definitions(
             asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
-            jobs=[*ALL_JOBS, travel_time_matrix_celery_job(settings)],
+            jobs=[
+                *ALL_JOBS,
+                travel_time_matrix_celery_job(settings),
+                on_celery(daily_refresh_job, settings),
+                on_celery(transport_refresh_job, settings),
+            ],
             schedules=ALL_SCHEDULES,
             sensors=build_sensors(settings),
             resources=build_resources(settings),
@@ -48,3 +59,11 @@ def travel_time_matrix_job() -> dg.JobDefinition:
 def travel_time_matrix_celery() -> dg.JobDefinition:
     """For dg.reconstructable: each Celery worker rebuilds the job from here (with its own settings)."""
     return defs.resolve_job_def("travel_time_matrix_celery")
+
+
+def daily_refresh_celery() -> dg.JobDefinition:
+    return defs.resolve_job_def("daily_refresh_celery")
+
+
+def transport_refresh_celery() -> dg.JobDefinition:
+    return defs.resolve_job_def("transport_refresh_celery")

@@ -86,6 +86,37 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
     return 0 if result.success else 1
 
 
+CELERY_REFRESH_JOBS = ("daily_refresh", "transport_refresh")
+
+
+def run_refresh_on_celery(settings: Settings, job_name: str, partition_key: str | None = None) -> int:
+    """The refresh with every step a Celery task: the warehouse steps on the one warehouse worker, the
+    travel-time chunks spread over the chunk workers (`escalator celery-workers`)."""
+    from orchestration import definitions
+
+    if job_name == "daily_refresh" and partition_key is None:
+        partition_key = default_partition(settings)
+    job = {"daily_refresh": definitions.daily_refresh_celery, "transport_refresh": definitions.transport_refresh_celery}
+    tags = {**terminal_run_tags(), **({"dagster/partition": partition_key} if partition_key else {})}
+    started = time.monotonic()
+    print(f"Running {job_name} on Celery workers ({maybe_sanitize_url(settings.celery.broker)})", flush=True)
+    with refresh_lock(settings.warehouse_path), dg.DagsterInstance.get() as instance:
+        recover(instance, settings.warehouse_path)
+        result = dg.execute_job(
+            dg.reconstructable(job[job_name]),
+            instance=instance,
+            run_config=_LOG_CONFIG,
+            raise_on_error=False,
+            tags=tags,
+        )
+        ok = result.success
+        if not ok:
+            for line in run_failure_lines(instance, result.run_id):
+                print(f"  {line}", file=sys.stderr)
+    print(f"{job_name}: {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f}s (run {result.run_id})")
+    return 0 if ok else 1
+
+
 def failure_lines(metadata: dict, samples: int = 1) -> list[str]:
     """What an operator needs from a failed great-expectations check without opening the UI: each failed
     expectation with its column, the bounds it was given, what was observed and a sample row."""

@@ -60,6 +60,9 @@ class Settings:
     # where the travel-time chunks pass the timetable and their results between processes and machines:
     # a folder every worker mounts, or an fsspec URL (s3://..., with the filesystem's package installed)
     exchange_dir: str = ".dagster_home/exchange"
+    # "celery": `escalator refresh` runs daily_refresh / transport_refresh with every step a Celery task,
+    # the travel-time chunks fanned out to the chunk workers (README "The matrix on Celery")
+    refresh_executor: str = "in_process"
     celery: CeleryConfig = field(default_factory=CeleryConfig)
 
     def source(self, name: str) -> SourceConfig:
@@ -81,6 +84,15 @@ def _seconds(key: str, value) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ValueError(f"{key}: expected a whole number of seconds >= 1, got {value!r}")
     return int(text)
+
+
+REFRESH_EXECUTORS = ("in_process", "celery")
+
+
+def _choice(key: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{key}: expected one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 class ConfigError(ValueError):
@@ -158,4 +170,7 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         # a URL stays as written; a path is resolved like the others (default: beside the Dagster storage)
         exchange_dir=exchange if exchange and "://" in exchange else str(_path(exchange or dagster_home / "exchange")),
         celery=celery,
+        refresh_executor=_choice(
+            "refresh_executor", pick("ESCALATOR_REFRESH_EXECUTOR", "refresh_executor", "in_process"), REFRESH_EXECUTORS
+        ),
     )

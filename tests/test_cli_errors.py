@@ -20,6 +20,8 @@ from tests.conftest import ROOT
         (["travel-times", "--executor", "spark"], "invalid choice"),
         (["travel-times", "--origin-limit", "0"], "must be 1 or more"),
         (["celery-workers", "--workers", "0"], "must be 1 or more"),
+        (["refresh", "--executor", "spark"], "invalid choice"),
+        (["refresh", "--job", "jobads_day", "--executor", "celery"], "--executor celery runs daily_refresh"),
         (["dev", "--port", "99999"], "not a TCP port"),
         (["pathways", "care worker", "--top", "-3"], "must be 1 or more"),
         (["report", "--bogus"], "unrecognized arguments"),
@@ -69,9 +71,11 @@ def test_the_cli_job_list_matches_the_definitions():
     from orchestration.cli import JOB_NAMES
     from orchestration.definitions import defs
 
-    # the Celery job runs through `escalator travel-times --executor celery`, not `refresh --job`
-    # (refresh executes in its own process, which would ignore the Celery executor)
-    runnable = set(JOB_NAMES) | {"travel_time_matrix_celery"}
+    # the Celery jobs run through `travel-times --executor celery` and `refresh --executor celery`
+    from orchestration.refresh import CELERY_REFRESH_JOBS
+
+    on_celery = {"travel_time_matrix_celery"} | {f"{job}_celery" for job in CELERY_REFRESH_JOBS}
+    runnable = set(JOB_NAMES) | on_celery
     assert runnable == {job.name for job in defs.jobs if not job.name.startswith("__")}
 
 

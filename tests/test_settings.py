@@ -47,3 +47,24 @@ def test_drop_folder_poll_interval_reaches_the_sensor(monkeypatch, tmp_path):
     cfg.write_text("dropzone_poll_seconds: 0\n")  # refused, not quietly replaced by the default
     with pytest.raises(ValueError, match="dropzone_poll_seconds.*0"):
         load_settings()
+
+
+def test_celery_settings_come_from_the_file_and_the_environment_and_a_bad_executor_is_refused(monkeypatch, tmp_path):
+    import pytest
+
+    from orchestration.settings import load_settings
+
+    cfg = tmp_path / "escalator.yaml"
+    cfg.write_text(
+        "refresh_executor: celery\nexchange_dir: s3://bucket/exchange\n"
+        "celery: {broker: 'redis://broker-host:6379/0', visibility_timeout: 900}\n"
+    )
+    monkeypatch.setenv("ESCALATOR_CONFIG", str(cfg))
+    s = load_settings()
+    assert (s.refresh_executor, s.exchange_dir) == ("celery", "s3://bucket/exchange")  # a URL kept as written
+    assert (s.celery.broker, s.celery.visibility_timeout) == ("redis://broker-host:6379/0", 900)
+    monkeypatch.setenv("ESCALATOR_CELERY_BROKER", "redis://127.0.0.1:6400/0")
+    assert load_settings().celery.broker == "redis://127.0.0.1:6400/0"  # the environment wins
+    monkeypatch.setenv("ESCALATOR_REFRESH_EXECUTOR", "spark")
+    with pytest.raises(ValueError, match="refresh_executor: expected one of in_process, celery, got 'spark'"):
+        load_settings()

@@ -175,6 +175,7 @@ def plan_travel_times(
 
 @dg.op(
     out=dg.Out(pd.DataFrame, io_manager_key=EXCHANGE_IO),
+    tags={"dagster-celery/queue": "matrix"},  # the Celery executor's chunk queue (orchestration/celery_executor.py)
     description="Travel times from one chunk of origins (no warehouse access).",
 )
 def travel_time_chunk(context: dg.OpExecutionContext, network: Network, chunk: Chunk) -> pd.DataFrame:
