@@ -7,9 +7,11 @@ several steps (dbt_models, dbt_models_2, ...), each a `dbt build --select <its m
 (in a later step) does not exist yet on a fresh warehouse; "buildable" runs a test once every parent is
 selected or already upstream of the selection."""
 
+import contextlib
 import hashlib
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,7 +48,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
 # six invocations parsed the whole project (~3 s each). The state the last invocation on a warehouse left is
 # kept per warehouse and handed to the next one; dbt still re-reads every file that changed since.
 PARSE_STATES = DBT_PROJECT_DIR / "target" / "parse_state"
-PARSE_STATES_KEPT = 8  # warehouses remembered (tests make many; each state is ~1 MB)
+PARSE_STATE_DAYS = 3  # a state not used for this long goes (tests make many warehouses; each state is ~1 MB)
 
 
 def _parse_state(database: str) -> Path:
@@ -68,7 +70,7 @@ def invocation_folder(database: str, name: str) -> Path:
 
 def keep_parse_state(folder: Path, database: str) -> None:
     """Keep a successful invocation's parse state for the next on the same warehouse (atomic replace, so
-    two processes never read half a file), and only the most recent PARSE_STATES_KEPT warehouses'."""
+    two processes never read half a file); drop the states of warehouses unused for PARSE_STATE_DAYS."""
     source = Path(folder) / "partial_parse.msgpack"
     if not source.exists():
         return
@@ -77,9 +79,11 @@ def keep_parse_state(folder: Path, database: str) -> None:
     partial = state.with_name(f"{state.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, partial)
     os.replace(partial, state)
-    kept = sorted(PARSE_STATES.glob("*.msgpack"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in kept[PARSE_STATES_KEPT:]:
-        old.unlink(missing_ok=True)
+    cutoff = time.time() - PARSE_STATE_DAYS * 86400
+    for old in PARSE_STATES.glob("*.msgpack"):
+        with contextlib.suppress(FileNotFoundError):  # another process may prune it first
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
 
 
 def remove_invocation_folder(path) -> None:
