@@ -170,7 +170,12 @@ def run_travel_time_matrix(
         where = f"Celery workers on {maybe_sanitize_url(settings.celery.broker)}"
     else:
         job = definitions.travel_time_matrix_job
-        run_config["execution"] = {"config": {"max_concurrent": processes}}
+        run_config["execution"] = {
+            "config": {
+                "max_concurrent": processes,
+                "start_method": {"forkserver": {"preload_modules": ["orchestration.matrix_preload"]}},
+            }
+        }
         where = f"up to {processes} process(es)"
     started = time.monotonic()
     print(f"Running travel_time_matrix: {chunks} chunk(s) on {where}", flush=True)
