@@ -5,16 +5,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.cli_types import iso_day, port
+from orchestration.cli_types import iso_day, port, positive_int
 from orchestration.dagster_home import prepare_dagster_home
 from orchestration.settings import PROJECT_ROOT, load_settings
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from orchestration.refresh import run_refresh
+    from orchestration.refresh import MATRIX_JOBS, run_refresh
 
     settings = load_settings()
     prepare_dagster_home(settings)
+    limit = args.origin_limit or 0
+    if limit and args.job not in MATRIX_JOBS:
+        print(f"--origin-limit needs a job with the travel-time step ({', '.join(MATRIX_JOBS)})", file=sys.stderr)
+        return 2
     executor = args.executor or settings.refresh_executor
     if executor == "celery":
         from orchestration.refresh import CELERY_REFRESH_JOBS, run_refresh_on_celery
@@ -22,8 +26,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if args.job not in CELERY_REFRESH_JOBS:
             print(f"--executor celery runs {' or '.join(CELERY_REFRESH_JOBS)}, not {args.job}", file=sys.stderr)
             return 2
-        return run_refresh_on_celery(settings, args.job, args.day)
-    return run_refresh(settings, job_name=args.job, partition_key=args.day)
+        return run_refresh_on_celery(settings, args.job, args.day, origin_limit=limit)
+    return run_refresh(settings, job_name=args.job, partition_key=args.day, origin_limit=limit)
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -64,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="in_process (default; the settings' refresh_executor) or celery: every step a Celery task, the "
         "travel-time chunks on the chunk workers (broker and workers must be running)",
+    )
+    p.add_argument(
+        "--origin-limit",
+        type=positive_int,
+        default=None,
+        help="smoke run (a new cluster, a new feed): the travel-time step routes only the first N origins, into "
+        "derived.travel_times_sample; the matrix, and the marts built on it, stay as they were",
     )
     p.set_defaults(func=cmd_refresh)
 

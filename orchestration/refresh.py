@@ -19,6 +19,15 @@ from orchestration.refresh_lock import refresh_lock
 from orchestration.settings import Settings
 
 _LOG_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# jobs whose travel-time step takes a plan config (origin chunks, an origin limit for smoke runs)
+MATRIX_JOBS = ("daily_refresh", "transport_refresh", "travel_time_matrix")
+
+
+def plan_config(chunks: int | None = None, origin_limit: int = 0) -> dict:
+    """Run config for the travel-time step's plan op: chunks (default: the op's) and, for a smoke run, the
+    first N origins only, written to derived.travel_times_sample (the matrix is left as it was)."""
+    config = {"origin_limit": origin_limit, **({"chunks": chunks} if chunks else {})}
+    return {"ops": {"derived__travel_times": {"ops": {"plan_travel_times": {"config": config}}}}}
 
 
 def default_partition(settings: Settings) -> str:
@@ -41,7 +50,9 @@ def recover(instance: dg.DagsterInstance, warehouse: Path) -> None:
         print(f"  waiting: {', '.join(holders)} holds the warehouse (the duckdb pool) until it ends", flush=True)
 
 
-def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_key: str | None = None) -> int:
+def run_refresh(
+    settings: Settings, job_name: str = "daily_refresh", partition_key: str | None = None, origin_limit: int = 0
+) -> int:
     from orchestration.definitions import defs
 
     if job_name in ("daily_refresh", "jobads_refresh") and partition_key is None:
@@ -64,7 +75,7 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
             result = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                run_config=_LOG_CONFIG,
+                run_config={**_LOG_CONFIG, **(plan_config(origin_limit=origin_limit) if origin_limit else {})},
                 partition_key=partition_key,
                 tags=terminal_run_tags(),
             )
@@ -89,7 +100,9 @@ def run_refresh(settings: Settings, job_name: str = "daily_refresh", partition_k
 CELERY_REFRESH_JOBS = ("daily_refresh", "transport_refresh")
 
 
-def run_refresh_on_celery(settings: Settings, job_name: str, partition_key: str | None = None) -> int:
+def run_refresh_on_celery(
+    settings: Settings, job_name: str, partition_key: str | None = None, origin_limit: int = 0
+) -> int:
     """The refresh with every step a Celery task: the warehouse steps on the one warehouse worker, the
     travel-time chunks spread over the chunk workers (`escalator celery-workers`)."""
     from orchestration import definitions
@@ -105,7 +118,7 @@ def run_refresh_on_celery(settings: Settings, job_name: str, partition_key: str 
         result = dg.execute_job(
             dg.reconstructable(job[job_name]),
             instance=instance,
-            run_config=_LOG_CONFIG,
+            run_config={**_LOG_CONFIG, **(plan_config(origin_limit=origin_limit) if origin_limit else {})},
             raise_on_error=False,
             tags=tags,
         )
@@ -160,11 +173,7 @@ def run_travel_time_matrix(
     taken by whichever worker is free (celery: broker and workers must be running)."""
     from orchestration import definitions
 
-    plan = {"chunks": chunks, "origin_limit": origin_limit}
-    run_config = {
-        "ops": {"derived__travel_times": {"ops": {"plan_travel_times": {"config": plan}}}},
-        **_LOG_CONFIG,
-    }
+    run_config = {**plan_config(chunks, origin_limit), **_LOG_CONFIG}
     if executor == "celery":
         job = definitions.travel_time_matrix_celery
         where = f"Celery workers on {maybe_sanitize_url(settings.celery.broker)}"

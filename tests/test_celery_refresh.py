@@ -23,10 +23,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_the_transport_refresh_on_celery_publishes_the_matrix_the_in_process_refresh_published(refreshed, tmp_path):
-    """`escalator refresh --job transport_refresh --executor celery` on a copy of the refreshed site: every
-    step a Celery task, the warehouse steps on the one warehouse worker, the chunks on the chunk workers;
-    the published matrix is the one the session's in-process refresh published, row for row."""
+ORIGINS = 60  # a smoke run's sample (--origin-limit): the chunks' rows are compared, the matrix is kept
+
+
+def test_the_transport_refresh_on_celery_computes_the_in_process_rows_and_publishes(refreshed, tmp_path):
+    """`escalator refresh --job transport_refresh --origin-limit 60` on a copy of the refreshed site configured
+    for Celery: every step a Celery task, the warehouse steps (feeds, plan, write, dbt, checks, publication,
+    reports) on the one warehouse worker, the chunks on the chunk worker; the sample's rows are the session's
+    in-process rows for the same origins, and the publication that follows keeps the matrix as it was."""
     assert refreshed.success
     copy_site(
         Path(os.environ["ESCALATOR_WAREHOUSE"]),
@@ -50,6 +54,7 @@ def test_the_transport_refresh_on_celery_publishes_the_matrix_the_in_process_ref
     (tmp_path / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     with local_cluster(1, tmp_path / "cluster", port=port, env=env):
         cmd = [str(Path(sys.executable).with_name("escalator")), "refresh", "--job", "transport_refresh"]
+        cmd += ["--origin-limit", str(ORIGINS)]
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "on Celery workers" in done.stdout
@@ -59,10 +64,23 @@ def test_the_transport_refresh_on_celery_publishes_the_matrix_the_in_process_ref
     others = {w.split("@")[0] for s, w in executed if "travel_time_chunk" not in s}
     assert chunks and chunks == {"w1"} and others == {"warehouse"}, executed
 
+    columns = 'origin_lsoa, destination_lsoa, "window", p50_minutes, p80_minutes'
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        on_celery = conn.execute(f"select {columns} from derived.travel_times_sample order by 1, 2, 3").fetchall()
+    origins = sorted({row[0] for row in on_celery})
+    with duckdb.connect(os.environ["ESCALATOR_WAREHOUSE"], read_only=True) as conn:
+        in_process = conn.execute(
+            f"select {columns} from derived.travel_times where origin_lsoa in (select unnest(?)) order by 1, 2, 3",
+            [origins],
+        ).fetchall()
+    assert len(origins) == ORIGINS and on_celery == in_process
+
     query = "select * exclude (engine) from fct_travel_times order by 1, 2, 3"
     published = Path(os.environ["ESCALATOR_PUBLISHED_DIR"]).resolve() / "escalator_published.duckdb"
     with duckdb.connect(str(published), read_only=True) as conn:
-        in_process = conn.execute(query).fetchall()
-    with duckdb.connect(str((tmp_path / "published").resolve() / "escalator_published.duckdb"), read_only=True) as c:
-        on_celery = c.execute(query).fetchall()
-    assert len(on_celery) == len(in_process) > 0 and on_celery == in_process
+        before = conn.execute(query).fetchall()
+    republished = (tmp_path / "published").resolve()
+    assert republished.name != Path(os.environ["ESCALATOR_PUBLISHED_DIR"]).resolve().name  # a new version
+    with duckdb.connect(str(republished / "escalator_published.duckdb"), read_only=True) as conn:
+        after = conn.execute(query).fetchall()
+    assert len(after) == len(before) > 0 and after == before  # the smoke run left the matrix alone

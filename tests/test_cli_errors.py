@@ -22,6 +22,8 @@ from tests.conftest import ROOT
         (["celery-workers", "--workers", "0"], "must be 1 or more"),
         (["refresh", "--executor", "spark"], "invalid choice"),
         (["refresh", "--job", "jobads_day", "--executor", "celery"], "--executor celery runs daily_refresh"),
+        (["refresh", "--origin-limit", "0"], "must be 1 or more"),
+        (["refresh", "--job", "jobads_day", "--origin-limit", "5"], "--origin-limit needs a job with the travel-time"),
         (["dev", "--port", "99999"], "not a TCP port"),
         (["pathways", "care worker", "--top", "-3"], "must be 1 or more"),
         (["report", "--bogus"], "unrecognized arguments"),
