@@ -1,6 +1,8 @@
 """The Dagster code location: each domain's assets (assets/<domain>/defs.py), the great-expectations gate,
 freshness checks, jobs, schedules, sensors and the resources built from the settings file."""
 
+import warnings
+
 import dagster as dg
 
 from assets.escalator import defs as escalator
@@ -31,21 +33,34 @@ DOMAINS = [reference, labour_market, jobads, transport, escalator, transform, pu
 
 def build_defs(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or load_settings()
+    celery = {job.name: on_celery(job, settings) for job in (daily_refresh_job, transport_refresh_job)}
+    schedules, sensors = ALL_SCHEDULES, build_sensors(settings)
+    if settings.refresh_executor == "celery":  # the schedules and sensors launch the refreshes on the cluster too
+        schedules, sensors = on_cluster(schedules, celery), on_cluster(sensors, celery)
     return dg.Definitions.merge(
         *(d.defs for d in DOMAINS),
         dg.Definitions(
             asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
-            jobs=[
-                *ALL_JOBS,
-                travel_time_matrix_celery_job(settings),
-                on_celery(daily_refresh_job, settings),
-                on_celery(transport_refresh_job, settings),
-            ],
-            schedules=ALL_SCHEDULES,
-            sensors=build_sensors(settings),
+            jobs=[*ALL_JOBS, travel_time_matrix_celery_job(settings), *celery.values()],
+            schedules=schedules,
+            sensors=sensors,
             resources=build_resources(settings),
         ),
     )
+
+
+def on_cluster(automations: list, celery: dict[str, dg.JobDefinition]) -> list:
+    """Schedules and sensors that start an in-process refresh, pointed at its Celery twin instead."""
+    out = []
+    for a in automations:
+        try:
+            job = a.job_name
+        except dg.DagsterInvalidDefinitionError:  # a sensor that starts no job (failure alerts, freshness)
+            job = None
+        with warnings.catch_warnings():  # with_updated_job passes sensors' beta `owners` along
+            warnings.simplefilter("ignore", dg.BetaWarning)
+            out.append(a.with_updated_job(celery[job]) if job in celery else a)
+    return out
 
 
 defs = build_defs()

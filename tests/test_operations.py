@@ -194,3 +194,28 @@ def test_feeds_doc_is_the_registry():
     assert (Path(__file__).resolve().parents[1] / "docs" / "FEEDS.md").read_text() == markdown(), (
         "docs/FEEDS.md is stale: python -m assets.platform.feeds > docs/FEEDS.md"
     )
+
+
+def test_a_site_on_celery_has_its_schedules_and_sensors_start_the_refreshes_on_the_cluster(monkeypatch):
+    """refresh_executor: celery reaches the daemon's launches too, not only `escalator refresh`."""
+    from orchestration.definitions import build_defs
+    from orchestration.settings import load_settings
+
+    def targets(settings) -> dict[str, str]:
+        repo = build_defs(settings).get_repository_def()
+        found = {s.name: s.job_name for s in repo.schedule_defs}
+        for sensor in repo.sensor_defs:
+            if sensor.name in ("jobads_dropzone_sensor", "gtfs_feed_version_sensor"):
+                found[sensor.name] = sensor.job_name
+        return found
+
+    in_process = targets(load_settings())
+    monkeypatch.setenv("ESCALATOR_REFRESH_EXECUTOR", "celery")
+    on_celery = targets(load_settings())
+    assert in_process == {
+        "daily_refresh_schedule": "daily_refresh",
+        "weekly_transport_schedule": "transport_refresh",
+        "jobads_dropzone_sensor": "daily_refresh",
+        "gtfs_feed_version_sensor": "transport_refresh",
+    }
+    assert on_celery == {name: f"{job}_celery" for name, job in in_process.items()}
