@@ -104,9 +104,9 @@ def run_in_process(env: dict) -> float:
     apply: `execute_in_process` ignores the job's executor."""
     code = (
         "import dagster as dg; from orchestration.definitions import defs; "
+        "from orchestration.refresh import plan_config; "
         "r = defs.resolve_job_def('travel_time_matrix').execute_in_process(instance=dg.DagsterInstance.get(), "
-        "run_config={'ops': {'derived__travel_times': {'ops': {'plan_travel_times': {'config': {'chunks': 8}}}}}}); "
-        "assert r.success"
+        "run_config=plan_config(8)); assert r.success"
     )
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)

@@ -19,7 +19,9 @@ from orchestration.jobs import (
     daily_refresh_job,
     on_celery,
     transport_refresh_job,
-    travel_time_matrix_celery_job,
+)
+from orchestration.jobs import (
+    travel_time_matrix_job as matrix_job,  # the name below is the reconstructable function
 )
 from orchestration.resources import build_resources
 from orchestration.schedules import ALL_SCHEDULES
@@ -41,7 +43,15 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         *(d.defs for d in DOMAINS),
         dg.Definitions(
             asset_checks=[*ALL_CHECKS, *FRESHNESS_CHECKS],
-            jobs=[*ALL_JOBS, travel_time_matrix_celery_job(settings), *celery.values()],
+            jobs=[
+                *ALL_JOBS,
+                on_celery(
+                    matrix_job,
+                    settings,
+                    "Recompute derived.travel_times with each step a Celery task on the configured broker.",
+                ),
+                *celery.values(),
+            ],
             schedules=schedules,
             sensors=sensors,
             resources=build_resources(settings),

@@ -79,33 +79,20 @@ travel_time_matrix_job = dg.define_asset_job(
 )
 
 
-def on_celery(job, settings):
-    """The same selection with every step a Celery task: warehouse steps on the one warehouse worker, the
-    travel-time chunks on the chunk workers (`escalator refresh --executor celery`)."""
+def on_celery(job, settings, description: str | None = None):
+    """The same selection with every step a Celery task (broker and workers: `make broker`, `escalator
+    celery-workers`): warehouse steps on the one warehouse worker, the travel-time chunks on the chunk
+    workers. The executor is configured from the settings, as the workers' app is."""
     from orchestration.celery_executor import escalator_celery_executor, executor_config
 
     return dg.define_asset_job(
         name=f"{job.name}_celery",
         selection=job.selection,
         executor_def=escalator_celery_executor.configured(executor_config(settings.celery)),
-        description=f"{job.description} Every step a Celery task.",
+        description=description or f"{job.description} Every step a Celery task.",
         tags=job.tags,
         hooks=job.hooks,
         partitions_def=job.partitions_def,
-    )
-
-
-def travel_time_matrix_celery_job(settings) -> dg.JobDefinition:
-    """The matrix with every step a Celery task (broker and workers: `make broker`, `escalator
-    celery-workers`); the executor is configured from the settings, as the workers' app is."""
-    from orchestration.celery_executor import escalator_celery_executor, executor_config
-
-    return dg.define_asset_job(
-        name="travel_time_matrix_celery",
-        selection=dg.AssetSelection.assets(["derived", "travel_times"]),
-        executor_def=escalator_celery_executor.configured(executor_config(settings.celery)),
-        description="Recompute derived.travel_times with each step a Celery task on the configured broker.",
-        hooks={record_refresh_failure},
     )
 
 

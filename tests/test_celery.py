@@ -1,7 +1,7 @@
 """The travel-time matrix on Celery, for real: Debian's redis-server on 127.0.0.1 as the broker, two worker
 processes (`celery -A orchestration.celery_app worker`), the `escalator travel-times --executor celery`
-command as an operator runs it, on a copy of the session's refreshed site. A worker is SIGKILLed while it
-holds a chunk; the broker is stopped mid-run. Both are the faults a cluster meets."""
+command as an operator runs it, on a site of its own (the stand-in network, EMCCA's origins). A worker is
+SIGKILLed while it holds a chunk; the broker is stopped mid-run. Both are the faults a cluster meets."""
 
 import hashlib
 import signal
