@@ -6,7 +6,6 @@ import json
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
 # sequential, colour-blind safe (viridis stops), dark enough to see against white
 PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]
@@ -36,13 +35,14 @@ def polygon_map(
     classes: int = 5,
     fmt=lambda v: f"{v:,.0f}",
     edges: float = 0.4,
-) -> go.Figure:
-    """areas: (code, name, geometry, value). One filled trace per value class."""
+) -> dict:
+    """areas: (code, name, geometry, value). One filled trace per value class; the figure as plain data
+    (page.figure draws it without plotly's per-point validation)."""
     values = np.array([a[3] for a in areas], dtype=float)
     breaks = class_breaks(values, classes)
     n = len(breaks) - 1
     colours = PALETTE[:: max(1, len(PALETTE) // n)][:n] if n < len(PALETTE) else PALETTE
-    fig = go.Figure()
+    traces = []
     lat_mid = 0.0
     for k in range(n):
         lo, hi = breaks[k], breaks[k + 1]
@@ -55,21 +55,27 @@ def polygon_map(
                 ys += [p[1] for p in pts] + [None]
                 text += [f"{name}: {fmt(value)} {unit}"] * (len(pts) + 1)
                 lat_mid = pts[0][1]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                mode="lines",
-                line={"color": "white", "width": edges},
-                fillcolor=colours[k],
-                name=f"{fmt(lo)} to {fmt(hi)} {unit}",
-                text=text,
-                hoverinfo="text",
-                hoveron="fills+points",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "fill": "toself",
+                "mode": "lines",
+                "line": {"color": "white", "width": edges},
+                "fillcolor": colours[k],
+                "name": f"{fmt(lo)} to {fmt(hi)} {unit}",
+                "text": text,
+                "hoverinfo": "text",
+                "hoveron": "fills+points",
+            }
         )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat_mid or 53)))
-    fig.update_layout(legend={"title": {"text": unit}}, hovermode="closest")
-    return fig
+    return {
+        "data": traces,
+        "layout": {
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(lat_mid or 53))},
+            "legend": {"title": {"text": unit}},
+            "hovermode": "closest",
+        },
+    }

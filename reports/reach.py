@@ -5,7 +5,6 @@ classes so the legend holds for every group (and names each class in words)."""
 import json
 
 import numpy as np
-import plotly.graph_objects as go
 
 from assets.platform.warehouse import table_exists
 from reports.maps import PALETTE, _rings, ring_points
@@ -54,7 +53,7 @@ def _coverage(conn) -> str:
     return f"<p class='synthetic'><strong>Coverage.</strong> {total:,} live adverts: {esc(named)}.{scope}</p>"
 
 
-def _add_la_outlines(fig: go.Figure, conn) -> None:
+def _la_outlines(conn) -> list[dict]:
     """Local-authority boundaries (LSOA ring edges that only one of the LA's LSOAs has) and names at the
     LA's centre of population, drawn over the LSOA fills."""
     rows = conn.execute(
@@ -78,33 +77,32 @@ def _add_la_outlines(fig: go.Figure, conn) -> None:
             if k == 1:
                 xs += [a[0], b[0], None]
                 ys += [a[1], b[1], None]
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line={"color": "#0b0c0c", "width": 1.1},
-            hoverinfo="skip",
-            showlegend=False,
-            name="Local authority boundaries",
-        )
-    )
+    outline = {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "line": {"color": "#0b0c0c", "width": 1.1},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": "Local authority boundaries",
+    }
     labels = [
         (name, float(np.mean([p[0] for p in pts])), float(np.mean([p[1] for p in pts])))
         for (_, name), pts in centres.items()
     ]
-    fig.add_trace(
-        go.Scatter(
-            x=[x for _, x, _ in labels],
-            y=[y for _, _, y in labels],
-            mode="text",
-            text=[n for n, _, _ in labels],
-            textfont={"size": 11, "color": "#0b0c0c"},
-            hoverinfo="skip",
-            showlegend=False,
-            name="Local authority names",
-        )
-    )
+    names = {
+        "type": "scatter",
+        "x": [x for _, x, _ in labels],
+        "y": [y for _, _, y in labels],
+        "mode": "text",
+        "text": [n for n, _, _ in labels],
+        "textfont": {"size": 11, "color": "#0b0c0c"},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": "Local authority names",
+    }
+    return [outline, names]
 
 
 def build(conn) -> tuple[str, str]:
@@ -113,7 +111,7 @@ def build(conn) -> tuple[str, str]:
     reach = conn.execute("select * from published.fct_job_reach_by_lsoa order by lsoa21cd").df()
     shapes = dict(conn.execute("select lsoa21cd, geometry_geojson from published.dim_lsoa21").fetchall())
     reach = reach[reach.lsoa21cd.isin(shapes)]
-    fig = go.Figure()
+    traces = []  # plain data: page.figure draws it without plotly's per-point validation
     first = "jobs_45min"
     for row in reach.itertuples():
         xs, ys = [], []
@@ -121,30 +119,32 @@ def build(conn) -> tuple[str, str]:
             pts = ring_points(ring)
             xs += [p[0] for p in pts] + [None]
             ys += [p[1] for p in pts] + [None]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                mode="lines",
-                line={"color": "white", "width": 0.3},
-                fillcolor=COLOURS[_class(getattr(row, first))],
-                showlegend=False,
-                hoverinfo="text",
-                hoveron="fills",
-                text=f"{row.lsoa21nm} ({row.la_name}): {getattr(row, first)} adverts",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "fill": "toself",
+                "mode": "lines",
+                "line": {"color": "white", "width": 0.3},
+                "fillcolor": COLOURS[_class(getattr(row, first))],
+                "showlegend": False,
+                "hoverinfo": "text",
+                "hoveron": "fills",
+                "text": f"{row.lsoa21nm} ({row.la_name}): {getattr(row, first)} adverts",
+            }
         )
     for colour, (_, _, label) in zip(COLOURS, CLASSES):  # legend entries for the fixed classes
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"size": 14, "color": colour, "symbol": "square"},
-                name=f"{label} adverts",
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {"size": 14, "color": colour, "symbol": "square"},
+                "name": f"{label} adverts",
+                "hoverinfo": "skip",
+            }
         )
     n = len(reach)
     # the occupation-group selector is a native <select> (keyboard and screen-reader friendly) that
@@ -156,11 +156,16 @@ def build(conn) -> tuple[str, str]:
         }
         for col in GROUPS
     }
-    _add_la_outlines(fig, conn)
-    fig.update_layout(legend={"title": {"text": "Adverts within 45 min"}}, hovermode="closest")
     lat_mid = 53.0
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.radians(lat_mid)))
+    fig = {
+        "data": traces + _la_outlines(conn),
+        "layout": {
+            "legend": {"title": {"text": "Adverts within 45 min"}},
+            "hovermode": "closest",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": float(1 / np.cos(np.radians(lat_mid)))},
+        },
+    }
     network = reach.network_version.iloc[0] if len(reach) else ""
     synthetic = bool(reach.synthetic_network.fillna(False).any())
     q = reach.jobs_45min.quantile([0.1, 0.5, 0.9]).round(0).tolist()
