@@ -1,8 +1,5 @@
 """Escalator transitions on the real data: spot checks a careers adviser would accept."""
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
@@ -79,14 +76,8 @@ def test_pathways_by_area_ranks_top_three_per_la(warehouse):
     assert all(ranks <= 3 and origins > 300 for _, origins, ranks in per_la)
 
 
-def test_pathways_cli_for_care_worker(warehouse, refreshed):
-    out = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "pathways", "care worker"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout
+def test_pathways_cli_for_care_worker(warehouse, refreshed, capsys):
+    out = _pathways("care worker", capsys)
     assert "6135 Care workers and home carers" in out
     best = warehouse.execute(
         "select destination_title from published.fct_escalator_transitions "
@@ -220,14 +211,8 @@ def test_ncs_profiles_map_to_the_soc_2020_group_they_describe():
     assert mapped.soc2020.to_dict() == wanted
 
 
-def test_pathways_cli_shows_routes_barriers_and_ladders(warehouse, refreshed):
-    out = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "pathways", "kitchen assistant"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout
+def test_pathways_cli_shows_routes_barriers_and_ladders(warehouse, refreshed, capsys):
+    out = _pathways("kitchen assistant", capsys)
     assert "9263 Kitchen and catering assistants" in out
     assert "route: " in out and "barriers: " in out and "get on" in out and "get up" in out
     assert "Ladders" in out and " -> " in out
@@ -267,3 +252,12 @@ def test_a_profile_that_fits_no_soc_2020_group_is_quarantined_with_its_reason(tm
     assert mapped == {"care-worker": "6135", "zz": None}
     assert len(quarantined) == 1 and quarantined[0][:2] == ("url_name=zz", "soc2010")
     assert "0000" in quarantined[0][2]
+
+
+def _pathways(occupation: str, capsys) -> str:
+    """`escalator pathways <occupation>`, run by the CLI's main in this process (the real command's start is
+    covered by tests/test_cli_errors.py)."""
+    from orchestration.cli import main
+
+    assert main(["pathways", occupation]) == 0
+    return capsys.readouterr().out

@@ -1,9 +1,6 @@
 """The SOC coder on kinds of advert titles (noise, places, abbreviations, industry, professional vs
 associate), written for these tests: none is from the labelled evaluation set."""
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
@@ -120,14 +117,15 @@ def test_read_titles_takes_plain_lines_or_a_csv_with_context():
     ]
 
 
-def test_code_titles_cli_uses_context(tmp_path):
+def test_code_titles_cli_uses_context(tmp_path, capsys):
+    from orchestration.cli import main
+
     path = tmp_path / "titles.csv"
     path.write_text(
         "title,employer\nSupport Worker,Queen's Medical Centre NHS Trust\nSupport Worker,Sunrise Care Home\n"
     )
-    escalator = [sys.executable, "-m", "orchestration.cli", "code-titles"]
-    out = subprocess.run([*escalator, str(path)], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True).stdout
-    rows = out.strip().splitlines()
+    assert main(["code-titles", str(path)]) == 0  # the CLI's main in this process
+    rows = capsys.readouterr().out.strip().splitlines()
     assert rows[0].endswith("needs_review") and rows[1].split(",")[1] == "6131" and rows[2].split(",")[1] == "6135"
     # a missing file: tests/test_cli_errors.py
 
