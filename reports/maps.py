@@ -24,6 +24,32 @@ def ring_points(ring) -> list[tuple[float, float]]:
     return [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
 
 
+def ring_xy(geometry) -> tuple[list, list, list[int]]:
+    """x and y of the geometry's outer rings, each ring closed by a gap (None), and each ring's length
+    (with its gap): plotly draws them as one filled line trace."""
+    xs, ys, lengths = [], [], []
+    for ring in _rings(geometry):
+        pts = ring_points(ring)
+        xs += [p[0] for p in pts] + [None]
+        ys += [p[1] for p in pts] + [None]
+        lengths.append(len(pts) + 1)
+    return xs, ys, lengths
+
+
+def filled(xs: list, ys: list, colour: str, edges: float, **extra) -> dict:
+    """A filled polygon trace as plain plotly data, white edges between neighbours."""
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "mode": "lines",
+        "line": {"color": "white", "width": edges},
+        "fillcolor": colour,
+        **extra,
+    }
+
+
 def class_breaks(values: np.ndarray, classes: int) -> list[float]:
     qs = np.unique(np.nanquantile(values, np.linspace(0, 1, classes + 1)))
     return list(qs) if len(qs) > 1 else [qs[0], qs[0]]
@@ -49,26 +75,23 @@ def polygon_map(
         members = [a for a in areas if (lo <= a[3] <= hi if k == n - 1 else lo <= a[3] < hi)]
         xs, ys, text = [], [], []
         for _code, name, geom, value in members:
-            for ring in _rings(geom):
-                pts = ring_points(ring)
-                xs += [p[0] for p in pts] + [None]
-                ys += [p[1] for p in pts] + [None]
-                text += [f"{name}: {fmt(value)} {unit}"] * (len(pts) + 1)
-                lat_mid = pts[0][1]
+            x, y, lengths = ring_xy(geom)
+            xs += x
+            ys += y
+            text += [f"{name}: {fmt(value)} {unit}"] * sum(lengths)
+            if lengths:  # the latitude of the last ring's first point sets the aspect ratio
+                lat_mid = y[len(y) - lengths[-1]]
         traces.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "fill": "toself",
-                "mode": "lines",
-                "line": {"color": "white", "width": edges},
-                "fillcolor": colours[k],
-                "name": f"{fmt(lo)} to {fmt(hi)} {unit}",
-                "text": text,
-                "hoverinfo": "text",
-                "hoveron": "fills+points",
-            }
+            filled(
+                xs,
+                ys,
+                colours[k],
+                edges,
+                name=f"{fmt(lo)} to {fmt(hi)} {unit}",
+                text=text,
+                hoverinfo="text",
+                hoveron="fills+points",
+            )
         )
     return {
         "data": traces,

@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from assets.platform.warehouse import table_exists
-from reports.maps import PALETTE, _rings, ring_points
+from reports.maps import PALETTE, _rings, filled, ring_points, ring_xy
 from reports.page import esc, figure
 
 CLASSES = [(0, 0, "0"), (1, 4, "1-4"), (5, 9, "5-9"), (10, 24, "10-24"), (25, 49, "25-49"), (50, None, "50+")]
@@ -114,25 +114,18 @@ def build(conn) -> tuple[str, str]:
     traces = []  # plain data: page.figure draws it without plotly's per-point validation
     first = "jobs_45min"
     for row in reach.itertuples():
-        xs, ys = [], []
-        for ring in _rings(json.loads(shapes[row.lsoa21cd])):
-            pts = ring_points(ring)
-            xs += [p[0] for p in pts] + [None]
-            ys += [p[1] for p in pts] + [None]
+        xs, ys, _ = ring_xy(json.loads(shapes[row.lsoa21cd]))
         traces.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "fill": "toself",
-                "mode": "lines",
-                "line": {"color": "white", "width": 0.3},
-                "fillcolor": COLOURS[_class(getattr(row, first))],
-                "showlegend": False,
-                "hoverinfo": "text",
-                "hoveron": "fills",
-                "text": f"{row.lsoa21nm} ({row.la_name}): {getattr(row, first)} adverts",
-            }
+            filled(
+                xs,
+                ys,
+                COLOURS[_class(getattr(row, first))],
+                0.3,
+                showlegend=False,
+                hoverinfo="text",
+                hoveron="fills",
+                text=f"{row.lsoa21nm} ({row.la_name}): {getattr(row, first)} adverts",
+            )
         )
     for colour, (_, _, label) in zip(COLOURS, CLASSES):  # legend entries for the fixed classes
         traces.append(
