@@ -298,22 +298,28 @@ def main() -> None:
 
 
 def validation(coder: SocCoder) -> None:
-    """The blind-labelled titles where the rules (an index title found) and the model disagreed
-    (data/soc_coder_disagreements_validation.csv): TUNED ON, they decided that the rules keep such titles
-    and prompted the registration and one-letter fixes."""
-    v = pd.read_csv(HERE / "data" / "soc_coder_disagreements_validation.csv", dtype=str, keep_default_na=False)
-    v = v[v.soc2020 != ""]
+    """The blind-labelled titles where the rules (an index title found) and the model disagreed, the only
+    titles where their order matters: data/soc_coder_disagreements_validation.csv (TUNED ON: it decided
+    that the rules keep such titles and prompted the registration and one-letter fixes) and
+    data/soc_coder_disagreements_validation_2.csv (drawn after the retraining on the second batch; nothing
+    was changed on it)."""
     rules = SocCoder(coder_index(), coder_groups())
-    coded = [coder.code(r.title, employer=r.employer, category=r.category).soc2020 for r in v.itertuples()]
-    ruled = [rules.code(r.title, employer=r.employer, category=r.category).soc2020 for r in v.itertuples()]
-    model = [c for c, _, _ in coder.model.top(list(v.title))]
-    print(
-        f"\nValidation (tuned on): {len(v)} unlabelled Adzuna titles where the rules and model disagreed at "
-        f"sampling, coded blind: now rules + model {(pd.Series(coded, index=v.index) == v.soc2020).mean():.1%}, "
-        f"rules alone {(pd.Series(ruled, index=v.index) == v.soc2020).mean():.1%}, "
-        f"model alone {(pd.Series(model, index=v.index) == v.soc2020).mean():.1%}; at sampling rules "
-        f"{(v.rules_code_at_sampling == v.soc2020).mean():.1%}, model {(v.model_code_at_sampling == v.soc2020).mean():.1%}"
-    )
+    for name, note in (
+        ("soc_coder_disagreements_validation.csv", "tuned on"),
+        ("soc_coder_disagreements_validation_2.csv", "not tuned on"),
+    ):
+        v = pd.read_csv(HERE / "data" / name, dtype=str, keep_default_na=False)
+        v = v[v.soc2020 != ""]
+        coded = [coder.code(r.title, employer=r.employer, category=r.category).soc2020 for r in v.itertuples()]
+        ruled = [rules.code(r.title, employer=r.employer, category=r.category).soc2020 for r in v.itertuples()]
+        model = [c for c, _, _ in coder.model.top(list(v.title))]
+        print(
+            f"\nValidation {name} ({note}): {len(v)} unlabelled Adzuna titles where the rules and model "
+            f"disagreed at sampling, coded blind: now rules + model {(pd.Series(coded, index=v.index) == v.soc2020).mean():.1%}, "
+            f"rules alone {(pd.Series(ruled, index=v.index) == v.soc2020).mean():.1%}, "
+            f"model alone {(pd.Series(model, index=v.index) == v.soc2020).mean():.1%}; at sampling rules "
+            f"{(v.rules_code_at_sampling == v.soc2020).mean():.1%}, model {(v.model_code_at_sampling == v.soc2020).mean():.1%}"
+        )
 
 
 def soc2010_to_2020_minor() -> dict[str, str]:
