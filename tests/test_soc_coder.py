@@ -55,6 +55,19 @@ def test_abbreviations_and_professional_titles(coder, title, soc):
     assert coder.code(title).soc2020 == soc
 
 
+@pytest.mark.parametrize(
+    "title,plain,soc",
+    [
+        ("Ward Manager RMN", "Ward manager", "2235"),  # the catch-all nursing group takes the registration's type
+        ("Nurse Manager RSCN", "Nurse manager", "2236"),
+        ("Community Nurse RMN", "Community nurse", "2232"),  # a named nursing group keeps its own
+    ],
+)
+def test_a_named_registration_sets_the_type_of_a_catch_all_nurse_code(coder, title, plain, soc):
+    assert coder.code(title).soc2020 == soc
+    assert coder.code(plain).soc2020 == _index_code(plain)  # what the title alone is
+
+
 def test_professional_engineers_and_associate_trades(coder):
     assert coder.code("Mechanical Engineer").soc2020 == "2122"
     assert coder.code("Electrical Engineer").soc2020 == "2123"

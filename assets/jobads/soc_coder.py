@@ -12,7 +12,8 @@ How a title is read, the way an ONS coder reads it:
      entry is industry-specific and none fits, the occupation noun alone is coded in the advert's
      industry ("General Manager - restaurant" -> restaurant manager 1222).
   4. Nursing registrations set the nurse type when the title names a generic nurse ("RMN Staff Nurse" is a
-     mental health nurse, 2235).
+     mental health nurse, 2235), and, after every other step, when the code reached is the catch-all
+     nursing group (2237): "Ward Manager RMN" is 2235; a named group ("Community Nurse RMN", 2232) stays.
   5. Nothing exact: IDF-weighted token overlap with every index title (one sparse product), misspelt
      words first mapped to the index vocabulary.
   6. The learned model (`title_model.py`, character and word n-grams + a linear classifier trained on the
@@ -276,7 +277,9 @@ class SocCoder:
 
     def _decide(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str]:
         soc, conf, method, evidence = self.evidence(title, ctx)
-        return soc, conf if evidence is None else self._calibrated(*evidence), method
+        conf = conf if evidence is None else self._calibrated(*evidence)
+        soc, method = self._nurse_type(title, soc, method)
+        return soc, conf, method
 
     def evidence(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str, tuple | None]:
         """The rules' answer, then the model's part in it (module docstring, step 6): (code, the rules'
@@ -430,17 +433,30 @@ class SocCoder:
         """A generic nurse title takes its type from the registration the advert names."""
         if norm not in GENERIC_NURSE and norm != "mental health nurse":
             return soc, method
+        code = SocCoder._registered_type(title)
+        return (soc, method) if code is None else (code, method if soc == code else "registration")
+
+    @staticmethod
+    def _registered_type(title: str) -> str | None:
+        """The nurse group of the registration the advert names first ("Nurse RMN / RGN" is a mental health
+        nurse, as ONS codes alternatives), or None."""
         low = title.lower()
-        # the first-named registration ("Nurse RMN / RGN" is a mental health nurse), as ONS codes alternatives
         named = [
             (m.start(), code)
             for pattern, code in ((RGN, "2237"), (RMN, "2235"), (RSCN, "2236"))
             if (m := pattern.search(low))
         ]
-        if not named:
+        return min(named)[1] if named else None
+
+    def _nurse_type(self, title: str, soc: str | None, method: str) -> tuple[str | None, str]:
+        """A code in the catch-all nursing group (2237, other registered nursing professionals) takes the
+        type of the registration the advert names, however the code was reached ("Unit Manager RMN": a
+        hospital unit manager, 2237, who is a mental health nurse, 2235); a named group (community,
+        specialist nurses) keeps its own."""
+        if soc != "2237":
             return soc, method
-        code = min(named)[1]
-        return code, method if soc == code else "registration"
+        code = self._registered_type(title)
+        return (soc, method) if code in (None, soc) else (code, "registration")
 
     def _known_token(self, token: str) -> str | None:
         if token in self.vocab:
