@@ -55,6 +55,10 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
             schedules=schedules,
             sensors=sensors,
             resources=build_resources(settings),
+            # runs of the implicit asset job (the freshness sensor's checks, a materialisation started from
+            # the UI) in one process: Dagster's default, multiprocess, starts a process per step (~5-10 s
+            # each to import the code) for checks of under a second, and DuckDB takes one writer anyway
+            executor=dg.in_process_executor,
         ),
     )
 

@@ -32,3 +32,14 @@ def test_dagster_definitions_validate():
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_freshness_and_ad_hoc_asset_runs_run_in_one_process():
+    """The freshness sensor's runs (and materialisations started from the UI) use the implicit asset job.
+    With Dagster's default multiprocess executor each of its 16 sub-second checks started its own process,
+    and such a run took ~80 s on a loaded 2-core machine, holding the one run slot ahead of a refresh."""
+    from orchestration.definitions import defs
+
+    implicit = defs.resolve_implicit_global_asset_job_def()
+    assert implicit.executor_def is dg.in_process_executor
+    assert defs.resolve_job_def("travel_time_matrix").executor_def is dg.multiprocess_executor  # its own, kept
