@@ -302,11 +302,14 @@ def validation(coder: SocCoder) -> None:
     titles where their order matters: data/soc_coder_disagreements_validation.csv (TUNED ON: it decided
     that the rules keep such titles and prompted the registration and one-letter fixes) and
     data/soc_coder_disagreements_validation_2.csv (drawn after the retraining on the second batch; read
-    once before the catch-all nurse-type rule, which was then chosen on it)."""
+    once before the catch-all nurse-type rule, which was then chosen on it) and
+    data/soc_coder_disagreements_validation_3.csv (the rest of that pool, drawn after the rule; nothing was
+    changed on it)."""
     rules = SocCoder(coder_index(), coder_groups())
     for name, note in (
         ("soc_coder_disagreements_validation.csv", "tuned on"),
         ("soc_coder_disagreements_validation_2.csv", "the nurse-type rule was chosen on it"),
+        ("soc_coder_disagreements_validation_3.csv", "not tuned on"),
     ):
         v = pd.read_csv(HERE / "data" / name, dtype=str, keep_default_na=False)
         v = v[v.soc2020 != ""]
