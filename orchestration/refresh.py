@@ -30,6 +30,11 @@ def plan_config(chunks: int | None = None, origin_limit: int = 0) -> dict:
     return {"ops": {"derived__travel_times": {"ops": {"plan_travel_times": {"config": config}}}}}
 
 
+def _refresh_config(origin_limit: int) -> dict:
+    """A refresh's run config: quiet console, and the smoke run's origin limit when one is asked for."""
+    return {**_LOG_CONFIG, **(plan_config(origin_limit=origin_limit) if origin_limit else {})}
+
+
 def default_partition(settings: Settings) -> str:
     """Today when a live job-ad feed is on or files were dropped today; else the embedded snapshot's day."""
     from assets.jobads.assets import EMBEDDED_SEEN_DATE, drop_files_for, today_london
@@ -75,7 +80,7 @@ def run_refresh(
             result = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                run_config={**_LOG_CONFIG, **(plan_config(origin_limit=origin_limit) if origin_limit else {})},
+                run_config=_refresh_config(origin_limit),
                 partition_key=partition_key,
                 tags=terminal_run_tags(),
             )
@@ -118,7 +123,7 @@ def run_refresh_on_celery(
         result = dg.execute_job(
             dg.reconstructable(job[job_name]),
             instance=instance,
-            run_config={**_LOG_CONFIG, **(plan_config(origin_limit=origin_limit) if origin_limit else {})},
+            run_config=_refresh_config(origin_limit),
             raise_on_error=False,
             tags=tags,
         )

@@ -277,14 +277,18 @@ class SocCoder:
 
     def _decide(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str]:
         soc, conf, method, evidence = self.evidence(title, ctx)
-        conf = conf if evidence is None else self._calibrated(*evidence)
-        soc, method = self._nurse_type(title, soc, method)
-        return soc, conf, method
+        return soc, conf if evidence is None else self._calibrated(*evidence), method
 
     def evidence(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str, tuple | None]:
-        """The rules' answer, then the model's part in it (module docstring, step 6): (code, the rules'
-        per-method confidence, method, (rules confidence, model margin, agree, decided by) or None when
-        the model had no part)."""
+        """The rules' answer, then the model's part in it (module docstring, step 6), then a named
+        registration's nurse type (step 4): (code, the rules' per-method confidence, method, (rules
+        confidence, model margin, agree, decided by) or None when the model had no part). The calibration
+        is fitted on what this returns, so it sees the codes `code` gives."""
+        soc, conf, method, evidence = self._rules_and_model(title, ctx)
+        soc, method = self._nurse_type(title, soc, method)
+        return soc, conf, method, evidence
+
+    def _rules_and_model(self, title: str, ctx: frozenset[str]) -> tuple[str | None, float, str, tuple | None]:
         soc, conf, method, tied = self._rules_cached(title, ctx)
         if self.model is None or method in MODEL_SKIPS or not title.strip():
             return soc, conf, method, None
@@ -448,14 +452,15 @@ class SocCoder:
         ]
         return min(named)[1] if named else None
 
-    def _nurse_type(self, title: str, soc: str | None, method: str) -> tuple[str | None, str]:
+    @staticmethod
+    def _nurse_type(title: str, soc: str | None, method: str) -> tuple[str | None, str]:
         """A code in the catch-all nursing group (2237, other registered nursing professionals) takes the
         type of the registration the advert names, however the code was reached ("Unit Manager RMN": a
         hospital unit manager, 2237, who is a mental health nurse, 2235); a named group (community,
         specialist nurses) keeps its own."""
         if soc != "2237":
             return soc, method
-        code = self._registered_type(title)
+        code = SocCoder._registered_type(title)
         return (soc, method) if code in (None, soc) else (code, "registration")
 
     def _known_token(self, token: str) -> str | None:
