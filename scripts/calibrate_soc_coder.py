@@ -1,9 +1,12 @@
 """Calibrate the SOC coder's confidence on the development half, and choose its review threshold.
 
-Cross-fitting: the development titles are split in two by their split group (titles sharing a main phrase
-or repeating one advert stay together: scripts/split_labelled_titles.py; groups shuffled with a seed); each
-half is coded by a coder whose learned model was trained on the index plus the *other* half only, so the
-model's part in every development title is what it would be on a title it never saw in any spelling. Each title with a model part gives its
+Cross-fitting: the development titles are split in FOLDS parts by their split group (titles sharing a main
+phrase or repeating one advert stay together: scripts/split_labelled_titles.py; groups shuffled with a
+seed); each part is coded by a coder whose learned model was trained on the index plus the *other* parts
+only, so the model's part in every development title is what it would be on a title it never saw in any
+spelling. Five parts, not two: each fold's model then learns from 4/5 of the development titles, close to
+the shipped model's all, so the calibration judges a model as strong as the one it calibrates (trained on
+half, the model coded 84.9% of the development titles' main phrases; on 4/5, 86.4%). Each title with a model part gives its
 evidence (rules confidence, model margin, agreement, who decided: `SocCoder.evidence`) and whether the code
 was right; a logistic regression on `calibration_features` (Platt scaling, generalised to those inputs)
 maps evidence to the chance of being right. The review threshold is the lowest calibrated confidence at
@@ -26,6 +29,7 @@ from orchestration.settings import EMBEDDED_DIR
 from scripts.split_labelled_titles import groups as split_groups
 
 SEED = 20261206
+FOLDS = 5
 TARGET_RIGHT = 0.95
 MAX_FLAGGED = 0.22
 
@@ -35,13 +39,13 @@ def cross_fitted_evidence(index: pd.DataFrame, groups: pd.DataFrame, labelled: p
     dev = labelled[is_dev].reset_index(drop=True)
     group = np.asarray(split_groups(labelled))[is_dev]
     unique = np.unique(group)
-    fold_of = dict(zip(np.random.default_rng(SEED).permutation(unique), np.arange(len(unique)) % 2))
-    half = np.array([fold_of[g] for g in group])
+    fold_of = dict(zip(np.random.default_rng(SEED).permutation(unique), np.arange(len(unique)) % FOLDS))
+    fold = np.array([fold_of[g] for g in group])
     rows = []
-    for k in (0, 1):
-        model = TitleModel.train(*training_set(index, dev[half != k]))  # the other half; nothing held out
+    for k in range(FOLDS):
+        model = TitleModel.train(*training_set(index, dev[fold != k]))  # the other folds; nothing held out
         coder = SocCoder(index, groups, model)
-        for r in dev[half == k].itertuples():
+        for r in dev[fold == k].itertuples():
             ctx = industry_words(" ".join(x for x in (r.employer, r.category) if x))
             soc, _, method, ev = coder.evidence(r.title, ctx)
             if ev is not None:
@@ -68,7 +72,7 @@ def fit(evidence: pd.DataFrame) -> dict:
     return {
         "weights": {"intercept": float(model.intercept_[0]), **{n: float(w) for n, w in zip(names, model.coef_[0])}},
         "review_below": threshold,
-        "fitted_on": f"{len(evidence)} development titles, cross-fitted in two halves (seed {SEED})",
+        "fitted_on": f"{len(evidence)} development titles, cross-fitted in {FOLDS} folds (seed {SEED})",
         "development_right_unflagged": float(evidence.right[p >= threshold].mean()),
         "development_flagged_share": float((p < threshold).mean()),
     }

@@ -172,3 +172,27 @@ def test_a_span_yields_to_a_model_that_recognises_the_whole_phrase_as_another_gr
         assert (coded.soc2020, coded.method) == (other, "span_override")
     else:
         assert (coded.soc2020, coded.method) == (rules.soc2020, "span")
+
+
+@pytest.mark.parametrize("margin", [0.3, -0.2])
+def test_an_index_title_coded_only_in_another_industry_is_a_guess(margin):
+    """The index codes "connector" only in one sense (its qualifier: rubber boot making): in a homelessness
+    advert its one code is a guess (method `*_restricted`, a lower confidence than an index title with a plain
+    entry found the same way), and a classifier that recognises the phrase as another group (positive
+    margin) takes it."""
+    from assets.jobads.soc_coder import CONFIDENCE, SocCoder
+    from orchestration.settings import EMBEDDED_DIR
+
+    index = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_coding_index.csv", dtype=str, keep_default_na=False)
+    groups = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)
+    groups = groups[["soc2020_unit_group", "soc2020_title"]]
+    entries = index[index.job_title.str.lower() == "connector"]
+    assert len(entries) == 1 and entries.qualifier.iloc[0] != ""  # the premise: one restricted entry
+    guessed = SocCoder(index, groups).code("Community Connector (Homelessness)")
+    assert (guessed.soc2020, guessed.method) == (entries.soc2020.iloc[0], "span_restricted")
+    assert guessed.confidence == CONFIDENCE["span_restricted"] < CONFIDENCE["span"]
+    other = next(g for g in groups.soc2020_unit_group if g != guessed.soc2020)
+    coded = SocCoder(index, groups, _Scripted(other, margin)).code("Community Connector (Homelessness)")
+    expected = (other, "span_restricted_model") if margin > 0 else (guessed.soc2020, "span_restricted")
+    assert (coded.soc2020, coded.method) == expected
+    assert guessed.needs_review and (margin > 0 or coded.needs_review)  # a guess the model does not back

@@ -10,7 +10,10 @@ How a title is read, the way an ONS coder reads it:
      category and the rest of the title, scored against each entry's qualifier and industry words. With
      no industry, the index's entry that has none; for engineers, its "professional" entry. When every
      entry is industry-specific and none fits, the occupation noun alone is coded in the advert's
-     industry ("General Manager - restaurant" -> restaurant manager 1222).
+     industry ("General Manager - restaurant" -> restaurant manager 1222). An index title whose one code the
+     index gives only with a qualifier or industry the advert does not show is a guess, not a match
+     ("Community Connector (Homelessness)": "connector" is coded only in rubber boot making; method
+     `*_restricted`, its confidence the rules' development agreement on such titles, 2 in 5 for spans).
   4. Nursing registrations set the nurse type when the title names a generic nurse ("RMN Staff Nurse" is a
      mental health nurse, 2235), and, after every other step, when the code reached is the catch-all
      nursing group (2237): "Ward Manager RMN" is 2235; a named group ("Community Nurse RMN", 2232) stays.
@@ -24,14 +27,16 @@ How a title is read, the way an ONS coder reads it:
      recognises the whole phrase as another group (a positive margin, the same bar as below), the
      model's code is taken (method `span_override`): on development titles the rules never read to
      build the model (cross-fitted), such overrides were right 3 times in 4 and the rules 0 in 4.
-     Where the rules tie between an index title's codes, the model ranks those codes (method `*_model`).
+     Where the rules tie between an index title's codes, the model ranks those codes (method `*_model`);
+     where the index title is restricted (step 3), a classifier that recognises the phrase as another group
+     (a positive margin) takes it (`*_restricted_model`).
      Where the rules fall back to fuzzy token overlap, the model's code is taken (method `model`, the
      fuzzy code agreeing being evidence); where they read nothing, only when the classifier recognises the
      phrase (a positive margin), so "Zzyzx qwerty" stays uncoded.
 
 Every result says how it was decided (`method`). `confidence` is calibrated: a logistic (Platt-style)
 calibrator over the rules' per-method agreement, the model's own score, whether the two agree and who
-decided, fitted on model predictions for development titles the model was not trained on (two-fold
+decided, fitted on model predictions for development titles the model was not trained on (five-fold
 cross-fitting by main-phrase group; `python -m scripts.calibrate_soc_coder` writes `soc_calibration.json`). Codes under
 the calibration's review threshold are flagged `needs_review`; the held-out half is never used to set
 anything.
@@ -67,6 +72,7 @@ STRONG_HEAD = 3  # a one-word index title counts inside a longer phrase only if 
 # Confidence of each method = its agreement on the development half of the labelled titles, Laplace-smoothed
 # ((right + 1) / (n + 2), so a method seen on few titles is not trusted fully); printed by
 # `python -m benchmarks.soc_coder --calibrate`. "registration" had no development title: a prior of 0.8.
+# The restricted methods (session 16): the rules alone on the development titles, 3 of 3 and 2 of 5.
 CONFIDENCE = {
     "exact": 0.98,
     "exact_context": 0.71,
@@ -80,6 +86,8 @@ CONFIDENCE = {
     "span_ambiguous": 0.5,
     "industry_head": 0.88,
     "registration": 0.8,
+    "exact_restricted": 0.8,
+    "span_restricted": 0.43,
 }
 FUZZY_SCALE = 0.7  # fuzzy confidence = overlap score x this (a fuzzy match is never sure)
 RULES_DECIDE = frozenset(
@@ -102,6 +110,8 @@ MODEL_TOP_K = 5  # the model's best codes kept per phrase: enough to rank an ind
 # margin for the best class, modified Huber loss); below that it recognises nothing either
 MODEL_MIN_MARGIN = 0.0
 TIES = frozenset({"exact_general", "exact_ambiguous", "span_general", "span_ambiguous"})
+# an index title whose one code the index gives only in an industry or sense the advert does not show
+RESTRICTED = frozenset({"exact_restricted", "span_restricted"})
 # an index title found inside the title (not the whole of it), with one code or tied codes
 SPANS = frozenset({"span", "span_context", "span_professional", "span_general", "span_ambiguous"})
 
@@ -307,6 +317,10 @@ class SocCoder:
                     return best, conf, "span_override", (conf, margin, False, "model")
                 return soc, conf, method, (conf, margin, best == soc, "tie")
             return pick[0], conf, f"{method}_model", (conf, pick[1], pick[0] == soc, "tie")
+        if method in RESTRICTED:  # the index's code is a guess here: the model may name another group
+            if best != soc and margin > MODEL_MIN_MARGIN:
+                return best, conf, f"{method}_model", (conf, margin, False, "model")
+            return soc, conf, method, (conf, margin, best == soc, "tie")
         if method == "fuzzy":  # a few words shared with some index title: the model reads the whole phrase
             return best, conf, "model", (conf, margin, best == soc, "fuzzy")
         if margin <= MODEL_MIN_MARGIN:  # nothing the rules read, and the model recognises nothing ("Zzyzx")
@@ -409,14 +423,14 @@ class SocCoder:
 
     def _pick(self, entries: list[Entry], ctx: frozenset[str], head: str) -> tuple[str, str]:
         socs = Counter(e.soc for e in entries)
-        if len(socs) == 1 and (entries[0].general or not ctx or any(e.words & ctx for e in entries)):
+        general = [e.soc for e in entries if e.general]
+        if len(socs) == 1 and (general or any(e.words & ctx for e in entries)):
             return entries[0].soc, "single"
         scored = [(len(e.words & ctx), e) for e in entries]
         best = max(s for s, _ in scored)
         if best > 0:
             top = Counter(e.soc for s, e in scored if s == best)
             return top.most_common(1)[0][0], "context"
-        general = [e.soc for e in entries if e.general]
         if not general and ctx and head in self.entries:
             # every entry names an industry and none is the advert's: the occupation noun in its industry
             head_scored = [(len(e.words & ctx), e.soc) for e in self.entries[head]]
@@ -424,7 +438,9 @@ class SocCoder:
             if hbest > 0:
                 return Counter(s for sc, s in head_scored if sc == hbest).most_common(1)[0][0], "industry_head"
         if len(socs) == 1:
-            return entries[0].soc, "single"
+            # every entry is restricted to a qualifier or industry the advert does not show ("connector" is
+            # coded only in rubber boot making): the index's one code is a guess outside that industry
+            return entries[0].soc, "restricted"
         professional = [e.soc for e in entries if e.professional]
         if professional and head == "engineer":
             return professional[0], "professional"
