@@ -116,10 +116,18 @@ def main() -> None:
     )
 
     if LABEL_CHECK.exists():
-        check = pd.read_csv(LABEL_CHECK)
+        check = pd.read_csv(LABEL_CHECK, dtype={"origin_soc2020": str, "destination_soc2020": str})
         print(
             f"\nLabel extraction, hand check of {len(check)} kept moves drawn at random (seed in the file's "
             f"README entry): {check.correct.mean():.0%} correct ({int(check.correct.sum())} of {len(check)})"
+        )
+        # the labels change with the coder: the checked moves that are labels today
+        kept = set(zip(moves.origin_soc2020, moves.destination_soc2020))
+        now = check[[p in kept for p in zip(check.origin_soc2020, check.destination_soc2020)]]
+        print(
+            f"  of them still labels today: {len(now)}, {now.correct.mean():.1%} correct "
+            f"({int(now.correct.sum())} of {len(now)}); dropped since: {len(check) - len(now)} "
+            f"({int(check.correct.sum() - now.correct.sum())} of them correct)"
         )
 
 
