@@ -68,6 +68,30 @@ def test_suppressed_pay_falls_back_to_the_minor_group_with_a_flag(warehouse):
     )
 
 
+def test_a_missing_job_count_is_estimated_from_the_parent_group_not_read_as_zero(warehouse):
+    """ASHE gives no job count for many unit groups: each gets an even share of what its minor group's count
+    leaves after the counted unit groups (or a coarser parent's), so a minor group's sizes add up to its count."""
+    occ = warehouse.execute(
+        "select soc2020, soc2020_minor, uk_jobs_thousands, uk_jobs_estimated, uk_jobs_level "
+        "from intermediate.int_soc_occupations"
+    ).df()
+    minor = warehouse.execute(
+        "select soc2020_code, n_jobs_thousands from staging.stg_ashe__pay where pay_basis = 'annual' "
+        "and workforce = 'all_employees' and soc_level = 3 and n_jobs_thousands is not null"
+    ).df()
+    assert occ.uk_jobs_estimated.notna().all() and occ.uk_jobs_thousands.isna().any()
+    counted = occ.uk_jobs_thousands.notna()
+    assert (occ.uk_jobs_estimated[counted] == occ.uk_jobs_thousands[counted]).all()
+    assert set(occ.uk_jobs_level[counted]) == {"unit group"}
+    shared = occ[occ.uk_jobs_level == "minor group remainder"]
+    assert len(shared) > 0
+    for code, n in zip(minor.soc2020_code, minor.n_jobs_thousands):
+        group = occ[occ.soc2020_minor == code]
+        if group.soc2020.isin(shared.soc2020).any() and group.uk_jobs_thousands.sum() <= n:
+            assert abs(group.uk_jobs_estimated.sum() - n) < 0.01 * len(group), code
+            assert group.uk_jobs_estimated[group.uk_jobs_thousands.isna()].nunique() == 1, code  # an even share
+
+
 def test_pathways_by_area_ranks_top_three_per_la(warehouse):
     per_la = warehouse.execute("""
         select la_code, count(distinct origin_soc2020), max(step_rank)

@@ -100,7 +100,8 @@ def named_jobs(text: str) -> list[str]:
 
 
 # coder methods sure enough for a label: an index title found and settled (not fuzzy overlap, not a guess
-# among several codes); their development-half agreement is 0.68-0.98 (soc_coder.CONFIDENCE)
+# among several codes, not an index title coded only in another sense: `*_restricted`); their
+# development-half agreement is 0.68-0.98 (soc_coder.CONFIDENCE)
 # ("professional" entries are left out: they read a bare "engineer" as a chartered mechanical engineer)
 CONFIDENT = frozenset(
     {"exact", "exact_context", "exact_general", "span", "span_context", "span_general", "industry_head", "registration"}

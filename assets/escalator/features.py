@@ -5,7 +5,8 @@ mention, so the model scores them the same way:
   similarity facets      O*NET skills / knowledge, ONS text, NCS tasks and their mean (int_soc_similarity)
   structure              same minor / sub-major / major group; origin and destination major group; the
                          destination supervises or manages the origin's work (`structure.oversight`)
-  pay and preparation    log pay ratio (ASHE medians), job-zone change (O*NET), destination size (UK jobs)
+  pay and preparation    log pay ratio (ASHE medians), job-zone change (O*NET), destination size (UK jobs,
+                         estimated from the parent group where ASHE gives no count)
   routes in              the destination's NCS entry routes name the origin ("start as a ..."); it has a
                          route needing no prior degree (apprenticeship, incl. degree apprenticeship, direct
                          application, work your way up, Access course); graduate entry; degree only
@@ -89,7 +90,9 @@ def pair_features(
     f["log_pay_ratio"] = np.log(d.median_annual_pay.to_numpy(float) / o.median_annual_pay.to_numpy(float)).round(4)
     f["job_zone_change"] = (d.job_zone.to_numpy(float) - o.job_zone.to_numpy(float)).round(3)
     f["destination_job_zone"] = d.job_zone.to_numpy(float)
-    f["destination_log_jobs"] = np.log1p(d.uk_jobs_thousands.fillna(0).to_numpy(float)).round(4)
+    # ASHE's count, or the share of its parent group's count where ASHE gives none (int_soc_occupations):
+    # a missing count is not zero jobs
+    f["destination_log_jobs"] = np.log1p(d.uk_jobs_estimated.to_numpy(float)).round(4)
     named = set(zip(route_pairs.origin_soc2020, route_pairs.destination_soc2020))
     f["route_names_origin"] = [int((a, b) in named) for a, b in zip(f.origin_soc2020, f.destination_soc2020)]
     c = careers.set_index("soc2020")

@@ -1,7 +1,11 @@
 -- One row per SOC 2020 unit group with what the escalator needs to judge a move into it:
 --   pay      ASHE 2023p median gross annual pay of full-time employees; where ONS suppresses the unit
 --            group, the minor group's (then sub-major's) median, flagged in pay_level
---   jobs     UK employee jobs in the unit group (ASHE, all employees), thousands
+--   jobs     UK employee jobs in the unit group (ASHE, all employees), thousands; ASHE gives no count for
+--            118 of the 412 unit groups, so uk_jobs_estimated shares out what the nearest counted parent
+--            group (minor, sub-major, major) leaves after its counted unit groups, evenly over the uncounted
+--            ones (uk_jobs_level says which): a size for the escalator ranker, where a missing count read
+--            as zero jobs had marked care managers (1232) and production supervisors (8160) as tiny
 --   job zone O*NET job zone (1-5) weighted through the crosswalk
 --   graduate entry  SOC 2020 major group 2 (professional occupations, degree-level by definition), or
 --            major groups 1 and 3 whose ONS entry-routes text says a degree is the usual route
@@ -17,6 +21,31 @@ jobs as (
     from {{ ref('stg_ashe__pay') }}
     where pay_basis = 'annual' and workforce = 'all_employees' and soc_level = 4
 ),
+counts as (
+    select soc2020_code as code, n_jobs_thousands as n
+    from {{ ref('stg_ashe__pay') }}
+    where pay_basis = 'annual' and workforce = 'all_employees' and n_jobs_thousands is not null
+),
+unit_jobs as (
+    select g.soc2020, g.soc2020_minor, g.soc2020_sub_major, g.soc2020_major, c.n
+    from groups as g left join counts as c on c.code = g.soc2020
+),
+{% for level, finer in [('minor', 'n'), ('sub_major', 'est_minor'), ('major', 'est_sub_major')] %}
+share_{{ level }} as (
+    -- what the {{ level }} group's count leaves after the sizes known so far, over the unit groups still unsized
+    select u.soc2020_{{ level }} as parent,
+           greatest(c.n - coalesce(sum(u.{{ finer }}), 0), 0) / count(*) filter (where u.{{ finer }} is null) as share
+    from {{ 'unit_jobs' if level == 'minor' else 'sized_' ~ ('minor' if level == 'sub_major' else 'sub_major') }} as u
+    inner join counts as c on c.code = u.soc2020_{{ level }}
+    group by u.soc2020_{{ level }}, c.n
+    having count(*) filter (where u.{{ finer }} is null) > 0
+),
+sized_{{ level }} as (
+    select u.*, coalesce(u.{{ finer }}, s.share) as est_{{ level }}
+    from {{ 'unit_jobs' if level == 'minor' else 'sized_' ~ ('minor' if level == 'sub_major' else 'sub_major') }} as u
+    left join share_{{ level }} as s on s.parent = u.soc2020_{{ level }}
+),
+{% endfor %}
 hourly as (
     select soc2020_code, median_pay_gbp as median_hourly_pay
     from {{ ref('stg_ashe__pay') }}
@@ -54,6 +83,13 @@ select
     end as pay_level,
     coalesce(h_unit.median_hourly_pay, h_minor.median_hourly_pay) as median_hourly_pay,
     jobs.n_jobs_thousands as uk_jobs_thousands,
+    round(sized.est_major, 2) as uk_jobs_estimated,
+    case
+        when sized.n is not null then 'unit group'
+        when sized.est_minor is not null then 'minor group remainder'
+        when sized.est_sub_major is not null then 'sub-major group remainder'
+        when sized.est_major is not null then 'major group remainder'
+    end as uk_jobs_level,
     round(zones.job_zone, 2) as job_zone,
     g.soc2020_major = '2'
         or (g.soc2020_major in ('1', '3')
@@ -68,6 +104,7 @@ left join pay as unit on unit.soc2020_code = g.soc2020
 left join pay as minor on minor.soc2020_code = g.soc2020_minor
 left join pay as sub on sub.soc2020_code = g.soc2020_sub_major
 left join jobs on jobs.soc2020_code = g.soc2020
+left join sized_major as sized on sized.soc2020 = g.soc2020
 left join hourly as h_unit on h_unit.soc2020_code = g.soc2020
 left join hourly as h_minor on h_minor.soc2020_code = g.soc2020_minor
 left join zones on zones.soc2020 = g.soc2020
