@@ -1,6 +1,7 @@
 """The HTML shell every report shares: offline plotly.js (shipped beside the pages), accessible structure
 (lang, skip link, landmarks, visible focus, text alternatives for charts), and the data-status strip."""
 
+import hashlib
 import html
 import re
 from functools import cache
@@ -106,7 +107,9 @@ def figure(fig: go.Figure | dict, alt: str, div_id: str | None = None, height: i
     options = {
         "full_html": False,
         "include_plotlyjs": False,
-        "div_id": div_id,
+        # plotly names an unnamed figure's div with a random uuid: named from its caption (unique on a page:
+        # it states the chart's subject and values), the same data build the same page
+        "div_id": div_id or "fig-" + hashlib.sha1(alt.encode()).hexdigest()[:12],
         "config": {"displaylogo": False, "responsive": True, "displayModeBar": False},
     }
     if isinstance(fig, dict):  # the default template a graph-objects figure carries, for the same look

@@ -44,3 +44,11 @@ def test_the_polygon_map_puts_each_area_in_its_value_class():
     assert names == ["70 to 75 %", "75 to 80 %"]
     assert fig["data"][0]["text"][0] == "Area A: 70 %" and len(fig["data"][1]["x"]) == 11  # B's two rings
     assert fig["layout"]["yaxis"]["scaleratio"] > 1  # a degree of longitude is shorter than one of latitude
+
+
+def test_a_figure_without_a_name_is_built_the_same_each_time_and_apart_from_other_captions():
+    trace = {"type": "scatter", "x": [1, 2], "y": [3, 4]}
+    first, again = (figure({"data": [trace]}, "Trend of A for B") for _ in range(2))
+    other = figure({"data": [trace]}, "Trend of A for C")
+    ids = [re.search(r'<div id="([^"]+)"', page).group(1) for page in (first, again, other)]
+    assert first == again and ids[0] == ids[1] != ids[2]
