@@ -196,3 +196,17 @@ def test_an_index_title_coded_only_in_another_industry_is_a_guess(margin):
     expected = (other, "span_restricted_model") if margin > 0 else (guessed.soc2020, "span_restricted")
     assert (coded.soc2020, coded.method) == expected
     assert guessed.needs_review and (margin > 0 or coded.needs_review)  # a guess the model does not back
+
+
+def test_a_vague_role_is_coded_in_the_field_of_the_occupation_named_beside_it(coder):
+    """ONS codes "team leader" only with an industry; "- Senior Carers" names the field (senior care workers,
+    minor group 613) and the index has a team leader there (care homes, 6136). With no entry of the role in
+    that minor group, or no occupation named, the title stays too vague. Flagged either way: no development
+    evidence sets its confidence."""
+    index = coder.entries
+    assert "6136" in {e.soc for e in index["team leader"]} and "team leader" in coder.vague_alone  # the premise
+    led = coder.code("Team Leader - Senior Carers")
+    assert (led.soc2020, led.method, led.needs_review) == ("6136", "role_in_field", True)
+    assert not any(e.soc.startswith("922") for e in index["supervisor"])  # cleaners' minor group: no supervisor
+    for title in ("Supervisor - Cleaners", "Team Leader - Nights", "Team Leader"):
+        assert coder.code(title).method == "too_vague", title

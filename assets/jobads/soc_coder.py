@@ -14,6 +14,9 @@ How a title is read, the way an ONS coder reads it:
      index gives only with a qualifier or industry the advert does not show is a guess, not a match
      ("Community Connector (Homelessness)": "connector" is coded only in rubber boot making; method
      `*_restricted`, its confidence the rules' development agreement on such titles, 2 in 5 for spans).
+     A main phrase ONS calls too vague alone ("Team Leader") followed by the occupation it works in ("-
+     Senior Carers") takes the role's entry in that occupation's minor group (team leader in a care home,
+     6136; method `role_in_field`, flagged for review); with no such entry the title is too vague (uncoded).
   4. Nursing registrations set the nurse type when the title names a generic nurse ("RMN Staff Nurse" is a
      mental health nurse, 2235), and, after every other step, when the code reached is the catch-all
      nursing group (2237): "Ward Manager RMN" is 2235; a named group ("Community Nurse RMN", 2232) stays.
@@ -73,6 +76,7 @@ STRONG_HEAD = 3  # a one-word index title counts inside a longer phrase only if 
 # ((right + 1) / (n + 2), so a method seen on few titles is not trusted fully); printed by
 # `python -m benchmarks.soc_coder --calibrate`. "registration" had no development title: a prior of 0.8.
 # The restricted methods (session 16): the rules alone on the development titles, 3 of 3 and 2 of 5.
+# "role_in_field" (session 16) had one development title: a prior under the review threshold, so flagged.
 CONFIDENCE = {
     "exact": 0.98,
     "exact_context": 0.71,
@@ -86,6 +90,7 @@ CONFIDENCE = {
     "span_ambiguous": 0.5,
     "industry_head": 0.88,
     "registration": 0.8,
+    "role_in_field": 0.6,
     "exact_restricted": 0.8,
     "span_restricted": 0.43,
 }
@@ -104,7 +109,7 @@ RULES_DECIDE = frozenset(
 )
 # where the model has no part: the whole title is an index title with one code (development titles coded
 # so were right 99% of the time, the model agreeing or not), or ONS calls the title too vague to code
-MODEL_SKIPS = frozenset({"exact", "too_vague"})
+MODEL_SKIPS = frozenset({"exact", "too_vague", "role_in_field"})  # (the model reads only the vague role)
 MODEL_TOP_K = 5  # the model's best codes kept per phrase: enough to rank an index title's tied codes
 # the model codes a title the rules cannot read only when its classifier says "this class" (a positive
 # margin for the best class, modified Huber loss); below that it recognises nothing either
@@ -375,6 +380,9 @@ class SocCoder:
             too_many = how == "ambiguous" and len({e.soc for e in self.entries[norm]}) >= VAGUE_CODES
             if (norm in self.vague_alone or too_many) and how not in ("context", "industry_head"):
                 if rank == 0 and (start, end) == (0, len(phrase)):
+                    field = self._role_in_field(norm, phrases[1:], ctx)
+                    if field is not None:
+                        return field, CONFIDENCE["role_in_field"], "role_in_field", frozenset()
                     return None, 0.0, "too_vague", frozenset()
                 continue
             method = kind if how == "single" else ("industry_head" if how == "industry_head" else f"{kind}_{how}")
@@ -382,6 +390,21 @@ class SocCoder:
             tied = self._tied(self.entries[norm], method)
             return soc, CONFIDENCE[method], method, tied
         return (*self._fuzzy(phrases[0], ctx)[:3], frozenset())
+
+    def _role_in_field(self, role: str, later: tuple, ctx: frozenset[str]) -> str | None:
+        """A role ONS calls too vague alone, followed by the occupation it works in ("Team Leader - Senior
+        Carers"): the role's index entry in that occupation's minor group (team leader in a care home, 6136;
+        "Supervisor - Warehouse Operatives": elementary storage supervisors, 9251), or None when the index has
+        none there (a sub-major group is too broad: "Supervisor - Cleaners" would find postal supervisors)."""
+        for phrase in later:
+            found = self._span(list(phrase))
+            if found is None or found[2] in self.vague:
+                continue
+            field, _ = self._pick(self.entries[found[2]], ctx, found[2].split()[-1])
+            codes = Counter(e.soc for e in self.entries[role])
+            same = sorted((c for c in codes if c[:3] == field[:3]), key=lambda c: (-codes[c], c))
+            return (field if field in same else same[0]) if same else None
+        return None
 
     @staticmethod
     def _tied(entries: list[Entry], method: str) -> frozenset[str]:
