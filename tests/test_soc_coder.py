@@ -210,3 +210,23 @@ def test_a_vague_role_is_coded_in_the_field_of_the_occupation_named_beside_it(co
     assert not any(e.soc.startswith("922") for e in index["supervisor"])  # cleaners' minor group: no supervisor
     for title in ("Supervisor - Cleaners", "Team Leader - Nights", "Team Leader"):
         assert coder.code(title).method == "too_vague", title
+
+
+def test_the_job_ads_step_records_the_coders_training_and_calibration(refreshed):
+    """The coder's learned model and calibration are Dagster asset metadata of the step that codes adverts:
+    training size (the index rows and the development titles, each repeated), features, the model's key, the
+    review threshold; and how the day's titles were coded."""
+    import dagster as dg
+
+    from assets.jobads.title_model import DEV_REPEAT, load_labelled
+
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["raw", "job_ads"]))
+    meta = event.asset_materialization.metadata
+    model, calibration = meta["soc_title_model"].value["model"], meta["soc_title_model"].value["calibration"]
+    dev = int((load_labelled().split == "dev").sum())
+    assert model["development_titles"] == dev and model["training_rows"] == model["index_rows"] + dev * DEV_REPEAT
+    assert model["classes"] > 400 and "character" in model["features"] and len(model["model_key"]) == 16
+    assert calibration["review_below"] == REVIEW_BELOW and "weights" not in calibration
+    methods = meta["soc_methods"].value
+    assert sum(methods.values()) == meta["dagster/row_count"].value and methods.get("exact", 0) > 0

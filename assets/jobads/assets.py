@@ -56,8 +56,12 @@ def today_london() -> str:
     return datetime.now(ZoneInfo("Europe/London")).date().isoformat()
 
 
+def coding_index(conn) -> pd.DataFrame:
+    return conn.execute("select job_title, soc2020, qualifier, industry from raw.soc2020_coding_index").df()
+
+
 def build_coder(conn) -> SocCoder:
-    index = conn.execute("select job_title, soc2020, qualifier, industry from raw.soc2020_coding_index").df()
+    index = coding_index(conn)
     groups = conn.execute("select soc2020_unit_group, soc2020_title from raw.soc2020_unit_groups").df()
     return SocCoder(index, groups, SocCoder.load_model(index))
 
@@ -151,7 +155,9 @@ def raw_job_ads(
         records, info = collect_records(day, platform, adzuna_source, embedded_jobads_source, context.log)
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
-        cleaned = clean(records, build_coder(conn), build_places(conn)) if len(records) else None
+        coder = build_coder(conn)
+        coder_info = coder.describe(coding_index(conn))
+        cleaned = clean(records, coder, build_places(conn)) if len(records) else None
         adverts = cleaned.adverts if cleaned else pd.DataFrame(columns=ADVERT_COLUMNS)
         conn.register("_adverts", adverts.astype(object).where(adverts.notna(), None))
         conn.execute(RAW_JOB_ADS_DDL)
@@ -182,5 +188,10 @@ def raw_job_ads(
                 else {}
             ),
             "soc_needs_review": int(adverts.soc_needs_review.fillna(True).sum()) if len(adverts) else 0,
+            # how the day's titles were coded, and the coder's learned model and calibration
+            "soc_methods": dg.MetadataValue.json(
+                adverts.soc_method.value_counts().sort_index().astype(int).to_dict() if len(adverts) else {}
+            ),
+            "soc_title_model": dg.MetadataValue.json(coder_info),
         }
     )

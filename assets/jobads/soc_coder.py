@@ -224,6 +224,14 @@ class SocCoder:
         groups = pd.read_csv(unit_groups_csv, dtype=str, keep_default_na=False)[["soc2020_unit_group", "soc2020_title"]]
         return cls(index, groups, cls.load_model(index, cache_dir) if model else None)
 
+    def describe(self, index: pd.DataFrame) -> dict:
+        """The learned model's training data and settings and the calibration's development figures (asset
+        metadata; the held-out figures come from `python -m benchmarks.soc_coder`)."""
+        from assets.jobads.title_model import describe, load_labelled
+
+        calibration = {k: v for k, v in (_CALIBRATION or {}).items() if k != "weights"}
+        return {"model": describe(index, load_labelled()) if self.model else None, "calibration": calibration}
+
     @staticmethod
     def load_model(index: pd.DataFrame, cache_dir=None):
         """The learned model for this index (trained once, then loaded from `cache_dir`)."""

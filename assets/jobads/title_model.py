@@ -135,6 +135,24 @@ class TitleModel:
         return [(self.classes[o], float(b), float(b - r)) for o, b, r in zip(first, best, runner)]
 
 
+def describe(index: pd.DataFrame, labelled: pd.DataFrame | None) -> dict:
+    """What the model for this training data was trained on and how: the asset metadata of every step that
+    codes titles (the same data give the same model, so this describes the model in use)."""
+    texts, codes = training_set(index, labelled)
+    dev = 0 if labelled is None else int((labelled["split"] == "dev").sum())
+    passes, alpha = PASSES_ALPHA
+    return {
+        "training_rows": len(texts),
+        "index_rows": len(texts) - dev * DEV_REPEAT,
+        "development_titles": dev,
+        "development_repeat": DEV_REPEAT,
+        "classes": int(len(set(codes))),
+        "features": "TF-IDF character 3-5-grams (within words) + word 1-2-grams",
+        "classifier": f"SGDClassifier(modified_huber, alpha={alpha:g}, {passes} passes, seed {SEED})",
+        "model_key": model_key(texts, codes),
+    }
+
+
 def model_key(texts: list[str], codes: np.ndarray) -> str:
     h = hashlib.sha256(VERSION.encode())
     for t, c in zip(texts, codes):
