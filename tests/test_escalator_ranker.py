@@ -147,3 +147,26 @@ def test_lead_groups_are_the_ones_ons_titles_name_as_supervising_or_managing():
     assert (kinds[others].isin(["", "supervisor"])).all() and (kinds[others] == "supervisor").sum() <= 2
     managers = groups.soc2020[groups.soc2020.str.startswith("1") & ~groups.soc2020_title.str.contains("n.e.c")]
     assert (kinds[managers] == "manager").mean() > 0.9
+
+
+def test_the_main_factor_is_the_explainable_feature_that_adds_most_to_the_score():
+    """A model whose labels follow pay names pay for a well-paid pair, never for a badly paid one (a feature
+    that lowers the score is no reason); the major-group numbers have no words, so they are never named."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({f: rng.normal(size=600) for f in ranker.MODEL_FEATURES})
+    model = ranker.make_model().fit(ranker._matrix(frame), (frame.log_pay_ratio > 0.5).astype(int))
+    zero = {f: 0.0 for f in ranker.MODEL_FEATURES}
+    high, low = ranker.main_factor(model, pd.DataFrame([zero | {"log_pay_ratio": 3.0}, zero | {"log_pay_ratio": -3.0}]))
+    assert high == ranker.FACTOR_WORDS["log_pay_ratio"] != low
+    assert "origin_major" not in ranker.FACTOR_WORDS and "destination_major" not in ranker.FACTOR_WORDS
+
+
+def test_a_step_no_single_reason_explains_says_what_the_model_leans_on(warehouse):
+    rows = warehouse.execute(
+        "select t.why, s.main_factor from published.fct_escalator_transitions as t "
+        "join derived.escalator_step_scores as s using (origin_soc2020, destination_soc2020) "
+        "where t.why like 'no single reason%'"
+    ).fetchall()
+    assert rows and {f for _, f in rows} <= {*ranker.FACTOR_WORDS.values(), None}
+    assert all(why.endswith(f"it leans most on: {factor}") if factor else "leans" not in why for why, factor in rows)
+    assert any(factor for _, factor in rows)

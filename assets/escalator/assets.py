@@ -252,6 +252,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
         trained = ranker.train(rows, labels, similarity)
         scored = ranker.with_label_evidence(features, labels, similarity, set(rows.origin_soc2020))
         scored["step_score"] = ranker.score(trained.model, scored)
+        scored["main_factor"] = ranker.main_factor(trained.model, scored)
         scored["plausible"] = ranker.plausible(scored)
         positive = set(zip(labels.origin_soc2020, labels.destination_soc2020))
         scored["named_by_ncs"] = [p in positive for p in zip(scored.origin_soc2020, scored.destination_soc2020)]
@@ -261,6 +262,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             "step_score",
             "plausible",
             "named_by_ncs",
+            "main_factor",
             *FEATURES,
             *ranker.LEARNED,
             "us_share",

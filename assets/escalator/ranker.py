@@ -191,6 +191,47 @@ def train(rows: pd.DataFrame, moves: pd.DataFrame, similarity: pd.DataFrame) -> 
     return Trained(model, metrics, dict(sorted(coefficients.items(), key=lambda kv: -abs(kv[1]))))
 
 
+# The evidence a step's score leans on most, in words, for steps no single checkable reason explains (the
+# mart's `why`); the major-group numbers and the origin's own lead role explain nothing about a move
+FACTOR_WORDS = {
+    "similarity": "similar work overall",
+    "skills_similarity": "similar skills (O*NET)",
+    "knowledge_similarity": "similar knowledge (O*NET)",
+    "text_similarity": "a similar job description (ONS)",
+    "ncs_similarity": "similar tasks (NCS)",
+    "same_minor": "the same occupational group",
+    "same_sub_major": "the same broad occupational group",
+    "same_major": "the same SOC major group",
+    "oversees_origin": "it oversees work like yours",
+    "destination_lead": "a supervisory or management role",
+    "log_pay_ratio": "better pay",
+    "job_zone_change": "a step up in preparation",
+    "destination_job_zone": "a job that needs more preparation",
+    "destination_log_jobs": "a large occupation",
+    "route_names_origin": "NCS names your job as a way in",
+    "destination_no_degree_route": "a way in without a degree",
+    "destination_graduate_entry": "graduate entry",
+    "us_log_share": "people make this move (US survey)",
+    "us_log_lift": "more people make this move than chance (US survey)",
+    "neighbours_name": "careers advisers name it from similar jobs",
+    "destination_named_share": "many careers paths lead to this job",
+}
+
+
+def main_factor(model, features: pd.DataFrame) -> np.ndarray:
+    """Per pair, the explainable feature that adds most to its score (standardised value x coefficient), in
+    words (FACTOR_WORDS), or None when none adds anything."""
+    *prepare, classifier = model
+    z = np.asarray(_matrix(features), dtype=float)
+    for step in prepare:
+        z = step.transform(z)
+    contribution = z * classifier.coef_[0]
+    words = [FACTOR_WORDS.get(f) for f in MODEL_FEATURES]
+    contribution[:, [w is None for w in words]] = -np.inf
+    best = contribution.argmax(axis=1)
+    return np.array([words[b] if contribution[i, b] > 0 else None for i, b in enumerate(best)], dtype=object)
+
+
 def score(model, features: pd.DataFrame) -> np.ndarray:
     """features: pair features with the label evidence of every labelled origin (`with_label_evidence`)."""
     from threadpoolctl import threadpool_limits

@@ -16,7 +16,7 @@ sim as (
     -- each origin's best-scored plausible destinations, plus its best-scored entry jobs (get on) however
     -- far down the list they sit, with the similarity facets to show
     select s.*, r.step_score, r.named_by_ncs, r.neighbours_name, r.route_names_origin, r.us_share,
-           r.oversees_origin, r.destination_lead
+           r.oversees_origin, r.destination_lead, r.main_factor
     from {{ ref('int_soc_similarity') }} as s
     inner join scores as r using (origin_soc2020, destination_soc2020)
     inner join {{ ref('int_escalator_step_rules') }} as k using (origin_soc2020, destination_soc2020)
@@ -66,6 +66,7 @@ pairs as (
         s.us_share,
         s.oversees_origin,
         s.destination_lead,
+        s.main_factor,
         o.median_annual_pay as origin_pay,
         d.median_annual_pay as destination_pay,
         o.pay_level as origin_pay_level,
@@ -118,7 +119,8 @@ steps as (
 ),
 scored as (
     select
-        * exclude (named_by_ncs, neighbours_name, route_names_origin, us_share, oversees_origin, destination_lead),
+        * exclude (named_by_ncs, neighbours_name, route_names_origin, us_share, oversees_origin, destination_lead,
+                   main_factor),
         case when destination_local_adverts_live > 0 then 'live local adverts'
              when step_type = 'get on' then 'large occupation (feeds cover part of the market)' end
             as demand_evidence,
@@ -141,7 +143,8 @@ scored as (
                                || destination_degree_apprenticeship
                                || coalesce(', usually ' || destination_apprenticeship_years || ' years (NCS)', ''),
                                'no prior degree needed: NCS gives an apprenticeship, direct or work-your-way-up route') end
-        ), ''), 'the model weighs the evidence together (no single reason stands out)') as why
+        ), ''), 'no single reason: the model weighs the evidence together'
+                || coalesce('; it leans most on: ' || main_factor, '')) as why
     from steps
 )
 select

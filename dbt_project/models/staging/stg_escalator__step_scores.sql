@@ -10,5 +10,6 @@ select
     route_names_origin = 1 as route_names_origin,
     us_share,
     oversees_origin,
-    destination_lead
+    destination_lead,
+    main_factor
 from {{ source('derived', 'escalator_step_scores') }}
