@@ -1,6 +1,8 @@
 """The SOC coder on kinds of advert titles (noise, places, abbreviations, industry, professional vs
 associate), written for these tests: none is from the labelled evaluation set."""
 
+import io
+
 import pandas as pd
 import pytest
 
@@ -230,3 +232,35 @@ def test_the_job_ads_step_records_the_coders_training_and_calibration(refreshed)
     assert calibration["review_below"] == REVIEW_BELOW and "weights" not in calibration
     methods = meta["soc_methods"].value
     assert sum(methods.values()) == meta["dagster/row_count"].value and methods.get("exact", 0) > 0
+
+
+def test_a_labelling_batch_holds_only_jobs_never_coded_one_spelling_each(tmp_path, capsys):
+    """The drawing rule: a title is drawable only if neither it nor its main phrase was ever coded or set
+    aside; one title per main phrase; the same seed draws the same batch."""
+    from scripts.draw_labelling_batch import CARE, draw, main, pool, used_files
+    from scripts.split_labelled_titles import main_phrase
+
+    source = pd.DataFrame(
+        {
+            "Title": ["Care Assistant", "Care Assistant - Worksop", "Quant Modeller", "Quant Modeller, Leeds", "X"],
+            "Company": ["A", "B", "C", "D", "E"],
+            "Category": [CARE, CARE, "IT Jobs", "IT Jobs", "IT Jobs"],
+        }
+    )
+    used = [pd.DataFrame({"title": ["Care Assistant (Nights)"]})]  # main phrase "care assistant": taken
+    drawable = pool(source, used)
+    assert list(drawable.title) == ["Quant Modeller", "X"]  # one spelling of each untaken job, in file order
+    once, twice = (draw(pool(source, []), care=1, other=1, seed=7) for _ in range(2))
+    assert once.equals(twice) and list(once.category) == [CARE, "IT Jobs"]
+
+    fixture = PROJECT_ROOT / "tests/fixtures/adzuna_kaggle_sample.csv"
+    assert main([str(fixture), "--care", "5", "--other", "5", "--seed", "1"]) == 0
+    batch = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    coded = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in used_files()])
+    taken = {main_phrase(t) for t in coded.title}
+    assert len(batch) == 10 and not {main_phrase(t) for t in batch.title} & taken
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Title,Company\nNurse,NHS\n")
+    with pytest.raises(SystemExit) as stop:
+        main([str(bad), "--seed", "1"])
+    assert stop.value.code == 2 and "no column category" in capsys.readouterr().err
