@@ -115,6 +115,16 @@ def main() -> None:
         ", ".join(f"{k} {v:+.2f}" for k, v in list(trained.coefficients.items())[:10]),
     )
 
+    # steps no single checkable reason explains: their `why` names what the score leans on most
+    steps = conn.execute("select why, origin_rank from published.fct_escalator_transitions").df()
+    bare = steps.why.str.startswith("no single reason")
+    leans = steps.why.str.extract(r"leans most on: (.*)", expand=False).value_counts()
+    print(
+        f"\nPublished steps with no single checkable reason: {bare.sum():,} of {len(steps):,} rows "
+        f"({(bare & steps.origin_rank.le(5)).sum():,} of the {steps.origin_rank.le(5).sum():,} top-5 steps); "
+        f"the commonest evidence they lean on: {leans.index[0]} ({leans.iloc[0]:,})"
+    )
+
     if LABEL_CHECK.exists():
         check = pd.read_csv(LABEL_CHECK, dtype={"origin_soc2020": str, "destination_soc2020": str})
         print(

@@ -292,9 +292,31 @@ def main() -> None:
         "Targets (issue 26): held-out >= 80% 4-digit with context and >= 78% title alone, the combination above "
         "both parts; <= 25% flagged and unflagged >= 85% right; >= 5,000 titles/s cold; model < 300 MB"
     )
+    paired(
+        labelled[~dev].soc2020,
+        [c.soc2020 for c, d in zip(ours["context"], dev) if not d],
+        [m for m, d in zip(ours["model_alone"], dev) if not d],
+    )
     validation(SocCoder.from_files(SOC / "soc2020_coding_index.csv", SOC / "soc2020_unit_groups.csv"))
     print("\nPer-method accuracy on the development half (sets soc_coder.CONFIDENCE):")
     print(by_method([c for c, d in zip(ours["context"], dev) if d], labelled.soc2020[dev]).to_string())
+
+
+def paired(truth: pd.Series, coder: list, model: list) -> None:
+    """How far the held-out figures are from noise: the coder (title + context) against the model alone on the
+    same titles (the titles only one of them gets right; exact McNemar test), and the coder's standard error."""
+    from scipy.stats import binomtest
+
+    t = list(truth)
+    only_coder = sum(c == x != m for c, m, x in zip(coder, model, t))
+    only_model = sum(m == x != c for c, m, x in zip(coder, model, t))
+    share = sum(c == x for c, x in zip(coder, t)) / len(t)
+    p = binomtest(min(only_coder, only_model), only_coder + only_model, 0.5).pvalue if only_coder + only_model else 1.0
+    print(
+        f"Held-out, coder (title + context) vs model alone: {only_coder + only_model} titles only one gets right, "
+        f"{only_coder} the coder, {only_model} the model (exact McNemar p = {p:.2f}); the coder's {share:.1%} of "
+        f"{len(t)} has a standard error of {(share * (1 - share) / len(t)) ** 0.5:.1%}"
+    )
 
 
 def validation(coder: SocCoder) -> None:

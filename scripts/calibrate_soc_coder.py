@@ -6,7 +6,8 @@ seed); each part is coded by a coder whose learned model was trained on the inde
 only, so the model's part in every development title is what it would be on a title it never saw in any
 spelling. Five parts, not two: each fold's model then learns from 4/5 of the development titles, close to
 the shipped model's all, so the calibration judges a model as strong as the one it calibrates (trained on
-half, the model coded 84.9% of the development titles' main phrases; on 4/5, 86.4%). Each title with a model part gives its
+half, the model coded 84.9% of the development titles' main phrases; on 4/5, 86.4%: `python -m benchmarks
+title_model_cv` prints both). Each title with a model part gives its
 evidence (rules confidence, model margin, agreement, who decided: `SocCoder.evidence`) and whether the code
 was right; a logistic regression on `calibration_features` (Platt scaling, generalised to those inputs)
 maps evidence to the chance of being right. The review threshold is the lowest calibrated confidence at
@@ -34,13 +35,17 @@ TARGET_RIGHT = 0.95
 MAX_FLAGGED = 0.22
 
 
-def cross_fitted_evidence(index: pd.DataFrame, groups: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+def development_folds(labelled: pd.DataFrame, folds: int = FOLDS) -> tuple[pd.DataFrame, np.ndarray]:
+    """The development titles and each one's fold: split groups shuffled with SEED, dealt round the folds."""
     is_dev = (labelled.split == "dev").to_numpy()
-    dev = labelled[is_dev].reset_index(drop=True)
     group = np.asarray(split_groups(labelled))[is_dev]
     unique = np.unique(group)
-    fold_of = dict(zip(np.random.default_rng(SEED).permutation(unique), np.arange(len(unique)) % FOLDS))
-    fold = np.array([fold_of[g] for g in group])
+    fold_of = dict(zip(np.random.default_rng(SEED).permutation(unique), np.arange(len(unique)) % folds))
+    return labelled[is_dev].reset_index(drop=True), np.array([fold_of[g] for g in group])
+
+
+def cross_fitted_evidence(index: pd.DataFrame, groups: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+    dev, fold = development_folds(labelled)
     rows = []
     for k in range(FOLDS):
         model = TitleModel.train(*training_set(index, dev[fold != k]))  # the other folds; nothing held out

@@ -26,6 +26,7 @@ from scripts.split_labelled_titles import main_phrase
 
 DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
 CARE = "Healthcare & Nursing Jobs"
+ADZUNA_COLUMNS = {"Title": "title", "Company": "employer", "Category": "category"}
 
 
 def used_files() -> list[Path]:
@@ -38,8 +39,7 @@ def used_files() -> list[Path]:
 
 def pool(source: pd.DataFrame, used: list[pd.DataFrame]) -> pd.DataFrame:
     """The drawable titles of `source` (title, employer, category), one per main phrase, in file order."""
-    frame = source.rename(columns={"Title": "title", "Company": "employer", "Category": "category"})
-    frame = frame[["title", "employer", "category"]].fillna("").astype(str)
+    frame = source.rename(columns=ADZUNA_COLUMNS)[["title", "employer", "category"]].fillna("").astype(str)
     titles = {t.strip().lower() for u in used for t in u.title}
     phrases = {main_phrase(t) for u in used for t in u.title}
     frame = frame.assign(phrase=[main_phrase(t) for t in frame.title])
@@ -62,9 +62,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, required=True, help="record it beside the batch")
     args = parser.parse_args(argv)
     source = pd.read_csv(args.source, dtype=str, keep_default_na=False)
-    missing = {"title", "employer", "category"} - set(
-        source.rename(columns={"Title": "title", "Company": "employer", "Category": "category"}).columns
-    )
+    missing = set(ADZUNA_COLUMNS.values()) - set(source.rename(columns=ADZUNA_COLUMNS).columns)
     if missing:
         parser.error(f"{args.source}: no column {', '.join(sorted(missing))} (Title/Company/Category or lower case)")
     drawable = pool(source, [pd.read_csv(f, dtype=str, keep_default_na=False) for f in used_files()])

@@ -56,12 +56,8 @@ def today_london() -> str:
     return datetime.now(ZoneInfo("Europe/London")).date().isoformat()
 
 
-def coding_index(conn) -> pd.DataFrame:
-    return conn.execute("select job_title, soc2020, qualifier, industry from raw.soc2020_coding_index").df()
-
-
 def build_coder(conn) -> SocCoder:
-    index = coding_index(conn)
+    index = conn.execute("select job_title, soc2020, qualifier, industry from raw.soc2020_coding_index").df()
     groups = conn.execute("select soc2020_unit_group, soc2020_title from raw.soc2020_unit_groups").df()
     return SocCoder(index, groups, SocCoder.load_model(index))
 
@@ -156,7 +152,7 @@ def raw_job_ads(
     with warehouse.get_connection() as conn:
         ensure_schemas(conn)
         coder = build_coder(conn)
-        coder_info = coder.describe(coding_index(conn))
+        coder_info = coder.describe()
         cleaned = clean(records, coder, build_places(conn)) if len(records) else None
         adverts = cleaned.adverts if cleaned else pd.DataFrame(columns=ADVERT_COLUMNS)
         conn.register("_adverts", adverts.astype(object).where(adverts.notna(), None))

@@ -158,6 +158,7 @@ class SocCoder:
         The qualifier (ADD) column is required: it marks the "professional" entries and carries industries.
         model: a `title_model.TitleModel` (None: the rules alone, with their per-method confidence)."""
         self.model = model
+        self.index = index
         self._model_ranked: dict[str, tuple[tuple[str, float], ...]] = {}
         self.titles = dict(zip(unit_groups.iloc[:, 0].astype(str), unit_groups.iloc[:, 1]))
         raw: dict[str, list[Entry]] = defaultdict(list)
@@ -224,13 +225,13 @@ class SocCoder:
         groups = pd.read_csv(unit_groups_csv, dtype=str, keep_default_na=False)[["soc2020_unit_group", "soc2020_title"]]
         return cls(index, groups, cls.load_model(index, cache_dir) if model else None)
 
-    def describe(self, index: pd.DataFrame) -> dict:
+    def describe(self) -> dict:
         """The learned model's training data and settings and the calibration's development figures (asset
         metadata; the held-out figures come from `python -m benchmarks.soc_coder`)."""
         from assets.jobads.title_model import describe, load_labelled
 
         calibration = {k: v for k, v in (_CALIBRATION or {}).items() if k != "weights"}
-        return {"model": describe(index, load_labelled()) if self.model else None, "calibration": calibration}
+        return {"model": describe(self.index, load_labelled()) if self.model else None, "calibration": calibration}
 
     @staticmethod
     def load_model(index: pd.DataFrame, cache_dir=None):

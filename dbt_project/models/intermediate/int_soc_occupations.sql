@@ -30,19 +30,20 @@ unit_jobs as (
     select g.soc2020, g.soc2020_minor, g.soc2020_sub_major, g.soc2020_major, c.n
     from groups as g left join counts as c on c.code = g.soc2020
 ),
-{% for level, finer in [('minor', 'n'), ('sub_major', 'est_minor'), ('major', 'est_sub_major')] %}
+{% for level, finer, previous in [('minor', 'n', 'unit_jobs'), ('sub_major', 'est_minor', 'sized_minor'),
+                                   ('major', 'est_sub_major', 'sized_sub_major')] %}
 share_{{ level }} as (
     -- what the {{ level }} group's count leaves after the sizes known so far, over the unit groups still unsized
     select u.soc2020_{{ level }} as parent,
            greatest(c.n - coalesce(sum(u.{{ finer }}), 0), 0) / count(*) filter (where u.{{ finer }} is null) as share
-    from {{ 'unit_jobs' if level == 'minor' else 'sized_' ~ ('minor' if level == 'sub_major' else 'sub_major') }} as u
+    from {{ previous }} as u
     inner join counts as c on c.code = u.soc2020_{{ level }}
     group by u.soc2020_{{ level }}, c.n
     having count(*) filter (where u.{{ finer }} is null) > 0
 ),
 sized_{{ level }} as (
     select u.*, coalesce(u.{{ finer }}, s.share) as est_{{ level }}
-    from {{ 'unit_jobs' if level == 'minor' else 'sized_' ~ ('minor' if level == 'sub_major' else 'sub_major') }} as u
+    from {{ previous }} as u
     left join share_{{ level }} as s on s.parent = u.soc2020_{{ level }}
 ),
 {% endfor %}
