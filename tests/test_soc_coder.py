@@ -200,6 +200,31 @@ def test_an_index_title_coded_only_in_another_industry_is_a_guess(margin):
     assert guessed.needs_review and (margin > 0 or coded.needs_review)  # a guess the model does not back
 
 
+def test_a_restricted_title_yields_to_an_index_title_further_left_that_needs_no_guess():
+    """"general" ends furthest right in these titles, but the index codes it only as an armed forces rank: a
+    guess. An index title further left that the index codes without a guess (one plain code; an entry in the
+    advert's industry) is the occupation; one that is itself a guess between industries ("consultant" with no
+    industry shown) gains nothing, so the restricted reading stays, flagged."""
+    from assets.jobads.soc_coder import SocCoder
+    from orchestration.settings import EMBEDDED_DIR
+
+    index = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_coding_index.csv", dtype=str, keep_default_na=False)
+    groups = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)
+    rules = SocCoder(index, groups[["soc2020_unit_group", "soc2020_title"]])  # the rules alone
+    general = index[index.job_title.str.lower() == "general"]
+    assert general.soc2020.nunique() == 1 and (general.qualifier + general.industry != "").all()  # the premise
+    consultant = index[index.job_title.str.lower() == "consultant"]
+    in_hospitals = consultant[consultant.industry == "hospital service"].soc2020
+    assert (consultant.qualifier + consultant.industry != "").all() and len(in_hospitals) == 1
+
+    warehouse = rules.code("Warehouse Operative General")
+    assert (warehouse.soc2020, warehouse.method) == (_index_code("warehouse operative"), "span")
+    hospital = rules.code("Consultant General", employer="Hospital service")
+    assert (hospital.soc2020, hospital.method) == (in_hospitals.iloc[0], "span_context")
+    guessed = rules.code("Consultant General")
+    assert (guessed.soc2020, guessed.method, guessed.needs_review) == (general.soc2020.iloc[0], "span_restricted", True)
+
+
 def test_a_vague_role_is_coded_in_the_field_of_the_occupation_named_beside_it(coder):
     """ONS codes "team leader" only with an industry; "- Senior Carers" names the field (senior care workers,
     minor group 613) and the index has a team leader there (care homes, 6136). With no entry of the role in

@@ -14,6 +14,9 @@ How a title is read, the way an ONS coder reads it:
      index gives only with a qualifier or industry the advert does not show is a guess, not a match
      ("Community Connector (Homelessness)": "connector" is coded only in rubber boot making; method
      `*_restricted`, its confidence the rules' development agreement on such titles, 2 in 5 for spans).
+     Such a guess yields to an index title further left in the phrase that the index codes without one
+     ("Consultant General ..." in a hospital: "general" is coded only as an armed forces rank, "consultant"
+     in hospital service is 2212); a left title that is itself a guess between industries gains nothing.
      A main phrase ONS calls too vague alone ("Team Leader") followed by the occupation it works in ("-
      Senior Carers") takes the role's entry in that occupation's minor group (team leader in a care home,
      6136; method `role_in_field`, flagged for review); with no such entry the title is too vague (uncoded).
@@ -380,6 +383,10 @@ class SocCoder:
                 continue
             kind = "exact" if rank == 0 and (start, end) == (0, len(phrase)) else "span"
             soc, how = self._pick(self.entries[norm], ctx, norm.split()[-1])
+            if how == "restricted" and start > 0:
+                left = self._unrestricted_left(phrase[:start], ctx)
+                if left is not None:
+                    start, end, norm, soc, how = left
             if end - start == 1 and len(phrase) > 1 and how in ("ambiguous", "general"):
                 # one generic noun ("assistant") left undecided: the whole phrase's nearest index title
                 # ("domestic services assistant" -> domestic assistant) knows more, if it ends the same way
@@ -413,6 +420,24 @@ class SocCoder:
             codes = Counter(e.soc for e in self.entries[role])
             same = sorted((c for c in codes if c[:3] == field[:3]), key=lambda c: (-codes[c], c))
             return (field if field in same else same[0]) if same else None
+        return None
+
+    def _unrestricted_left(self, left: tuple, ctx: frozenset[str]) -> tuple | None:
+        """An index title further left in the phrase that the index codes without a guess, when the one
+        ending furthest right is restricted to a sense the advert does not show ("Consultant General Adult
+        Psychiatry": "general" is coded only as an armed forces rank; "consultant" is the occupation):
+        (start, end, title, code, how) or None."""
+        while left:
+            found = self._span(list(left))
+            if found is None:
+                return None
+            start, end, norm = found
+            if norm in self.vague or norm in self.vague_alone:
+                return None  # too vague to stand for the occupation: the restricted reading stays
+            soc, how = self._pick(self.entries[norm], ctx, norm.split()[-1])
+            if how not in ("restricted", "ambiguous"):  # a guess for a guess gains nothing
+                return start, end, norm, soc, how
+            left = left[:start]
         return None
 
     @staticmethod
