@@ -201,7 +201,7 @@ def test_an_index_title_coded_only_in_another_industry_is_a_guess(margin):
 
 
 def test_a_restricted_title_yields_to_an_index_title_further_left_that_needs_no_guess():
-    """"general" ends furthest right in these titles, but the index codes it only as an armed forces rank: a
+    """ "general" ends furthest right in these titles, but the index codes it only as an armed forces rank: a
     guess. An index title further left that the index codes without a guess (one plain code; an entry in the
     advert's industry) is the occupation; one that is itself a guess between industries ("consultant" with no
     industry shown) gains nothing, so the restricted reading stays, flagged."""
