@@ -170,3 +170,27 @@ def test_a_step_no_single_reason_explains_says_what_the_model_leans_on(warehouse
     assert rows and {f for _, f in rows} <= {*ranker.FACTOR_WORDS.values(), None}
     assert all(why.endswith(f"it leans most on: {factor}") if factor else "leans" not in why for why, factor in rows)
     assert any(factor for _, factor in rows)
+
+
+def test_a_move_scored_below_chance_is_a_candidate_never_a_get_up_or_move_across_step(warehouse, refreshed):
+    """Chance is the share of labelled pairs that are named moves (the score of a destination drawn at
+    random), recorded in the asset's metadata; a get-up or move-across step scores at least that, and a pair
+    the step rules allow but the model scores below it stays in the table as a candidate (null step_type)."""
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["derived", "escalator_step_scores"]))
+    meta = event.asset_materialization.metadata
+    chance = meta["chance_score"].value
+    assert chance == round(meta["training_positives"].value / meta["training_rows"].value, 6)
+    lowest = warehouse.execute(
+        "select min(step_score) from published.fct_escalator_transitions where step_type in ('get up', 'move across')"
+    ).fetchone()[0]
+    assert lowest >= chance
+    held_back = warehouse.execute(
+        "select count(*) from published.fct_escalator_transitions as t "
+        "join intermediate.int_escalator_step_rules as r using (origin_soc2020, destination_soc2020) "
+        "where t.step_type is null and (r.is_get_up or r.is_move_across) and t.step_score < ?",
+        [chance],
+    ).fetchone()[0]
+    assert held_back > 0  # the floor is what keeps them out, not the step rules

@@ -130,6 +130,13 @@ def labelled(features: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def chance(rows: pd.DataFrame) -> float:
+    """The score of a destination drawn at random: the share of labelled pairs that are named moves. A move
+    the model scores below it is less likely to be named than a random destination: no step
+    (fct_escalator_transitions shows it as a candidate only)."""
+    return round(float(rows.label.mean()), 6) if len(rows) else 0.0
+
+
 def folds(origins: pd.Series, n: int = FOLDS) -> np.ndarray:
     """Fold number per row: whole origins, assigned by a seeded shuffle of the sorted origin list."""
     unique = np.array(sorted(origins.unique()))

@@ -8,14 +8,15 @@
 --   never a step  chief executives and elected officers from outside management; the armed forces from
 --                 outside protective services (the ranker's hard filters, `plausible`)
 --   'get up', 'get on', 'move across'  the rules in int_escalator_step_rules (pay rises without a prior
---                 degree; a route into work for someone out of work; a sideways move at about the same pay)
+--                 degree; a route into work for someone out of work; a sideways move at about the same pay);
+--                 a get-up or move-across step also scores above chance (a destination drawn at random)
 -- step_score (the ranker's probability) orders an origin's steps across types; step_rank within a type.
 with occ as (select * from {{ ref('int_soc_occupations') }}),
 scores as (select * from {{ ref('stg_escalator__step_scores') }}),
 sim as (
     -- each origin's best-scored plausible destinations, plus its best-scored entry jobs (get on) however
     -- far down the list they sit, with the similarity facets to show
-    select s.*, r.step_score, r.named_by_ncs, r.neighbours_name, r.route_names_origin, r.us_share,
+    select s.*, r.step_score, r.above_chance, r.named_by_ncs, r.neighbours_name, r.route_names_origin, r.us_share,
            r.oversees_origin, r.destination_lead, r.main_factor
     from {{ ref('int_soc_similarity') }} as s
     inner join scores as r using (origin_soc2020, destination_soc2020)
@@ -60,6 +61,7 @@ pairs as (
         round({{ uk_similarity('s') }}, 4) as uk_similarity,
         s.similarity >= {{ var('escalator_viable_similarity') }} as similar_work,
         s.step_score,
+        s.above_chance,
         s.named_by_ncs,
         s.neighbours_name,
         s.route_names_origin,
@@ -103,7 +105,10 @@ pairs as (
     left join gaps as g using (origin_soc2020, destination_soc2020)
 ),
 typed as (
-    select p.*, r.is_get_up, r.is_get_on, r.is_move_across
+    -- a get-up or move-across step must be likelier to be named than a destination drawn at random
+    -- (above_chance: ranker.chance); get on is a route into work, not a move careers paths name
+    select p.* exclude (above_chance), r.is_get_up and p.above_chance as is_get_up, r.is_get_on,
+           r.is_move_across and p.above_chance as is_move_across
     from pairs as p
     inner join {{ ref('int_escalator_step_rules') }} as r using (origin_soc2020, destination_soc2020)
 ),

@@ -5,6 +5,7 @@ select
     destination_soc2020,
     step_score,
     plausible,
+    above_chance,
     named_by_ncs,
     neighbours_name,
     route_names_origin = 1 as route_names_origin,
