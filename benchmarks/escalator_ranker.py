@@ -121,13 +121,21 @@ def main() -> None:
     )
 
     # steps no single checkable reason explains: their `why` names what the score leans on most
-    steps = conn.execute("select why, origin_rank from published.fct_escalator_transitions").df()
+    # (get-on steps with none say they are entry jobs with demand, tied to nothing in the origin)
+    steps = conn.execute(
+        "select why, origin_rank, step_type = 'get on' as get_on from published.fct_escalator_transitions "
+        "where step_type is not null"
+    ).df()
     bare = steps.why.str.startswith("no single reason")
+    untied = steps.why.str.startswith("an entry job")
     leans = steps.why.str.extract(r"leans most on: (.*)", expand=False).value_counts()
+    top5 = steps.origin_rank.le(5)
     print(
-        f"\nPublished steps with no single checkable reason: {bare.sum():,} of {len(steps):,} rows "
-        f"({(bare & steps.origin_rank.le(5)).sum():,} of the {steps.origin_rank.le(5).sum():,} top-5 steps); "
-        f"the commonest evidence they lean on: {leans.index[0]} ({leans.iloc[0]:,})"
+        f"\nPublished get-up and move-across steps with no single checkable reason: {bare.sum():,} of "
+        f"{(~steps.get_on).sum():,} ({(bare & top5).sum():,} of the {(top5 & ~steps.get_on).sum():,} in an "
+        f"origin's top 5); the commonest evidence they lean on: {leans.index[0]} ({leans.iloc[0]:,})\n"
+        f"Get-on steps tied to nothing in the origin (an entry job with demand): {untied.sum():,} of "
+        f"{steps.get_on.sum():,} ({(untied & top5).sum():,} of the {(top5 & steps.get_on).sum():,} in a top 5)"
     )
 
     if LABEL_CHECK.exists():

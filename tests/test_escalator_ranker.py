@@ -162,14 +162,22 @@ def test_the_main_factor_is_the_explainable_feature_that_adds_most_to_the_score(
 
 
 def test_a_step_no_single_reason_explains_says_what_the_model_leans_on(warehouse):
+    """A get-up or move-across step with no checkable reason says so and names the evidence the score leans
+    on most; a get-on step with none says it is an entry job with demand, not tied to the origin."""
     rows = warehouse.execute(
-        "select t.why, s.main_factor from published.fct_escalator_transitions as t "
+        "select t.why, s.main_factor, t.step_type from published.fct_escalator_transitions as t "
         "join derived.escalator_step_scores as s using (origin_soc2020, destination_soc2020) "
-        "where t.why like 'no single reason%'"
+        "where t.why like 'no single reason%' or t.why like 'an entry job%'"
     ).fetchall()
-    assert rows and {f for _, f in rows} <= {*ranker.FACTOR_WORDS.values(), None}
-    assert all(why.endswith(f"it leans most on: {factor}") if factor else "leans" not in why for why, factor in rows)
-    assert any(factor for _, factor in rows)
+    assert rows and {f for _, f, _ in rows} <= {*ranker.FACTOR_WORDS.values(), None}
+    bare = [(why, factor) for why, factor, kind in rows if kind != "get on"]
+    entry = [(why, factor) for why, factor, kind in rows if kind == "get on"]
+    assert bare and entry
+    assert all(why.startswith("no single reason") for why, _ in bare)
+    assert all(why.startswith("an entry job open to people out of work") for why, _ in entry)
+    assert all(why.endswith(f"it leans most on: {f}") if f else "leans" not in why for why, f in bare)
+    assert all(why.endswith(f"ranked on: {f}") if f else "ranked" not in why for why, f in entry)
+    assert any(factor for _, factor in bare)
 
 
 def test_a_move_scored_below_chance_is_a_candidate_never_a_get_up_or_move_across_step(warehouse, refreshed):

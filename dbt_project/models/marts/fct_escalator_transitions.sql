@@ -148,8 +148,14 @@ scored as (
                                || destination_degree_apprenticeship
                                || coalesce(', usually ' || destination_apprenticeship_years || ' years (NCS)', ''),
                                'no prior degree needed: NCS gives an apprenticeship, direct or work-your-way-up route') end
-        ), ''), 'no single reason: the model weighs the evidence together'
-                || coalesce('; it leans most on: ' || main_factor, '')) as why
+        ), ''),
+            -- a get-on step is there because it is an entry job with demand (its step rules), not because of
+            -- the origin: say so rather than "no single reason"
+            case when step_type = 'get on'
+                 then 'an entry job open to people out of work, with local demand; nothing ties it to your '
+                      || 'job in particular' || coalesce('; ranked on: ' || main_factor, '')
+                 else 'no single reason: the model weighs the evidence together'
+                      || coalesce('; it leans most on: ' || main_factor, '') end) as why
     from steps
 )
 select
