@@ -254,7 +254,8 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
         scored["step_score"] = ranker.score(trained.model, scored)
         scored["main_factor"] = ranker.main_factor(trained.model, scored)
         scored["plausible"] = ranker.plausible(scored)
-        scored["above_chance"] = scored.step_score >= ranker.chance(rows)
+        chance = ranker.chance(rows)
+        scored["above_chance"] = scored.step_score >= chance
         positive = set(zip(labels.origin_soc2020, labels.destination_soc2020))
         scored["named_by_ncs"] = [p in positive for p in zip(scored.origin_soc2020, scored.destination_soc2020)]
         keep = [
@@ -283,7 +284,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             "cv_folds": ranker.FOLDS,
             "heldout_recall_at_10": m["recall@10"],
             "heldout_precision_at_10": m["precision@10"],
-            "chance_score": ranker.chance(rows),
+            "chance_score": chance,
             "coefficients": dg.MetadataValue.json(trained.coefficients),
         }
     )

@@ -424,8 +424,8 @@ class SocCoder:
 
     def _unrestricted_left(self, left: tuple, ctx: frozenset[str]) -> tuple | None:
         """An index title further left in the phrase that the index codes without a guess, when the one
-        ending furthest right is restricted to a sense the advert does not show ("Consultant General Adult
-        Psychiatry": "general" is coded only as an armed forces rank; "consultant" is the occupation):
+        ending furthest right is restricted to a sense the advert does not show ("Consultant General" at a
+        hospital: "general" is coded only as an armed forces rank; "consultant" is the occupation):
         (start, end, title, code, how) or None."""
         while left:
             found = self._span(list(left))
