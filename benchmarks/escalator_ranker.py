@@ -15,7 +15,8 @@ only. Printed per ranking, over the same labelled origins:
 Baselines ranked the same way: similarity alone (int_soc_similarity), the release before the ranker
 (824ee3e: its published steps, benchmarks/data/escalator_steps_release_824ee3e.csv, ordered by its
 step_score), O*NET related occupations (through the crosswalk, O*NET's rank), observed US moves alone
-(us_share), NCS entry routes naming the origin alone. Also: how long training plus scoring takes, and the
+(us_share), NCS entry routes naming the origin alone, the apprenticeship-standard links alone
+(shared standard + ladder, `apprenticeships.py`). Also: how long training plus scoring takes, and the
 precision of the label extraction from the hand check (benchmarks/data/escalator_label_check.csv).
 
 What was tuned on: the feature list, the label-evidence features and the choice of model were made while
@@ -54,6 +55,7 @@ def _baselines(conn, rows: pd.DataFrame) -> dict[str, np.ndarray]:
         "O*NET related occupations": rel.related.fillna(0).to_numpy() + tie,
         "observed US moves alone": rows.us_share.fillna(0).to_numpy() + tie,
         "NCS entry routes naming the origin": rows.route_names_origin.to_numpy(float) + tie,
+        "apprenticeship standards alone": (rows.shared_standard + rows.standard_ladder).to_numpy(float) + tie,
     }
 
 

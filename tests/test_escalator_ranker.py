@@ -202,3 +202,20 @@ def test_a_move_scored_below_chance_is_a_candidate_never_a_get_up_or_move_across
         [chance],
     ).fetchone()[0]
     assert held_back > 0  # the floor is what keeps them out, not the step rules
+
+
+def test_a_step_on_an_apprenticeship_route_says_which(warehouse):
+    """Where the ranker's apprenticeship evidence clears the reason bar (a shared standard, or a rung up a
+    route sharing at least half its field words: dbt var), the published step names the route."""
+    from assets.transform.project import dbt_var
+
+    bar = float(dbt_var("escalator_reason_standard_ladder"))
+    rows = warehouse.execute(
+        "select t.why, s.standard_route, s.shared_standard = 1 or s.standard_ladder >= ? as linked "
+        "from published.fct_escalator_transitions as t "
+        "join derived.escalator_step_scores as s using (origin_soc2020, destination_soc2020)",
+        [bar],
+    ).fetchall()
+    linked = [(why, route) for why, route, is_linked in rows if is_linked]
+    assert linked and all(f"an apprenticeship route links the two: {route}" in why for why, route in linked)
+    assert not any("apprenticeship route links" in why for why, _, is_linked in rows if not is_linked)

@@ -212,6 +212,8 @@ def derived_us_occupation_moves(warehouse: DuckDBResource) -> dg.MaterializeResu
         dg.AssetKey(["intermediate", "int_soc_careers"]),
         dg.AssetKey(["derived", "ncs_named_moves"]),
         dg.AssetKey(["derived", "us_occupation_moves"]),
+        dg.AssetKey(["derived", "ncs_profile_soc2020"]),
+        dg.AssetKey(["raw", "ncs_job_profiles"]),
     ],
     kinds={"duckdb", "python", "scikitlearn"},
     pool="duckdb",
@@ -221,7 +223,7 @@ def derived_us_occupation_moves(warehouse: DuckDBResource) -> dg.MaterializeResu
     metadata={"source": "model trained here: scikit-learn LogisticRegression, seed in assets/escalator/ranker.py"},
 )
 def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
-    from assets.escalator import ranker
+    from assets.escalator import apprenticeships, ranker
     from assets.escalator.features import FEATURES, pair_features
     from assets.escalator.structure import lead_kinds, oversight
 
@@ -237,6 +239,9 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
         us = conn.execute(
             "select origin_soc2020, destination_soc2020, us_share, us_lift from derived.us_occupation_moves"
         ).df()
+        mapping = conn.execute("select url_name, soc2020 from derived.ncs_profile_soc2020").df()
+        listed = conn.execute("select url_name, apprenticeship_standards from raw.ncs_job_profiles").df()
+        standards = apprenticeships.standards(listed, dict(zip(mapping.url_name, mapping.soc2020)))
         groups = groups.set_index("soc2020").loc[occupations.soc2020].reset_index()
         labels = named[named.evidence == "career path"].drop(columns="evidence")
         features = pair_features(
@@ -247,6 +252,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             lead_kinds(groups),
             named[named.evidence == "entry route"],
             us,
+            apprenticeships.pair_evidence(standards),
         )
         rows = ranker.labelled(features, labels)
         trained = ranker.train(rows, labels, similarity)
@@ -269,6 +275,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             *FEATURES,
             *ranker.LEARNED,
             "us_share",
+            "standard_route",
         ]
         n = replace_table(conn, "derived.escalator_step_scores", stamp(scored[keep]))
     m = trained.metrics

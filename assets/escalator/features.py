@@ -12,6 +12,8 @@ mention, so the model scores them the same way:
                          application, work your way up, Access course); graduate entry; degree only
   observed moves         US CPS share of the origin's workers found in the destination a year later, and its
                          lift over the destination's share of all moves (`mobility`)
+  apprenticeships        an NCS-listed apprenticeship standard trains for both; one of the destination's
+                         continues one of the origin's at a higher level (`apprenticeships`)
 """
 
 import numpy as np
@@ -41,6 +43,8 @@ FEATURES = (
     "destination_degree_only",
     "us_log_share",
     "us_log_lift",
+    "shared_standard",
+    "standard_ladder",
 )
 
 
@@ -52,10 +56,12 @@ def pair_features(
     lead_kind: pd.Series,
     route_pairs: pd.DataFrame,
     us: pd.DataFrame,
+    standards: pd.DataFrame,
 ) -> pd.DataFrame:
     """occupations: int_soc_occupations, ordered as `oversight`'s rows; similarity:
     int_soc_similarity; careers: int_soc_careers + no_degree_route; route_pairs: origin/destination named
-    by entry routes; us: mobility.uk_transition_shares."""
+    by entry routes; us: mobility.uk_transition_shares; standards: apprenticeships.pair_evidence (its
+    standard_route is kept beside the features, as the step's reason)."""
     occ = occupations.reset_index(drop=True)
     codes = occ.soc2020.to_numpy()
     n = len(codes)
@@ -103,4 +109,6 @@ def pair_features(
     # a share of 0 is "not seen in the survey", a floor 10x below the smallest observed share
     f["us_log_share"] = np.log10(f.us_share.fillna(0) + 1e-6).round(4)
     f["us_log_lift"] = np.log10(f.us_lift.fillna(0) + 1e-3).round(4)
+    f = f.merge(standards, on=["origin_soc2020", "destination_soc2020"], how="left")
+    f[["shared_standard", "standard_ladder"]] = f[["shared_standard", "standard_ladder"]].fillna(0.0)
     return f

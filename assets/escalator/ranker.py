@@ -220,6 +220,8 @@ FACTOR_WORDS = {
     "destination_graduate_entry": "graduate entry",
     "us_log_share": "people make this move (US survey)",
     "us_log_lift": "more people make this move than chance (US survey)",
+    "shared_standard": "one apprenticeship standard trains for both",
+    "standard_ladder": "the next level of an apprenticeship route you can take",
     "neighbours_name": "careers advisers name it from similar jobs",
     "destination_named_share": "many careers paths lead to this job",
 }

@@ -17,7 +17,8 @@ sim as (
     -- each origin's best-scored plausible destinations, plus its best-scored entry jobs (get on) however
     -- far down the list they sit, with the similarity facets to show
     select s.*, r.step_score, r.above_chance, r.named_by_ncs, r.neighbours_name, r.route_names_origin, r.us_share,
-           r.oversees_origin, r.destination_lead, r.main_factor
+           r.oversees_origin, r.destination_lead, r.main_factor, r.shared_standard, r.standard_ladder,
+           r.standard_route
     from {{ ref('int_soc_similarity') }} as s
     inner join scores as r using (origin_soc2020, destination_soc2020)
     inner join {{ ref('int_escalator_step_rules') }} as k using (origin_soc2020, destination_soc2020)
@@ -69,6 +70,9 @@ pairs as (
         s.oversees_origin,
         s.destination_lead,
         s.main_factor,
+        s.shared_standard,
+        s.standard_ladder,
+        s.standard_route,
         o.median_annual_pay as origin_pay,
         d.median_annual_pay as destination_pay,
         o.pay_level as origin_pay_level,
@@ -125,7 +129,7 @@ steps as (
 scored as (
     select
         * exclude (named_by_ncs, neighbours_name, route_names_origin, us_share, oversees_origin, destination_lead,
-                   main_factor),
+                   main_factor, shared_standard, standard_ladder, standard_route),
         case when destination_local_adverts_live > 0 then 'live local adverts'
              when step_type = 'get on' then 'large occupation (feeds cover part of the market)' end
             as demand_evidence,
@@ -135,6 +139,8 @@ scored as (
             case when not named_by_ncs and neighbours_name >= {{ var('escalator_reason_neighbour_share') }}
                  then 'careers advisers name this move from similar jobs' end,
             case when route_names_origin then 'NCS says people start in your job and move into this one' end,
+            case when shared_standard or standard_ladder >= {{ var('escalator_reason_standard_ladder') }}
+                 then 'an apprenticeship route links the two: ' || standard_route end,
             case when us_share >= {{ var('escalator_reason_us_share') }}
                  then 'about 1 in ' || cast(round(1 / us_share) as integer)
                       || ' people in this job make this move each year in US survey data' end,

@@ -12,5 +12,8 @@ select
     us_share,
     oversees_origin,
     destination_lead,
-    main_factor
+    main_factor,
+    shared_standard = 1 as shared_standard,
+    standard_ladder,
+    standard_route
 from {{ source('derived', 'escalator_step_scores') }}

@@ -1,0 +1,63 @@
+"""What the apprenticeship standards the National Careers Service lists say about a move.
+
+Each NCS profile names the apprenticeship standards that train for it ("Adult care worker (level 2,
+ST0005) | Lead adult care worker (level 3, ST0006)"). Between two unit groups (through the profiles mapped
+to each, derived/ncs_profile_soc2020):
+  shared_standard  some standard trains for both: one training, two jobs
+  standard_ladder  a standard of the destination continues one of the origin's at a higher level: the
+                   token overlap (Jaccard) of their names, role and level words left out, so "adult care
+                   worker" (2) -> "leader in adult care" (5) is a rung of one route
+  standard_route   the strongest link in words (a shared standard counts as a full match; between equals, a
+                   rung up: "Adult care worker (level 2) -> Lead adult care worker (level 3)"): the step's
+                   checkable reason
+"""
+
+import re
+from itertools import product
+
+import pandas as pd
+
+STANDARD = re.compile(r"(.+?) \(level (\d+), (ST\d+)\)")
+# words that name a role, a level or the form of training, not the field a route trains for
+ROLE_WORDS = frozenset(
+    "and of the in for assistant technician worker operative officer practitioner professional manager "
+    "engineer support team junior senior lead leader specialist advanced degree apprenticeship".split()
+)
+
+
+def standards(profiles: pd.DataFrame, profile_soc: dict[str, str]) -> pd.DataFrame:
+    """profiles: url_name, apprenticeship_standards -> one row per (soc2020, standard): name, level, ref."""
+    rows = []
+    for url, listed in profiles[["url_name", "apprenticeship_standards"]].itertuples(index=False):
+        soc = profile_soc.get(url)
+        for part in (listed or "").split(" | "):
+            m = STANDARD.fullmatch(part.strip())
+            if soc and m:
+                rows.append((soc, m.group(1), int(m.group(2)), m.group(3)))
+    return pd.DataFrame(rows, columns=["soc2020", "name", "level", "ref"]).drop_duplicates(ignore_index=True)
+
+
+def _field_words(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", name.lower()) if w not in ROLE_WORDS)
+
+
+def pair_evidence(std: pd.DataFrame) -> pd.DataFrame:
+    """Per ordered pair of unit groups with any link: shared_standard, standard_ladder, standard_route."""
+    items = [(r.soc2020, r.name, r.level, r.ref, _field_words(r.name)) for r in std.itertuples(index=False)]
+    best: dict[tuple[str, str], tuple[float, float, tuple[float, bool], str]] = {}
+    for (o, on, ol, oref, ow), (d, dn, dl, dref, dw) in product(items, items):
+        if o == d:
+            continue
+        shared = float(oref == dref)
+        ladder = len(ow & dw) / len(ow | dw) if dl > ol and ow and dw else 0.0
+        if not shared and not ladder:
+            continue
+        route = f"{on} (level {ol})" + (", for both jobs" if shared else f" -> {dn} (level {dl})")
+        strength = (1.0 if shared else ladder, not shared)  # a rung up wins a tie with a shared standard
+        old = best.get((o, d), (0.0, 0.0, (0.0, False), ""))
+        shown = (strength, route) if strength > old[2] else (old[2], old[3])
+        best[(o, d)] = (max(old[0], shared), max(old[1], ladder), *shown)
+    return pd.DataFrame(
+        [(o, d, shared, round(ladder, 4), route) for (o, d), (shared, ladder, _, route) in sorted(best.items())],
+        columns=["origin_soc2020", "destination_soc2020", "shared_standard", "standard_ladder", "standard_route"],
+    )
