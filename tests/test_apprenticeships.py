@@ -42,3 +42,17 @@ def test_a_shared_standard_and_a_rung_up_the_same_route_link_two_groups_one_way(
     assert (shared.shared_standard, shared.standard_ladder) == (1.0, 0.0)
     assert shared.standard_route == "Adult care worker (level 2), for both jobs"
     assert not any("D" in pair for pair in ev.index)  # no field word in common: no link
+
+
+def test_the_route_a_step_names_does_not_depend_on_the_order_of_the_profiles():
+    """Two equally strong links (two shared standards): the one named is the same whatever order the
+    profiles come in, so two refreshes publish the same reason."""
+    profiles = _profiles(
+        ("a1", "Retailer (level 2, ST1)"),
+        ("a2", "Customer service practitioner (level 2, ST2)"),
+        ("b", "Customer service practitioner (level 2, ST2) | Retailer (level 2, ST1)"),
+    )
+    soc = {"a1": "7111", "a2": "7111", "b": "7219"}  # two profiles of one unit group
+    forward = pair_evidence(standards(profiles, soc))
+    backward = pair_evidence(standards(profiles.iloc[::-1], soc))
+    pd.testing.assert_frame_equal(forward, backward)

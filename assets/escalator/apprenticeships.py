@@ -34,7 +34,9 @@ def standards(profiles: pd.DataFrame, profile_soc: dict[str, str]) -> pd.DataFra
             m = STANDARD.fullmatch(part.strip())
             if soc and m:
                 rows.append((soc, m.group(1), int(m.group(2)), m.group(3)))
-    return pd.DataFrame(rows, columns=["soc2020", "name", "level", "ref"]).drop_duplicates(ignore_index=True)
+    # sorted: which of two equally strong links a step names must not depend on the profiles' order
+    frame = pd.DataFrame(rows, columns=["soc2020", "name", "level", "ref"]).drop_duplicates()
+    return frame.sort_values(["soc2020", "level", "name", "ref"], ignore_index=True)
 
 
 def _field_words(name: str) -> frozenset[str]:
