@@ -288,3 +288,18 @@ def _pathways(occupation: str, capsys) -> str:
 
     assert main(["pathways", occupation]) == 0
     return capsys.readouterr().out
+
+
+def test_a_ladder_with_estimated_pay_earns_no_uplift_bonus_but_keeps_its_place_by_score(warehouse):
+    """ladder_rank follows ladder_score; the uplift multiplies the score only when every rung's pay is
+    measured for its unit group, so a ladder through an estimated pay scores its steps alone (at most 1)
+    and can still lead its origin's list (it is not sent to the back)."""
+    rows = warehouse.execute(
+        "select origin_soc2020, n_rungs, ladder_rank, ladder_score, all_pay_measured "
+        "from published.fct_escalator_ladders order by origin_soc2020, n_rungs, ladder_rank"
+    ).df()
+    for _, group in rows.groupby(["origin_soc2020", "n_rungs"]):
+        assert group.ladder_score.is_monotonic_decreasing
+    estimated = rows[~rows.all_pay_measured]
+    assert len(estimated) and (estimated.ladder_score <= 1).all()
+    assert (estimated.ladder_rank == 1).any()

@@ -4,8 +4,10 @@
 -- whose UK descriptions (ONS text, NCS tasks) are alike (uk_similarity >= var escalator_ladder_uk_similarity):
 -- a ladder climbs one line of work.
 -- A destination never repeats in a ladder. Ranked per origin by ladder_score = geometric mean of the
--- rungs' step_score (similar work, same field, modest rises) x (1 + cumulative uplift, capped at +60%),
--- ladders whose every rung has pay measured for its unit group first. Top var escalator_ladders_per_origin per origin and length.
+-- rungs' step_score (similar work, same field, modest rises) x (1 + cumulative uplift, capped at +60%);
+-- the uplift counts only when every rung's pay is measured for its unit group (an estimate earns no bonus,
+-- but does not send the ladder to the back: care worker -> senior care worker -> care home manager, whose
+-- pay ASHE suppresses, is the ladder advisers draw). Top var escalator_ladders_per_origin per origin and length.
 with up as (
     select origin_soc2020, destination_soc2020, destination_title, destination_pay, step_score as similarity,
            destination_pay_measured, learning_route, barriers
@@ -38,14 +40,16 @@ ladders as (
     select l.*, round(100.0 * (l.top_pay - o.median_annual_pay) / o.median_annual_pay, 1) as cumulative_uplift_pct,
            round(l.top_pay - o.median_annual_pay) as cumulative_uplift_gbp,
            round(pow(l.sim_product, 1.0 / l.n_rungs)
-                 * (1 + least(greatest((l.top_pay - o.median_annual_pay) / o.median_annual_pay, 0), 0.6)), 4)
+                 * (1 + case when l.all_pay_measured
+                             then least(greatest((l.top_pay - o.median_annual_pay) / o.median_annual_pay, 0), 0.6)
+                             else 0 end), 4)
                as ladder_score
     from (select * from two union all select * from three) as l
     inner join occ as o on o.soc2020 = l.origin_soc2020
 ),
 ranked as (
     select *, row_number() over (partition by origin_soc2020, n_rungs
-                                 order by all_pay_measured desc, ladder_score desc,
+                                 order by ladder_score desc,
                                           rung1_soc2020, rung2_soc2020, rung3_soc2020) as ladder_rank
     from ladders
 )
