@@ -6,7 +6,8 @@ from assets.escalator.apprenticeships import pair_evidence, standards
 
 
 def _profiles(*rows: tuple[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["url_name", "apprenticeship_standards"])
+    frame = pd.DataFrame(rows, columns=["url_name", "apprenticeship_standards"])
+    return frame.assign(title=frame.url_name.str.replace("-", " ").str.capitalize())
 
 
 def test_standards_are_read_per_unit_group_and_unmapped_profiles_are_left_out():
@@ -16,31 +17,36 @@ def test_standards_are_read_per_unit_group_and_unmapped_profiles_are_left_out():
         ("no-standards", ""),
     )
     std = standards(profiles, {"care-worker": "6135", "no-standards": "9223"})
-    assert list(zip(std.soc2020, std.name, std.level, std.ref)) == [
-        ("6135", "Adult care worker", 2, "ST0005"),
-        ("6135", "Lead adult care worker", 3, "ST0006"),
+    assert list(zip(std.soc2020, std.name, std.level, std.ref, std.profiles)) == [
+        ("6135", "Adult care worker", 2, "ST0005", "care worker"),
+        ("6135", "Lead adult care worker", 3, "ST0006", "care worker"),
     ]
 
 
 def test_a_shared_standard_and_a_rung_up_the_same_route_link_two_groups_one_way():
     std = pd.DataFrame(
         [
-            ("A", "Adult care worker", 2, "ST1"),
-            ("B", "Lead adult care worker", 3, "ST2"),
-            ("C", "Adult care worker", 2, "ST1"),
-            ("D", "Senior production chef", 3, "ST3"),
+            ("A", "Adult care worker", 2, "ST1", "care worker"),
+            ("B", "Lead adult care worker", 3, "ST2", "senior care worker"),
+            ("C", "Adult care worker", 2, "ST1", "personal assistant (care)"),
+            ("D", "Senior production chef", 3, "ST3", "cook"),
         ],
-        columns=["soc2020", "name", "level", "ref"],
+        columns=["soc2020", "name", "level", "ref", "profiles"],
     )
     ev = pair_evidence(std).set_index(["origin_soc2020", "destination_soc2020"])
     # a rung up: the same field words ("adult care"; role and level words left out), a higher level
     up = ev.loc[("A", "B")]
     assert (up.shared_standard, up.standard_ladder) == (0.0, 1.0)
-    assert up.standard_route == "Adult care worker (level 2) -> Lead adult care worker (level 3)"
+    assert up.standard_route == (
+        "Adult care worker (level 2; NCS: care worker) -> Lead adult care worker (level 3; NCS: senior care worker)"
+    )
     assert ("B", "A") not in ev.index  # going down a level is no rung
     shared = ev.loc[("A", "C")]
     assert (shared.shared_standard, shared.standard_ladder) == (1.0, 0.0)
-    assert shared.standard_route == "Adult care worker (level 2), for both jobs"
+    assert (
+        shared.standard_route
+        == "Adult care worker (level 2), for both jobs (NCS: care worker; personal assistant (care))"
+    )
     assert not any("D" in pair for pair in ev.index)  # no field word in common: no link
 
 

@@ -7,9 +7,10 @@ to each, derived/ncs_profile_soc2020):
   standard_ladder  a standard of the destination continues one of the origin's at a higher level: the
                    token overlap (Jaccard) of their names, role and level words left out, so "adult care
                    worker" (2) -> "leader in adult care" (5) is a rung of one route
-  standard_route   the strongest link in words (a shared standard counts as a full match; between equals, a
-                   rung up: "Adult care worker (level 2) -> Lead adult care worker (level 3)"): the step's
-                   checkable reason
+  standard_route   the strongest link in words, with the NCS profiles that list each standard (a shared
+                   standard counts as a full match; between equals, a rung up: "Adult care worker (level 2;
+                   NCS: care worker) -> Lead adult care worker (level 3; NCS: senior care worker)"): the
+                   step's checkable reason, which shows where a profile's unit group is an odd fit
 """
 
 import re
@@ -26,17 +27,20 @@ ROLE_WORDS = frozenset(
 
 
 def standards(profiles: pd.DataFrame, profile_soc: dict[str, str]) -> pd.DataFrame:
-    """profiles: url_name, apprenticeship_standards -> one row per (soc2020, standard): name, level, ref."""
+    """profiles: url_name, title, apprenticeship_standards -> one row per (soc2020, standard): name, level,
+    ref, and the titles of the unit group's profiles that list it (lower case, "; "-joined)."""
     rows = []
-    for url, listed in profiles[["url_name", "apprenticeship_standards"]].itertuples(index=False):
+    for url, title, listed in profiles[["url_name", "title", "apprenticeship_standards"]].itertuples(index=False):
         soc = profile_soc.get(url)
         for part in (listed or "").split(" | "):
             m = STANDARD.fullmatch(part.strip())
             if soc and m:
-                rows.append((soc, m.group(1), int(m.group(2)), m.group(3)))
+                rows.append((soc, m.group(1), int(m.group(2)), m.group(3), title.lower()))
+    frame = pd.DataFrame(rows, columns=["soc2020", "name", "level", "ref", "profiles"])
+    keys = ["soc2020", "level", "name", "ref"]
     # sorted: which of two equally strong links a step names must not depend on the profiles' order
-    frame = pd.DataFrame(rows, columns=["soc2020", "name", "level", "ref"]).drop_duplicates()
-    return frame.sort_values(["soc2020", "level", "name", "ref"], ignore_index=True)
+    frame = frame.groupby(keys, as_index=False).profiles.agg(lambda t: "; ".join(sorted(set(t))))
+    return frame.sort_values(keys, ignore_index=True)[["soc2020", "name", "level", "ref", "profiles"]]
 
 
 def _field_words(name: str) -> frozenset[str]:
@@ -45,16 +49,19 @@ def _field_words(name: str) -> frozenset[str]:
 
 def pair_evidence(std: pd.DataFrame) -> pd.DataFrame:
     """Per ordered pair of unit groups with any link: shared_standard, standard_ladder, standard_route."""
-    items = [(r.soc2020, r.name, r.level, r.ref, _field_words(r.name)) for r in std.itertuples(index=False)]
+    items = [(r.soc2020, r.name, r.level, r.ref, r.profiles, _field_words(r.name)) for r in std.itertuples(index=False)]
     best: dict[tuple[str, str], tuple[float, float, tuple[float, bool], str]] = {}
-    for (o, on, ol, oref, ow), (d, dn, dl, dref, dw) in product(items, items):
+    for (o, on, ol, oref, op, ow), (d, dn, dl, dref, dp, dw) in product(items, items):
         if o == d:
             continue
         shared = float(oref == dref)
         ladder = len(ow & dw) / len(ow | dw) if dl > ol and ow and dw else 0.0
         if not shared and not ladder:
             continue
-        route = f"{on} (level {ol})" + (", for both jobs" if shared else f" -> {dn} (level {dl})")
+        if shared:
+            route = f"{on} (level {ol}), for both jobs (NCS: {op}; {dp})"
+        else:
+            route = f"{on} (level {ol}; NCS: {op}) -> {dn} (level {dl}; NCS: {dp})"
         strength = (1.0 if shared else ladder, not shared)  # a rung up wins a tie with a shared standard
         old = best.get((o, d), (0.0, 0.0, (0.0, False), ""))
         shown = (strength, route) if strength > old[2] else (old[2], old[3])

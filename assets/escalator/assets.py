@@ -241,7 +241,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
         ).df()
         mapping = conn.execute("select url_name, soc2020 from derived.ncs_profile_soc2020").df()
         listed = conn.execute(
-            "select url_name, apprenticeship_standards from raw.ncs_job_profiles order by url_name"
+            "select url_name, title, apprenticeship_standards from raw.ncs_job_profiles order by url_name"
         ).df()
         standards = apprenticeships.standards(listed, dict(zip(mapping.url_name, mapping.soc2020)))
         groups = groups.set_index("soc2020").loc[occupations.soc2020].reset_index()
