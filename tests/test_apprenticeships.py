@@ -16,7 +16,8 @@ def test_standards_are_read_per_unit_group_and_unmapped_profiles_are_left_out():
         ("no-soc", "Retailer (level 2, ST0327)"),
         ("no-standards", ""),
     )
-    std = standards(profiles, {"care-worker": "6135", "no-standards": "9223"})
+    std, unread = standards(profiles, {"care-worker": "6135", "no-standards": "9223"})
+    assert unread == []
     assert list(zip(std.soc2020, std.name, std.level, std.ref, std.profiles)) == [
         ("6135", "Adult care worker", 2, "ST0005", "care worker"),
         ("6135", "Lead adult care worker", 3, "ST0006", "care worker"),
@@ -59,6 +60,22 @@ def test_the_route_a_step_names_does_not_depend_on_the_order_of_the_profiles():
         ("b", "Customer service practitioner (level 2, ST2) | Retailer (level 2, ST1)"),
     )
     soc = {"a1": "7111", "a2": "7111", "b": "7219"}  # two profiles of one unit group
-    forward = pair_evidence(standards(profiles, soc))
-    backward = pair_evidence(standards(profiles.iloc[::-1], soc))
+    forward = pair_evidence(standards(profiles, soc)[0])
+    backward = pair_evidence(standards(profiles.iloc[::-1], soc)[0])
     pd.testing.assert_frame_equal(forward, backward)
+
+
+def test_a_standard_that_cannot_be_read_goes_to_quarantine_naming_the_profile_and_field():
+    """The source writes some references with a space before the bracket ("ST0599 )"): still a standard.
+    One with no level is not: it is quarantined with the reason, never dropped."""
+    profiles = _profiles(
+        ("dietitian", "Dietitian (level 6, ST0599 )"),
+        ("broken", "Adult care worker (ST0005) | Lead adult care worker (level 3, ST0006)"),
+    )
+    std, unread = standards(profiles, {"dietitian": "2223", "broken": "6135"})
+    assert list(zip(std.soc2020, std.name, std.ref)) == [
+        ("2223", "Dietitian", "ST0599"),
+        ("6135", "Lead adult care worker", "ST0006"),
+    ]
+    assert [(q.record_id, q.field) for q in unread] == [("url_name=broken", "apprenticeship_standards")]
+    assert "'Adult care worker (ST0005)'" in unread[0].reason

@@ -18,7 +18,10 @@ from itertools import product
 
 import pandas as pd
 
-STANDARD = re.compile(r"(.+?) \(level (\d+), (ST\d+)\)")
+from assets.platform.warehouse import QuarantineRow
+
+# "Dietitian (level 6, ST0599 )": the source sometimes leaves a space before the bracket
+STANDARD = re.compile(r"(.+?) \(level (\d+), (ST\d+)\s*\)")
 # words that name a role, a level or the form of training, not the field a route trains for
 ROLE_WORDS = frozenset(
     "and of the in for assistant technician worker operative officer practitioner professional manager "
@@ -26,21 +29,26 @@ ROLE_WORDS = frozenset(
 )
 
 
-def standards(profiles: pd.DataFrame, profile_soc: dict[str, str]) -> pd.DataFrame:
+def standards(profiles: pd.DataFrame, profile_soc: dict[str, str]) -> tuple[pd.DataFrame, list[QuarantineRow]]:
     """profiles: url_name, title, apprenticeship_standards -> one row per (soc2020, standard): name, level,
-    ref, and the titles of the unit group's profiles that list it (lower case, "; "-joined)."""
-    rows = []
+    ref, and the titles of the unit group's profiles that list it (lower case, "; "-joined); and a
+    quarantine row for every listed standard that cannot be read. (A profile with no unit group is
+    quarantined where it is mapped, derived/ncs_profile_soc2020.)"""
+    rows, unread = [], []
     for url, title, listed in profiles[["url_name", "title", "apprenticeship_standards"]].itertuples(index=False):
         soc = profile_soc.get(url)
-        for part in (listed or "").split(" | "):
-            m = STANDARD.fullmatch(part.strip())
-            if soc and m:
+        for part in filter(None, (p.strip() for p in (listed or "").split(" | "))):
+            m = STANDARD.fullmatch(part)
+            if m is None:
+                reason = f"apprenticeship standard {part!r} is not 'name (level N, STnnnn)'"
+                unread.append(QuarantineRow(f"url_name={url}", "apprenticeship_standards", reason, {"url_name": url}))
+            elif soc:
                 rows.append((soc, m.group(1), int(m.group(2)), m.group(3), title.lower()))
     frame = pd.DataFrame(rows, columns=["soc2020", "name", "level", "ref", "profiles"])
     keys = ["soc2020", "level", "name", "ref"]
     # sorted: which of two equally strong links a step names must not depend on the profiles' order
     frame = frame.groupby(keys, as_index=False).profiles.agg(lambda t: "; ".join(sorted(set(t))))
-    return frame.sort_values(keys, ignore_index=True)[["soc2020", "name", "level", "ref", "profiles"]]
+    return frame.sort_values(keys, ignore_index=True)[["soc2020", "name", "level", "ref", "profiles"]], unread
 
 
 def _field_words(name: str) -> frozenset[str]:

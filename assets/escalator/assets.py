@@ -243,7 +243,8 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
         listed = conn.execute(
             "select url_name, title, apprenticeship_standards from raw.ncs_job_profiles order by url_name"
         ).df()
-        standards = apprenticeships.standards(listed, dict(zip(mapping.url_name, mapping.soc2020)))
+        standards, unread = apprenticeships.standards(listed, dict(zip(mapping.url_name, mapping.soc2020)))
+        write_quarantine(conn, "ncs_apprenticeship_standards", unread)
         groups = groups.set_index("soc2020").loc[occupations.soc2020].reset_index()
         labels = named[named.evidence == "career path"].drop(columns="evidence")
         features = pair_features(
@@ -294,6 +295,8 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             "heldout_recall_at_10": m["recall@10"],
             "heldout_precision_at_10": m["precision@10"],
             "chance_score": chance,
+            "apprenticeship_standards_read": len(standards),
+            "apprenticeship_standards_quarantined": len(unread),
             "coefficients": dg.MetadataValue.json(trained.coefficients),
         }
     )
