@@ -303,3 +303,18 @@ def test_a_ladder_with_estimated_pay_earns_no_uplift_bonus_but_keeps_its_place_b
     estimated = rows[~rows.all_pay_measured]
     assert len(estimated) and (estimated.ladder_score <= 1).all()
     assert (estimated.ladder_rank == 1).any()
+
+
+def test_only_a_lead_above_the_origins_level_is_said_to_oversee_its_work(warehouse):
+    """ "You would manage the work you do now" is never said to a manager (another managers' group reads
+    alike, but does not manage their work), nor "you would supervise" to a supervisor or manager; the
+    model's leaning is never "it oversees work like yours" there either. Workers still hear it."""
+    rows = warehouse.execute(
+        "select t.why, s.main_factor, s.origin_lead, s.destination_lead from published.fct_escalator_transitions t "
+        "join derived.escalator_step_scores s using (origin_soc2020, destination_soc2020) "
+        "where t.why like '%the work you do now%' or s.main_factor = 'it oversees work like yours'"
+    ).fetchall()
+    said = [(why, o, d) for why, _, o, d in rows if "the work you do now" in why]
+    assert said and any(o == 0 for _, o, _ in said)
+    assert all(o < d for _, o, d in said), [r for r in said if r[1] >= r[2]][:3]
+    assert all(o < d for _, factor, o, d in rows if factor == "it oversees work like yours")

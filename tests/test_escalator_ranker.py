@@ -149,6 +149,25 @@ def test_lead_groups_are_the_ones_ons_titles_name_as_supervising_or_managing():
     assert (kinds[managers] == "manager").mean() > 0.9
 
 
+def test_a_lead_groups_own_seniority_is_its_own_group_so_it_is_no_move():
+    """structure.leads on the real unit groups: "management" from a manager's career path names the group
+    the manager is in (no move, so no label), never the nearest other managers' group; a worker's names the
+    group that oversees their work."""
+    import pandas as pd
+
+    from assets.escalator.structure import lead_kinds, leads, oversight
+    from orchestration.settings import EMBEDDED_DIR
+
+    groups = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)
+    groups = groups.rename(columns={"soc2020_unit_group": "soc2020"}).assign(soc2020_major=lambda g: g.soc2020.str[0])
+    kinds = lead_kinds(groups)
+    found = leads(groups, oversight(groups))
+    for soc, kind in kinds[kinds != ""].items():
+        assert found[(soc, kind)] == soc, soc
+    others = {(o, k): d for (o, k), d in found.items() if kinds[o] != k}
+    assert others and all(d != o and kinds[d] == k for (o, k), d in others.items())
+
+
 def test_the_main_factor_is_the_explainable_feature_that_adds_most_to_the_score():
     """A model whose labels follow pay names pay for a well-paid pair, never for a badly paid one (a feature
     that lowers the score is no reason); the major-group numbers have no words, so they are never named."""

@@ -86,7 +86,9 @@ def oversight(groups: pd.DataFrame) -> np.ndarray:
 def leads(groups: pd.DataFrame, sims: np.ndarray) -> dict[tuple[str, str], str]:
     """(origin, 'supervisor' | 'manager') -> the lead group of that kind that oversees most of the origin's
     work, if any oversees enough (dbt var escalator_oversees_origin, the bar the explorer's "you would
-    supervise the work you do now" uses too)."""
+    supervise the work you do now" uses too). A group that is itself a lead of that kind is its own: a
+    manager's "management" is seniority in the job they hold (a retail manager's career path does not
+    lead to farm management because that is the nearest *other* managers' group)."""
     from assets.transform.project import dbt_var
 
     least = float(dbt_var("escalator_oversees_origin"))
@@ -99,4 +101,6 @@ def leads(groups: pd.DataFrame, sims: np.ndarray) -> dict[tuple[str, str], str]:
         score = sims[np.arange(len(codes)), best]
         for i in np.flatnonzero(score >= least):
             out[(codes[i], kind)] = codes[best[i]]
+        for i in np.flatnonzero(kinds == kind):
+            out[(codes[i], kind)] = codes[i]
     return out

@@ -17,7 +17,7 @@ sim as (
     -- each origin's best-scored plausible destinations, plus its best-scored entry jobs (get on) however
     -- far down the list they sit, with the similarity facets to show
     select s.*, r.step_score, r.above_chance, r.named_by_ncs, r.neighbours_name, r.route_names_origin, r.us_share,
-           r.oversees_origin, r.destination_lead, r.main_factor, r.shared_standard, r.standard_ladder,
+           r.oversees_origin, r.destination_lead, r.origin_lead, r.main_factor, r.shared_standard, r.standard_ladder,
            r.standard_route
     from {{ ref('int_soc_similarity') }} as s
     inner join scores as r using (origin_soc2020, destination_soc2020)
@@ -69,6 +69,7 @@ pairs as (
         s.us_share,
         s.oversees_origin,
         s.destination_lead,
+        s.origin_lead,
         s.main_factor,
         s.shared_standard,
         s.standard_ladder,
@@ -129,6 +130,7 @@ steps as (
 scored as (
     select
         * exclude (named_by_ncs, neighbours_name, route_names_origin, us_share, oversees_origin, destination_lead,
+                   origin_lead,
                    main_factor, shared_standard, standard_ladder, standard_route),
         case when destination_local_adverts_live > 0 then 'live local adverts'
              when step_type = 'get on' then 'large occupation (feeds cover part of the market)' end
@@ -144,9 +146,13 @@ scored as (
             case when us_share >= {{ var('escalator_reason_us_share') }}
                  then 'about 1 in ' || cast(round(1 / us_share) as integer)
                       || ' people in this job make this move each year in US survey data' end,
+            -- only of a lead above the origin's level (a manager is not managed by the nearest other
+            -- managers' group, whose description merely reads alike)
             case when oversees_origin >= {{ var('escalator_oversees_origin') }} and destination_lead = 1
+                      and origin_lead < 1
                  then 'you would supervise the work you do now'
                  when oversees_origin >= {{ var('escalator_oversees_origin') }} and destination_lead = 2
+                      and origin_lead < 2
                  then 'you would manage the work you do now' end,
             case when similar_work then 'similar day-to-day work' end,
             case when (destination_graduate_entry or destination_degree_only) and destination_no_degree_route

@@ -12,6 +12,7 @@ select
     us_share,
     oversees_origin,
     destination_lead,
+    origin_lead,
     main_factor,
     shared_standard = 1 as shared_standard,
     standard_ladder,
