@@ -192,8 +192,8 @@ states). <strong>Get on</strong> steps are routes into work for someone out of w
 Service says you can apply for directly or reach by a short course or level 2 apprenticeship, with no degree and
 local demand. <strong>Move across</strong> steps are sideways moves at about the same pay (at most 10% less) that
 careers advisers name as a way into other work. Each step says why it is there and gives the route in and the barriers (checks, licences, shifts). Pay
-is the ONS ASHE 2023 provisional median for full-time employees; * marks pay read from the wider occupation group
-because ONS suppresses the unit group.</p>
+is the ONS ASHE 2023 provisional median for full-time employees; * marks pay whose unit-group median ONS suppresses:
+estimated from the group's own mean pay where ONS publishes it, else read from the wider occupation group.</p>
 <form id="search-form" role="search"><label for="occupation-search"><strong>Find an occupation</strong> (job title or
 SOC 2020 code)</label><br><input id="occupation-search" type="search" size="40" autocomplete="off"
 aria-describedby="result-count"> <button type="submit">Show steps</button>

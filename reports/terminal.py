@@ -73,7 +73,9 @@ def format_steps(rows: list[tuple]) -> str:
     for row, note in zip(body, notes):
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)))
         lines.append(note)
-    lines.append("* pay borrowed from a wider SOC group (ONS suppresses the unit group)")
+    lines.append(
+        "* ONS suppresses the unit group's median pay: estimated from its mean, or borrowed from a wider SOC group"
+    )
     return "\n".join(lines)
 
 

@@ -68,6 +68,30 @@ def test_suppressed_pay_falls_back_to_the_minor_group_with_a_flag(warehouse):
     )
 
 
+def test_a_suppressed_median_is_estimated_from_the_groups_own_mean_and_that_estimate_beats_the_parent(warehouse):
+    """Where ASHE suppresses a unit group's median but publishes its mean, the median is the mean x the
+    group's hourly median / hourly mean (pay_level says so), not the parent group's median, which for a
+    supervisors' group is mostly their workers' pay. The same estimate, made for the groups whose median
+    ASHE does publish, is closer to it than the parent's median."""
+    ft = """(select soc2020_code c, max(median_pay_gbp) filter (where pay_basis = 'annual') am,
+                max(mean_pay_gbp) filter (where pay_basis = 'annual') amean,
+                max(median_pay_gbp) filter (where pay_basis = 'hourly') hm,
+                max(mean_pay_gbp) filter (where pay_basis = 'hourly') hmean
+             from staging.stg_ashe__pay where workforce = 'full_time' group by 1)"""
+    estimated = warehouse.execute(
+        f"select o.median_annual_pay, round(f.amean * f.hm / f.hmean) from intermediate.int_soc_occupations o "
+        f"join {ft} f on f.c = o.soc2020 where o.pay_level like 'unit group estimate%hourly%'"
+    ).fetchall()
+    assert len(estimated) >= 10 and all(ours == expected for ours, expected in estimated)
+    errors = warehouse.execute(
+        f"""select median(abs(u.amean * u.hm / u.hmean / u.am - 1)), median(abs(coalesce(m.am, s.am) / u.am - 1))
+            from intermediate.int_soc_occupations o join {ft} u on u.c = o.soc2020
+            left join {ft} m on m.c = o.soc2020_minor left join {ft} s on s.c = o.soc2020_sub_major
+            where o.pay_level = 'unit group' and u.hmean > 0 and u.amean > 0"""
+    ).fetchone()
+    assert errors[0] < errors[1]
+
+
 def test_a_missing_job_count_is_estimated_from_the_parent_group_not_read_as_zero(warehouse):
     """ASHE gives no job count for many unit groups: each gets an even share of what its minor group's count
     leaves after the counted unit groups (or a coarser parent's), so a minor group's sizes add up to its count."""
@@ -146,10 +170,10 @@ ADVISER_EVIDENCE = (
 
 @pytest.mark.parametrize("title", ADVISER_TITLES)
 def test_entry_jobs_have_a_route_into_work_and_a_first_rung_advisers_recognise(warehouse, coder, title):
-    """The title as a person types it, coded by the project's coder; among the origin's ten best steps a
-    get-up step whose reason is adviser evidence (NCS names it, advisers name it from similar jobs, NCS
-    says people start in this job, or it supervises or manages the work done now). Which step that is,
-    is the model's choice: no destination is named here."""
+    """The title as a person types it, coded by the project's coder: a route into work, and where adviser
+    evidence backs a get-up step (NCS names it, advisers name it from similar jobs, NCS says people start
+    in this job, or it supervises or manages the work done now), one such step among the origin's ten best.
+    Which step that is, is the model's choice: no destination is named here."""
     origin = coder.code(title).soc2020
     steps = _steps(warehouse, origin)
     on = steps[steps.step_type == "get on"]
@@ -158,7 +182,22 @@ def test_entry_jobs_have_a_route_into_work_and_a_first_rung_advisers_recognise(w
     assert on.learning_route.notna().any()
     first = steps[(steps.step_type == "get up") & (steps.origin_rank <= 10)]
     assert (first.uplift_pct > 0).all()
-    assert first.why.str.contains(ADVISER_EVIDENCE).any(), first[["destination_title", "why"]]
+    # where advisers' evidence backs any rung, the best-ranked such rung is among the ten best steps
+    backed = steps[(steps.step_type == "get up") & steps.why.str.contains(ADVISER_EVIDENCE)]
+    assert backed.empty or backed.origin_rank.min() <= 10, backed[["destination_title", "origin_rank", "why"]]
+
+
+def test_all_but_one_of_the_entry_jobs_have_a_rung_advisers_back(warehouse, coder):
+    """Adviser evidence backs a get-up step for all these jobs but HGV drivers: the NCS file has no career
+    path for them and no profile says people start as one; the text match "you would manage the work you
+    do now" with hire services managers was a get-up only while their pay was borrowed from their parent
+    group (38,410; their own mean gives 35,294, below HGV drivers' 37,270: now a sideways move)."""
+    lacking = []
+    for title in ADVISER_TITLES:
+        steps = _steps(warehouse, coder.code(title).soc2020)
+        if not steps[(steps.step_type == "get up") & steps.why.str.contains(ADVISER_EVIDENCE)].shape[0]:
+            lacking.append(title)
+    assert len(lacking) <= 1, lacking
 
 
 def test_get_on_covers_at_least_15_destinations(warehouse):
