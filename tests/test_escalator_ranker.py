@@ -168,6 +168,38 @@ def test_a_lead_groups_own_seniority_is_its_own_group_so_it_is_no_move():
     assert others and all(d != o and kinds[d] == k for (o, k), d in others.items())
 
 
+def test_the_coding_index_lets_a_supervisors_group_oversee_work_its_description_never_names():
+    """structure.oversight on the real unit groups and coding index: ONS describes production supervisors
+    (8160) without a word process operatives' descriptions use, so by description alone they oversee none
+    of minor group 811; by the job titles the index codes to both ("supervisor (food products mfr)",
+    "operative (food products mfr)") they oversee them. The index only ever raises a supervisory group's
+    column, within its own major group; managers keep the description alone."""
+    import pandas as pd
+
+    from assets.escalator.structure import lead_kinds, oversight
+    from assets.transform.project import dbt_var
+    from orchestration.settings import EMBEDDED_DIR
+
+    groups = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_unit_groups.csv", dtype=str, keep_default_na=False)
+    groups = groups.rename(columns={"soc2020_unit_group": "soc2020"}).assign(soc2020_major=lambda g: g.soc2020.str[0])
+    index = pd.read_csv(EMBEDDED_DIR / "soc/soc2020_coding_index.csv", dtype=str, keep_default_na=False)
+    text, both = oversight(groups), oversight(groups, index)
+    codes = groups.soc2020.tolist()
+    least = float(dbt_var("escalator_oversees_origin"))
+    process = [codes.index(c) for c in codes if c.startswith("811")]
+    supervisors = codes.index("8160")
+    kinds = lead_kinds(groups).to_numpy()
+    supervising = np.flatnonzero(kinds == "supervisor")
+    assert (text[process, supervisors] < least).all()
+    assert (supervising[both[process][:, supervising].argmax(axis=1)] == supervisors).all()
+    assert (both[process, supervisors] >= least).mean() > 0.5
+    raised = both > text
+    assert raised.any() and (kinds[np.nonzero(raised)[1]] == "supervisor").all()
+    rows, cols = np.nonzero(raised)
+    assert (groups.soc2020_major.to_numpy()[rows] == groups.soc2020_major.to_numpy()[cols]).all()
+    assert (both >= text).all()
+
+
 def test_the_main_factor_is_the_explainable_feature_that_adds_most_to_the_score():
     """A model whose labels follow pay names pay for a well-paid pair, never for a badly paid one (a feature
     that lowers the score is no reason); the major-group numbers have no words, so they are never named."""

@@ -138,7 +138,7 @@ def derived_ncs_named_moves(warehouse: DuckDBResource) -> dg.MaterializeResult:
             "select url_name, route_text from raw.ncs_entry_routes order by url_name, route_type"
         ).df()
         coder = build_coder(conn)
-        career = extract_moves(paths, profile_soc, coder, leads(groups, oversight(groups)))
+        career = extract_moves(paths, profile_soc, coder, leads(groups, oversight(groups, _coding_index(conn))))
         career["evidence"] = "career path"
         entry = route_moves(routes, profile_soc, coder).assign(evidence="entry route", kept=True)
         frame = pd.concat([career, entry], ignore_index=True)
@@ -214,6 +214,7 @@ def derived_us_occupation_moves(warehouse: DuckDBResource) -> dg.MaterializeResu
         dg.AssetKey(["derived", "us_occupation_moves"]),
         dg.AssetKey(["derived", "ncs_profile_soc2020"]),
         dg.AssetKey(["raw", "ncs_job_profiles"]),
+        dg.AssetKey(["raw", "soc2020_coding_index"]),
     ],
     kinds={"duckdb", "python", "scikitlearn"},
     pool="duckdb",
@@ -251,7 +252,7 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             occupations,
             similarity,
             careers,
-            oversight(groups),
+            oversight(groups, _coding_index(conn)),
             lead_kinds(groups),
             named[named.evidence == "entry route"],
             us,
@@ -300,6 +301,10 @@ def derived_escalator_step_scores(context: dg.AssetExecutionContext, warehouse: 
             "coefficients": dg.MetadataValue.json(trained.coefficients),
         }
     )
+
+
+def _coding_index(conn) -> pd.DataFrame:
+    return conn.execute("select soc2020, job_title, qualifier, industry from raw.soc2020_coding_index").df()
 
 
 def _unit_groups(conn) -> pd.DataFrame:
