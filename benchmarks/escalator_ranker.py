@@ -61,24 +61,28 @@ def _baselines(conn, rows: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
-def _row(name: str, rows: pd.DataFrame, score: np.ndarray, eligible: np.ndarray) -> str:
-    out = [f"  {name:<38}"]
+def _cells(rows: pd.DataFrame, score: np.ndarray, eligible: np.ndarray) -> list[tuple[float, float]]:
+    """(recall@10, precision@10) over all origins and majors 6-9, among any and among eligible destinations."""
+    out = []
     for subset in (np.ones(len(rows), bool), rows.origin_soc2020.str[0].isin(ENTRY_MAJORS).to_numpy()):
         for mask in (np.ones(len(rows), bool), eligible):
             keep = subset & mask
-            sub = rows[keep].copy()
+            sub = rows[keep]
             m = ranker.top_k_metrics(sub, score[keep])
             # recall counts every named move of the subset's origins, also those the mask removes
-            m_recall = m["recall@10"] * int(sub.label.sum()) / max(int(rows[subset].label.sum()), 1)
-            out.append(f"{m_recall:6.1%} {m['precision@10']:6.1%}")
-    return " |".join(out)
+            recall = m["recall@10"] * int(sub.label.sum()) / max(int(rows[subset].label.sum()), 1)
+            out.append((recall, m["precision@10"]))
+    return out
+
+
+def _row(name: str, rows: pd.DataFrame, score: np.ndarray, eligible: np.ndarray) -> str:
+    return " |".join([f"  {name:<38}", *(f"{r:6.1%} {p:6.1%}" for r, p in _cells(rows, score, eligible))])
 
 
 def _mean_row(name: str, rows: pd.DataFrame, scores: list[np.ndarray], eligible: np.ndarray) -> str:
-    """_row's figures averaged over several out-of-fold scorings."""
-    cells = [[float(c.split()[0].rstrip("%")) for c in _row(name, rows, s, eligible).split("|")[1:]] for s in scores]
-    mean = np.mean(cells, axis=0)
-    return " |".join([f"  {name:<38}", *(f"{m:5.1f}% {'':6}" for m in mean)])
+    """Recall averaged over several out-of-fold scorings."""
+    recall = np.mean([[r for r, _ in _cells(rows, s, eligible)] for s in scores], axis=0)
+    return " |".join([f"  {name:<38}", *(f"{r:6.1%} {'':6}" for r in recall)])
 
 
 def main() -> None:

@@ -83,6 +83,16 @@ def test_a_suppressed_median_is_estimated_from_the_groups_own_mean_and_that_esti
         f"join {ft} f on f.c = o.soc2020 where o.pay_level like 'unit group estimate%hourly%'"
     ).fetchall()
     assert len(estimated) >= 10 and all(ours == expected for ours, expected in estimated)
+    # with no hourly figures, the nearest parent's median / mean shapes the mean
+    shaped = warehouse.execute(
+        f"""select o.median_annual_pay,
+                   round(u.amean * coalesce(m.am / m.amean, s.am / s.amean, j.am / j.amean))
+            from intermediate.int_soc_occupations o join {ft} u on u.c = o.soc2020
+            left join {ft} m on m.c = o.soc2020_minor left join {ft} s on s.c = o.soc2020_sub_major
+            left join {ft} j on j.c = o.soc2020_major
+            where o.pay_level like 'unit group estimate%parent%'"""
+    ).fetchall()
+    assert len(shaped) >= 10 and all(ours == expected for ours, expected in shaped)
     errors = warehouse.execute(
         f"""select median(abs(u.amean * u.hm / u.hmean / u.am - 1)), median(abs(coalesce(m.am, s.am) / u.am - 1))
             from intermediate.int_soc_occupations o join {ft} u on u.c = o.soc2020

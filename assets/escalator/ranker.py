@@ -16,6 +16,7 @@ every ordered pair of unit groups (`features`).
   no armed forces from outside protective services (`plausible`).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,8 +142,6 @@ def folds(origins: pd.Series, n: int = FOLDS, seed: int = SEED) -> np.ndarray:
     """Fold number per row: whole origins, each by a seeded hash of its own code, so an origin keeps its fold
     when others join or leave the labels (a shuffle of the origin list re-dealt every fold when three
     origins left it, and the held-out figures moved by four points with no change in the ranker)."""
-    import hashlib
-
     fold_of = {o: int(hashlib.sha256(f"{seed}:{o}".encode()).hexdigest(), 16) % n for o in origins.unique()}
     return origins.map(fold_of).to_numpy()
 

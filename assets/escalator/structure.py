@@ -65,7 +65,7 @@ def lead_kinds(groups: pd.DataFrame) -> pd.Series:
 
 
 # words that say a title leads, not whose work it is ("Supervisor (food products mfr)": food products)
-ROLE_WORDS = re.compile(
+LEAD_WORDS = re.compile(
     r"\b(?:supervisors?|supervisory|foreman|foremen|forewoman|team|leaders?|chargehands?|charge|hands?|heads?|"
     r"chief|senior|principal|managers?|assistant|deputy|section|shift|working|gang|ganger|lead|overlooker|"
     r"controller|superintendent|inspector|mfr|manufacture|manufacturing)\b"
@@ -75,9 +75,10 @@ ROLE_WORDS = re.compile(
 def index_words(groups: pd.DataFrame, index: pd.DataFrame) -> list[str]:
     """Per unit group (in `groups` order), the ONS coding index's titles, qualifiers and industries coded to
     it, lower-cased, role words removed: the work the group's job titles name."""
-    text = (index.job_title + " " + index.qualifier.fillna("") + " " + index.industry.fillna("")).str.lower()
+    parts = index[["job_title", "qualifier", "industry"]].fillna("")
+    text = (parts.job_title + " " + parts.qualifier + " " + parts.industry).str.lower()
     joined = text.groupby(index.soc2020.astype(str)).agg(" ".join)
-    return [ROLE_WORDS.sub(" ", joined.get(code, "")) for code in groups.soc2020]
+    return [LEAD_WORDS.sub(" ", joined.get(code, "")) for code in groups.soc2020]
 
 
 def oversight(groups: pd.DataFrame, index: pd.DataFrame | None = None) -> np.ndarray:
@@ -87,8 +88,9 @@ def oversight(groups: pd.DataFrame, index: pd.DataFrame | None = None) -> np.nda
     and to the origin (TF-IDF cosine of `index_words`), taking the larger: ONS describes production
     supervisors as overseeing "production, manufacturing and assembly roles", words no process operative's
     description uses, while the index codes "supervisor (food products mfr)" to them and "operative (food
-    products mfr)" to food process operatives; within the supervisors' own major group only. Managers keep the description alone: a manager group's
-    index titles name its industry, which its workers' titles share without being managed by it."""
+    products mfr)" to food process operatives; within the supervisors' own major group only. Managers keep
+    the description alone: a manager group's index titles name its industry, which its workers' titles
+    share without being managed by it."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     lead_text = [_first_sentences(d) for d in groups.description.fillna("")]
@@ -108,7 +110,7 @@ def oversight(groups: pd.DataFrame, index: pd.DataFrame | None = None) -> np.nda
         by_titles = (titles @ titles[supervisor].T).toarray()
         # only within the supervisors' own major group (skill level): "team leader" is coded to senior care
         # workers, and youth, welfare and probation workers' titles read alike without being their work
-        major = groups.soc2020.str[0].to_numpy()
+        major = groups.soc2020_major.to_numpy()
         by_titles[major[:, None] != major[supervisor][None, :]] = 0.0
         sims[:, supervisor] = np.maximum(sims[:, supervisor], by_titles)
     sims[:, kinds == ""] = 0.0

@@ -17,10 +17,46 @@
 --            major groups 1 and 3 whose ONS entry-routes text says a degree is the usual route
 --   demand   EMCCA adverts first seen in the last N days (var escalator_advert_window_days) and live now
 with groups as (select * from {{ ref('stg_soc__unit_groups') }}),
-pay as (
-    select soc2020_code, median_pay_gbp
+full_time as (
+    -- each group's full-time figures side by side: its median, and what estimates it where ONS suppresses it
+    select
+        soc2020_code,
+        max(median_pay_gbp) filter (where pay_basis = 'annual') as annual_median,
+        max(mean_pay_gbp) filter (where pay_basis = 'annual') as annual_mean,
+        max(median_pay_gbp) filter (where pay_basis = 'hourly') as hourly_median,
+        max(mean_pay_gbp) filter (where pay_basis = 'hourly') as hourly_mean
     from {{ ref('stg_ashe__pay') }}
-    where pay_basis = 'annual' and workforce = 'full_time' and median_pay_gbp is not null
+    where workforce = 'full_time'
+    group by 1
+),
+pay as (
+    -- the unit group's median; else its mean x its hourly median / mean; else x the nearest parent's
+    -- annual median / mean; else the minor (then sub-major) group's median (a zero mean gives no ratio)
+    select
+        g.soc2020,
+        coalesce(u.annual_median, e.from_hourly_shape, e.from_parent_shape, m.annual_median, s.annual_median)
+            as median_annual_pay,
+        case
+            when u.annual_median is not null then 'unit group'
+            when e.from_hourly_shape is not null
+                then 'unit group estimate (median suppressed: its mean x hourly median/mean)'
+            when e.from_parent_shape is not null
+                then 'unit group estimate (median suppressed: its mean x parent median/mean)'
+            when m.annual_median is not null then 'minor group (unit group suppressed)'
+            when s.annual_median is not null then 'sub-major group (unit and minor suppressed)'
+        end as pay_level
+    from groups as g
+    left join full_time as u on u.soc2020_code = g.soc2020
+    left join full_time as m on m.soc2020_code = g.soc2020_minor
+    left join full_time as s on s.soc2020_code = g.soc2020_sub_major
+    left join full_time as j on j.soc2020_code = g.soc2020_major
+    cross join lateral (
+        select
+            round(u.annual_mean * u.hourly_median / nullif(u.hourly_mean, 0)) as from_hourly_shape,
+            round(u.annual_mean * coalesce(m.annual_median / nullif(m.annual_mean, 0),
+                                           s.annual_median / nullif(s.annual_mean, 0),
+                                           j.annual_median / nullif(j.annual_mean, 0))) as from_parent_shape
+    ) as e
 ),
 jobs as (
     select soc2020_code, n_jobs_thousands
@@ -53,30 +89,6 @@ sized_{{ level }} as (
     left join share_{{ level }} as s on s.parent = u.soc2020_{{ level }}
 ),
 {% endfor %}
-full_time as (
-    -- each group's full-time figures side by side: the estimates for a suppressed median use them
-    select
-        soc2020_code,
-        max(median_pay_gbp) filter (where pay_basis = 'annual') as annual_median,
-        max(mean_pay_gbp) filter (where pay_basis = 'annual') as annual_mean,
-        max(median_pay_gbp) filter (where pay_basis = 'hourly') as hourly_median,
-        max(mean_pay_gbp) filter (where pay_basis = 'hourly') as hourly_mean
-    from {{ ref('stg_ashe__pay') }}
-    where workforce = 'full_time'
-    group by 1
-),
-pay_estimate as (
-    select
-        g.soc2020,
-        round(own.annual_mean * own.hourly_median / own.hourly_mean) as from_hourly_shape,
-        round(own.annual_mean * coalesce(m.annual_median / m.annual_mean, s.annual_median / s.annual_mean,
-                                         j.annual_median / j.annual_mean)) as from_parent_shape
-    from groups as g
-    left join full_time as own on own.soc2020_code = g.soc2020
-    left join full_time as m on m.soc2020_code = g.soc2020_minor
-    left join full_time as s on s.soc2020_code = g.soc2020_sub_major
-    left join full_time as j on j.soc2020_code = g.soc2020_major
-),
 hourly as (
     select soc2020_code, median_pay_gbp as median_hourly_pay
     from {{ ref('stg_ashe__pay') }}
@@ -106,15 +118,8 @@ select
     g.soc2020_sub_major,
     g.soc2020_minor,
     g.minor_title,
-    coalesce(unit.median_pay_gbp, est.from_hourly_shape, est.from_parent_shape, minor.median_pay_gbp,
-             sub.median_pay_gbp) as median_annual_pay,
-    case
-        when unit.median_pay_gbp is not null then 'unit group'
-        when est.from_hourly_shape is not null then 'unit group estimate (median suppressed: its mean x hourly median/mean)'
-        when est.from_parent_shape is not null then 'unit group estimate (median suppressed: its mean x parent median/mean)'
-        when minor.median_pay_gbp is not null then 'minor group (unit group suppressed)'
-        when sub.median_pay_gbp is not null then 'sub-major group (unit and minor suppressed)'
-    end as pay_level,
+    pay.median_annual_pay,
+    pay.pay_level,
     coalesce(h_unit.median_hourly_pay, h_minor.median_hourly_pay) as median_hourly_pay,
     jobs.n_jobs_thousands as uk_jobs_thousands,
     round(sized.est_major, 2) as uk_jobs_estimated,
@@ -134,10 +139,7 @@ select
     coalesce(demand.adverts_live, 0) as local_adverts_live,
     demand.median_advertised_pay
 from groups as g
-left join pay as unit on unit.soc2020_code = g.soc2020
-left join pay as minor on minor.soc2020_code = g.soc2020_minor
-left join pay as sub on sub.soc2020_code = g.soc2020_sub_major
-left join pay_estimate as est on est.soc2020 = g.soc2020
+left join pay on pay.soc2020 = g.soc2020
 left join jobs on jobs.soc2020_code = g.soc2020
 left join sized_major as sized on sized.soc2020 = g.soc2020
 left join hourly as h_unit on h_unit.soc2020_code = g.soc2020
